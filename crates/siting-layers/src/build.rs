@@ -1,0 +1,473 @@
+//! Raw features → model types in the metric CRS, validated feature by feature.
+
+use crate::property::{
+    feature_id, optional_bool, optional_f64, optional_str, optional_str_list, required_f64,
+    required_str,
+};
+use crate::reader::{RawFeature, RawGeometry};
+use crate::{FeatureRef, LayerError};
+use geo_types::{Coord, LineString, MultiPolygon, Polygon};
+use siting_crs::Projector;
+use siting_model::{
+    DemandPoint, District, LonLat, Operator, OperatorSet, Site, SiteKind, SiteOrigin, Township,
+    Zone, ZoneClass,
+};
+use std::collections::HashMap;
+
+/// Values a site layer may leave out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteDefaults {
+    /// Antenna height by kind where the layer has no `height_m`, metres.
+    pub height_m: HashMap<SiteKind, f64>,
+    /// Tenant capacity where the layer has no `capacity`.
+    pub capacity: u8,
+}
+
+impl Default for SiteDefaults {
+    fn default() -> Self {
+        SiteDefaults {
+            height_m: HashMap::from([
+                (SiteKind::GroundTower, 35.0),
+                (SiteKind::Rooftop, 25.0),
+                (SiteKind::StreetPole, 12.0),
+                (SiteKind::Indoor, 3.0),
+            ]),
+            capacity: 3,
+        }
+    }
+}
+
+struct Ctx<'a> {
+    file: &'a str,
+    projector: &'a Projector,
+}
+
+impl Ctx<'_> {
+    fn err(&self, f: &RawFeature, problem: impl Into<String>) -> LayerError {
+        LayerError::Feature {
+            file: self.file.to_string(),
+            feature: FeatureRef {
+                index: f.index,
+                id: feature_id(&f.properties),
+            },
+            problem: problem.into(),
+        }
+    }
+
+    fn project(&self, f: &RawFeature, p: [f64; 2]) -> Result<Coord<f64>, LayerError> {
+        let (x, y) = self
+            .projector
+            .to_metric(p[0], p[1])
+            .map_err(|e| self.err(f, e.to_string()))?;
+        Ok(Coord { x, y })
+    }
+
+    fn point(&self, f: &RawFeature) -> Result<(Coord<f64>, LonLat), LayerError> {
+        match &f.geometry {
+            Some(RawGeometry::Point(p)) => Ok((
+                self.project(f, *p)?,
+                LonLat {
+                    lon: p[0],
+                    lat: p[1],
+                },
+            )),
+            Some(RawGeometry::Polygons(_)) => {
+                Err(self.err(f, "geometry is a polygon, expected a Point"))
+            }
+            Some(RawGeometry::Other(t)) => {
+                Err(self.err(f, format!("geometry is a {t}, expected a Point")))
+            }
+            None => Err(self.err(f, "feature has no geometry, expected a Point")),
+        }
+    }
+
+    fn polygons(&self, f: &RawFeature) -> Result<MultiPolygon<f64>, LayerError> {
+        let polys = match &f.geometry {
+            Some(RawGeometry::Polygons(p)) => p,
+            Some(RawGeometry::Point(_)) => {
+                return Err(self.err(f, "geometry is a Point, expected a Polygon or MultiPolygon"))
+            }
+            Some(RawGeometry::Other(t)) => {
+                return Err(self.err(
+                    f,
+                    format!("geometry is a {t}, expected a Polygon or MultiPolygon"),
+                ))
+            }
+            None => {
+                return Err(self.err(
+                    f,
+                    "feature has no geometry, expected a Polygon or MultiPolygon",
+                ))
+            }
+        };
+        let ring = |r: &Vec<[f64; 2]>| -> Result<LineString<f64>, LayerError> {
+            r.iter()
+                .map(|p| self.project(f, *p))
+                .collect::<Result<Vec<_>, _>>()
+                .map(LineString)
+        };
+        let mut out = Vec::with_capacity(polys.len());
+        for rings in polys {
+            let exterior = ring(&rings[0])?;
+            let interiors = rings[1..].iter().map(ring).collect::<Result<Vec<_>, _>>()?;
+            out.push(Polygon::new(exterior, interiors));
+        }
+        Ok(MultiPolygon(out))
+    }
+}
+
+fn non_empty(file: &str, features: &[RawFeature]) -> Result<(), LayerError> {
+    if features.is_empty() {
+        Err(LayerError::Empty {
+            file: file.to_string(),
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// District and county boundaries: `adcode` (6 digits), `name`, (Multi)Polygon.
+pub fn districts_from(
+    file: &str,
+    features: &[RawFeature],
+    projector: &Projector,
+) -> Result<Vec<District>, LayerError> {
+    non_empty(file, features)?;
+    let cx = Ctx { file, projector };
+    features
+        .iter()
+        .map(|f| {
+            let p = &f.properties;
+            let adcode = required_str(p, "adcode").map_err(|e| cx.err(f, e))?;
+            if adcode.len() != 6 || !adcode.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(cx.err(
+                    f,
+                    format!("property \"adcode\" {adcode:?} is not a 6-digit code"),
+                ));
+            }
+            let name = required_str(p, "name").map_err(|e| cx.err(f, e))?;
+            Ok(District {
+                adcode,
+                name,
+                main_urban: false,
+                geometry: cx.polygons(f)?,
+            })
+        })
+        .collect()
+}
+
+/// Township centres: `code`, `name`, `county_adcode`, Point.
+pub fn townships_from(
+    file: &str,
+    features: &[RawFeature],
+    projector: &Projector,
+) -> Result<Vec<Township>, LayerError> {
+    let cx = Ctx { file, projector };
+    features
+        .iter()
+        .map(|f| {
+            let p = &f.properties;
+            let (xy, lonlat) = cx.point(f)?;
+            Ok(Township {
+                code: required_str(p, "code").map_err(|e| cx.err(f, e))?,
+                name: required_str(p, "name").map_err(|e| cx.err(f, e))?,
+                county_adcode: required_str(p, "county_adcode").map_err(|e| cx.err(f, e))?,
+                xy,
+                lonlat,
+            })
+        })
+        .collect()
+}
+
+/// Demand points: `weight` (finite, non-negative), optional `cell_m`, Point.
+pub fn demand_from(
+    file: &str,
+    features: &[RawFeature],
+    projector: &Projector,
+) -> Result<Vec<DemandPoint>, LayerError> {
+    non_empty(file, features)?;
+    let cx = Ctx { file, projector };
+    features
+        .iter()
+        .map(|f| {
+            let p = &f.properties;
+            let weight = required_f64(p, "weight").map_err(|e| cx.err(f, e))?;
+            if weight < 0.0 {
+                return Err(cx.err(f, format!("property \"weight\" is negative ({weight})")));
+            }
+            let cell_m = optional_f64(p, "cell_m").map_err(|e| cx.err(f, e))?;
+            let (xy, lonlat) = cx.point(f)?;
+            Ok(DemandPoint {
+                xy,
+                lonlat,
+                weight,
+                cell_m,
+            })
+        })
+        .collect()
+}
+
+/// Sites: `site_id`, `kind`, and optional `tenants` (operator codes; existing
+/// sites only), `capacity`, `height_m`, `public_building`, `load_capacity_kg`,
+/// `name`; Point.
+pub fn sites_from(
+    file: &str,
+    features: &[RawFeature],
+    origin: SiteOrigin,
+    defaults: &SiteDefaults,
+    projector: &Projector,
+) -> Result<Vec<Site>, LayerError> {
+    let cx = Ctx { file, projector };
+    features
+        .iter()
+        .map(|f| {
+            let p = &f.properties;
+            let e = |m: String| cx.err(f, m);
+            let id = required_str(p, "site_id").map_err(e)?;
+            let kind: SiteKind = required_str(p, "kind").map_err(e)?.parse().map_err(e)?;
+            let mut tenants = OperatorSet::EMPTY;
+            for code in optional_str_list(p, "tenants")
+                .map_err(e)?
+                .unwrap_or_default()
+            {
+                let op: Operator =
+                    code.parse()
+                        .map_err(|err: siting_model::ParseOperatorError| {
+                            e(format!("property \"tenants\": {err}"))
+                        })?;
+                if !tenants.insert(op) {
+                    return Err(e(format!("property \"tenants\" lists {op} twice")));
+                }
+            }
+            if origin == SiteOrigin::Candidate && !tenants.is_empty() {
+                return Err(e("a candidate site cannot have tenants".into()));
+            }
+            let capacity = match optional_f64(p, "capacity").map_err(e)? {
+                None => defaults.capacity,
+                Some(c) if c.fract() == 0.0 && (1.0..=3.0).contains(&c) => c as u8,
+                Some(c) => {
+                    return Err(e(format!(
+                        "property \"capacity\" must be a whole number from 1 to 3, found {c}"
+                    )))
+                }
+            };
+            if (tenants.len() as u8) > capacity {
+                return Err(e(format!(
+                    "{} tenants on a site of capacity {capacity}",
+                    tenants.len()
+                )));
+            }
+            let height_m = match optional_f64(p, "height_m").map_err(e)? {
+                Some(h) if h > 0.0 && h < 1000.0 => h,
+                Some(h) => {
+                    return Err(e(format!(
+                        "property \"height_m\" must be between 0 and 1000 m, found {h}"
+                    )))
+                }
+                None => defaults.height_m.get(&kind).copied().unwrap_or(30.0),
+            };
+            let load_capacity_kg = optional_f64(p, "load_capacity_kg").map_err(e)?;
+            if let Some(l) = load_capacity_kg {
+                if l < 0.0 {
+                    return Err(e(format!(
+                        "property \"load_capacity_kg\" is negative ({l})"
+                    )));
+                }
+            }
+            let (xy, lonlat) = cx.point(f)?;
+            Ok(Site {
+                id,
+                origin,
+                kind,
+                xy,
+                lonlat,
+                height_m,
+                capacity,
+                tenants,
+                public_building: optional_bool(p, "public_building")
+                    .map_err(e)?
+                    .unwrap_or(false),
+                load_capacity_kg,
+                name: optional_str(p, "name").map_err(e)?,
+            })
+        })
+        .collect()
+}
+
+/// Zones: `class` (see [`ZoneClass`]), optional `id` and `name`, (Multi)Polygon.
+pub fn zones_from(
+    file: &str,
+    features: &[RawFeature],
+    projector: &Projector,
+) -> Result<Vec<Zone>, LayerError> {
+    let cx = Ctx { file, projector };
+    features
+        .iter()
+        .map(|f| {
+            let p = &f.properties;
+            let class: ZoneClass = required_str(p, "class")
+                .map_err(|e| cx.err(f, e))?
+                .parse()
+                .map_err(|e: String| cx.err(f, e))?;
+            Ok(Zone {
+                id: optional_str(p, "id")
+                    .map_err(|e| cx.err(f, e))?
+                    .unwrap_or_else(|| format!("zone-{}", f.index)),
+                class,
+                name: optional_str(p, "name").map_err(|e| cx.err(f, e))?,
+                geometry: cx.polygons(f)?,
+            })
+        })
+        .collect()
+}
+
+/// Checks that site ids are unique across all site layers, given as
+/// `(file, sites)` pairs; the error names both occurrences.
+pub fn check_unique_site_ids(layers: &[(&str, &[Site])]) -> Result<(), LayerError> {
+    let mut seen: HashMap<&str, (&str, usize)> = HashMap::new();
+    for (file, sites) in layers {
+        for (index, s) in sites.iter().enumerate() {
+            if let Some((first_file, first_index)) = seen.insert(&s.id, (file, index)) {
+                return Err(LayerError::DuplicateId {
+                    file: file.to_string(),
+                    feature: FeatureRef {
+                        index,
+                        id: Some(format!("site_id={}", s.id)),
+                    },
+                    id: s.id.clone(),
+                    first_file: first_file.to_string(),
+                    first_feature: FeatureRef {
+                        index: first_index,
+                        id: Some(format!("site_id={}", s.id)),
+                    },
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{GeoJsonReader, LayerReader, Source};
+
+    fn features(text: &'static str) -> Vec<RawFeature> {
+        GeoJsonReader
+            .read(&Source::Embedded {
+                name: "s.geojson".into(),
+                bytes: text.as_bytes(),
+            })
+            .unwrap()
+    }
+
+    fn projector() -> Projector {
+        Projector::new("EPSG:4545").unwrap()
+    }
+
+    #[test]
+    fn existing_site_reads_with_defaults() {
+        let f = features(
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature",
+            "properties":{"site_id":"E1","kind":"ground_tower","tenants":["CMCC"]},
+            "geometry":{"type":"Point","coordinates":[106.5,29.5]}}]}"#,
+        );
+        let s = sites_from(
+            "s.geojson",
+            &f,
+            SiteOrigin::Existing,
+            &SiteDefaults::default(),
+            &projector(),
+        )
+        .unwrap();
+        assert_eq!(s[0].capacity, 3);
+        assert_eq!(s[0].height_m, 35.0);
+        assert_eq!(s[0].spare_slots(), 2);
+    }
+
+    #[test]
+    fn bad_site_properties_are_named() {
+        for (props, want) in [
+            (
+                r#"{"kind":"ground_tower"}"#,
+                "missing required property \"site_id\"",
+            ),
+            (r#"{"site_id":"A","kind":"tower"}"#, "unknown site kind"),
+            (
+                r#"{"site_id":"A","kind":"rooftop","tenants":["XX"]}"#,
+                "unknown operator code",
+            ),
+            (
+                r#"{"site_id":"A","kind":"rooftop","capacity":7}"#,
+                "capacity",
+            ),
+            (
+                r#"{"site_id":"A","kind":"rooftop","height_m":"high"}"#,
+                "must be a number",
+            ),
+        ] {
+            let text: &'static str = Box::leak(
+                format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{props},"geometry":{{"type":"Point","coordinates":[106.5,29.5]}}}}]}}"#)
+                    .into_boxed_str(),
+            );
+            let e = sites_from(
+                "s.geojson",
+                &features(text),
+                SiteOrigin::Existing,
+                &SiteDefaults::default(),
+                &projector(),
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(
+                e.contains("s.geojson") && e.contains("feature #0") && e.contains(want),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn duplicate_ids_name_both_places() {
+        let f = features(
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature",
+            "properties":{"site_id":"A","kind":"rooftop"},"geometry":{"type":"Point","coordinates":[106.5,29.5]}}]}"#,
+        );
+        let s = sites_from(
+            "a.geojson",
+            &f,
+            SiteOrigin::Candidate,
+            &SiteDefaults::default(),
+            &projector(),
+        )
+        .unwrap();
+        let e = check_unique_site_ids(&[("a.geojson", &s), ("b.geojson", &s)])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("b.geojson")
+                && e.contains("a.geojson")
+                && e.contains("duplicate site id \"A\""),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn district_needs_polygon_and_adcode() {
+        let f = features(
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature",
+            "properties":{"adcode":"5001","name":"x"},"geometry":{"type":"Polygon","coordinates":[[[106,29],[107,29],[107,30],[106,29]]]}}]}"#,
+        );
+        let e = districts_from("d.geojson", &f, &projector())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("6-digit"), "{e}");
+        let f = features(
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature",
+            "properties":{"adcode":"500101","name":"x"},"geometry":{"type":"Point","coordinates":[106,29]}}]}"#,
+        );
+        let e = districts_from("d.geojson", &f, &projector())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("expected a Polygon"), "{e}");
+    }
+}

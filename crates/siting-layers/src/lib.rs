@@ -1,0 +1,24 @@
+//! Input layers: where a run's GIS data comes from and how it becomes the model.
+//!
+//! - [`source`]: a layer's bytes, from a file or embedded in the binary.
+//! - [`reader`]: the format seam ([`LayerReader`]) and raw features in WGS84.
+//! - [`geojson_reader`]: the GeoJSON (RFC 7946) reader.
+//! - [`property`]: typed access to feature attributes, with errors that name them.
+//! - [`build`]: raw features → model types in the metric CRS, validated.
+//! - [`LayerError`]: every error names the file, the feature and the problem.
+
+pub mod build;
+mod error;
+pub mod geojson_reader;
+pub mod property;
+pub mod reader;
+pub mod source;
+
+pub use build::{
+    check_unique_site_ids, demand_from, districts_from, sites_from, townships_from, zones_from,
+    SiteDefaults,
+};
+pub use error::{FeatureRef, LayerError};
+pub use geojson_reader::GeoJsonReader;
+pub use reader::{bounds, LayerReader, RawFeature, RawGeometry};
+pub use source::Source;

@@ -1,0 +1,1 @@
+//! Radio coverage models: which demand a transmitter serves. Knows no GIS.

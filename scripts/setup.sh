@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the system packages the build needs, once; idempotent.
+# PROJ (libproj-dev) is linked by the `proj` crate, whose bindgen step needs
+# libclang-dev; proj-bin gives `cs2cs`/`projinfo`, used by tests as an outside
+# reference. Called by the README's commands and by .ci/run.
+set -euo pipefail
+
+PKGS=(libproj-dev libclang-dev pkg-config proj-bin sqlite3)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
