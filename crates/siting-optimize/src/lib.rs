@@ -1,1 +1,23 @@
-//! The optimiser: multi-operator coverage with quotas, capacities, costs and the sharing constraint, on sets and weights only.
+//! The optimiser: which operator puts a new base station on which site.
+//!
+//! It knows no geography. A [`Problem`] is a set of demand items with integer
+//! weights, a set of sites (existing or candidate) each with a coverage set per
+//! operator, capacities and costs in yuan, and a quota of new base stations per
+//! operator. [`solve`] chooses placements that maximise newly covered weight
+//! (cheaper first where coverage is equal), within an optional budget, with
+//! sharing first (rule R1) and a minimum sharing rate (target T3).
+//!
+//! - [`problem`]: the instance and its checks.
+//! - [`greedy`]: lazy (CELF) greedy for one sharing bonus.
+//! - [`sharing`]: sharing-rate arithmetic and the search for the bonus that meets the target.
+//! - [`bound`]: an upper bound on any feasible plan's newly covered weight.
+
+pub mod bound;
+pub mod greedy;
+pub mod problem;
+pub mod sharing;
+
+pub use bound::upper_bound;
+pub use greedy::{greedy, Placement};
+pub use problem::{Params, Problem, ProblemError, SiteChoice, Weight, Yuan};
+pub use sharing::{sharing_rate, solve, Solution};
