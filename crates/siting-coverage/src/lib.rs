@@ -1,1 +1,13 @@
-//! Coverage sets per (site, operator), computed in parallel with rayon from a radio model and the demand index.
+//! Coverage sets: for every site and operator, the demand items a base
+//! station of that operator on that site would cover.
+//!
+//! The hot loop of the engine: per (site, operator) a range query on the demand
+//! R-tree, then one model evaluation per demand item found, over all sites in
+//! parallel with `rayon`. Sets come out sorted, so the result is the same at
+//! any thread count.
+//!
+//! - [`sets`]: [`coverage_sets`] and [`CoverageSets`].
+
+pub mod sets;
+
+pub use sets::{coverage_sets, CoverageSets, Demand, SiteRadio};

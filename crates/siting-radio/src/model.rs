@@ -1,0 +1,23 @@
+//! The coverage-model seam.
+
+use siting_model::Environment;
+
+/// What a model needs to know of a transmitter.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Transmitter {
+    /// Antenna height above ground, metres.
+    pub height_m: f64,
+}
+
+/// Decides which receivers a transmitter covers.
+pub trait CoverageModel: Send + Sync + std::fmt::Debug {
+    /// The largest distance, metres, at which `tx` covers a receiver in any
+    /// environment: the radius of the range query around the site.
+    fn max_range_m(&self, tx: &Transmitter) -> f64;
+
+    /// Whether `tx` covers a receiver in `environment` at `distance_m` metres.
+    fn covers(&self, tx: &Transmitter, environment: Environment, distance_m: f64) -> bool;
+
+    /// One line naming the model and its parameters, for reports.
+    fn describe(&self) -> String;
+}

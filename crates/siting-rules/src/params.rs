@@ -1,0 +1,76 @@
+//! Parameters of the rules, set in a run's config.
+
+use serde::{Deserialize, Serialize};
+use siting_model::SiteKind;
+
+/// A yuan amount per site kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindCosts {
+    /// Standalone tower, yuan.
+    pub ground_tower: f64,
+    /// Rooftop mount, yuan.
+    pub rooftop: f64,
+    /// Street pole, yuan.
+    pub street_pole: f64,
+    /// Indoor system, yuan.
+    pub indoor: f64,
+}
+
+impl KindCosts {
+    /// The amount for a kind, yuan.
+    pub fn get(&self, kind: SiteKind) -> f64 {
+        match kind {
+            SiteKind::GroundTower => self.ground_tower,
+            SiteKind::Rooftop => self.rooftop,
+            SiteKind::StreetPole => self.street_pole,
+            SiteKind::Indoor => self.indoor,
+        }
+    }
+}
+
+/// What the rules need to know beyond the site and its zones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleParams {
+    /// R1 as a hard rule (default) or off.
+    #[serde(default = "yes")]
+    pub sharing_first: bool,
+    /// Building a new site, by kind, yuan (tower company's construction).
+    pub build_yuan: KindCosts,
+    /// R3: camouflage surcharge, by kind, yuan.
+    pub camouflage_yuan: KindCosts,
+    /// R4: usage fee of a non-public building or pole over the plan period, yuan.
+    pub usage_fee_yuan: f64,
+    /// Equipment of one new base station, yuan.
+    pub equipment_yuan: f64,
+    /// Lease and adaptation of an existing site for one more tenant, yuan.
+    pub share_yuan: f64,
+    /// R5: mass one tenant's equipment puts on a roof, kilograms.
+    pub tenant_mass_kg: f64,
+    /// R6: EIRP of one base station, by kind, dBm.
+    pub eirp_dbm: KindCosts,
+    /// R6: power density a single site may add, W/m² (GB 8702-2014's 0.4 W/m²
+    /// below 3 GHz, at the 1/5 share HJ/T 10.3-1996 allows one project: 0.08).
+    #[serde(default = "single_site_limit")]
+    pub power_density_limit_w_m2: f64,
+    /// R9: the authority for stations of the plan outside Liangjiang.
+    #[serde(default = "municipal")]
+    pub eia_municipal: String,
+    /// R9: the authority for stations inside Liangjiang New Area.
+    #[serde(default = "liangjiang")]
+    pub eia_liangjiang: String,
+}
+
+fn yes() -> bool {
+    true
+}
+fn single_site_limit() -> f64 {
+    0.08
+}
+fn municipal() -> String {
+    "重庆市环境保护局".into()
+}
+fn liangjiang() -> String {
+    "两江新区环境保护分局".into()
+}

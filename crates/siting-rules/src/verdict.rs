@@ -1,0 +1,224 @@
+//! What the rules say of one site.
+
+use crate::params::RuleParams;
+use siting_model::{Site, SiteKind, SiteOrigin, ZoneClass};
+
+/// Who approves a station's environmental impact (R9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EiaAuthority {
+    /// The municipal environmental protection bureau, in batches.
+    Municipal,
+    /// The Liangjiang New Area branch.
+    Liangjiang,
+}
+
+/// Why a hard rule keeps a candidate out of the plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exclusion {
+    /// The rule.
+    pub rule: &'static str,
+    /// Why, with figures.
+    pub reason: String,
+}
+
+/// The rules' verdict on a site, were the plan to use it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// A hard rule that keeps the site out, if any.
+    pub excluded: Option<Exclusion>,
+    /// Tenant capacity after R5 (roof load).
+    pub capacity: u8,
+    /// R3: the site must be camouflaged.
+    pub camouflage: bool,
+    /// R6: the site must post an EMF notice board.
+    pub notice_board: bool,
+    /// R8: building it needs planning approval (a new standalone tower).
+    pub planning_approval: bool,
+    /// R9: who approves its environmental impact.
+    pub eia: EiaAuthority,
+    /// Cost of building the site, yuan (0 for an existing site).
+    pub build_cost_yuan: f64,
+    /// Cost of each new base station on the site, yuan.
+    pub tenant_cost_yuan: f64,
+    /// R6: distance at which one station's power density falls to the limit, metres.
+    pub compliance_distance_m: f64,
+    /// Ids of the rules that shape the site if the plan uses it, ascending.
+    pub rules: Vec<&'static str>,
+}
+
+/// EIRP in dBm to watts.
+fn dbm_to_w(dbm: f64) -> f64 {
+    10f64.powf((dbm - 30.0) / 10.0)
+}
+
+/// Far-field compliance distance d = √(EIRP / (4π·S_limit)), metres.
+///
+/// ```
+/// // 63 dBm (2 kW) EIRP against 0.08 W/m²: about 44.6 m.
+/// let d = siting_rules::verdict::compliance_distance_m(63.0, 0.08);
+/// assert!((d - 44.6).abs() < 0.1);
+/// ```
+pub fn compliance_distance_m(eirp_dbm: f64, limit_w_m2: f64) -> f64 {
+    (dbm_to_w(eirp_dbm) / (4.0 * std::f64::consts::PI * limit_w_m2)).sqrt()
+}
+
+/// Judges a site standing in zones of the given classes.
+pub fn judge(site: &Site, zones: &[ZoneClass], p: &RuleParams) -> Verdict {
+    let new = site.origin == SiteOrigin::Candidate;
+    let has = |c: ZoneClass| zones.contains(&c);
+    let mut rules = vec![if new { "R2" } else { "R1" }];
+    let mut excluded = None;
+
+    let camouflage = has(ZoneClass::Scenic) || has(ZoneClass::NatureReserve) || has(ZoneClass::Heritage);
+    if camouflage {
+        rules.push("R3");
+    }
+
+    let attached = site.kind != SiteKind::GroundTower;
+    let fee = if attached && !site.public_building { p.usage_fee_yuan } else { 0.0 };
+    if attached && new {
+        rules.push("R4");
+    }
+
+    let mut capacity = site.capacity;
+    if let (SiteKind::Rooftop, Some(load)) = (site.kind, site.load_capacity_kg) {
+        let fits = (load / p.tenant_mass_kg).floor().clamp(0.0, 3.0) as u8;
+        if fits < capacity {
+            rules.push("R5");
+            capacity = fits.max(site.tenants.len() as u8);
+            if capacity == 0 {
+                excluded = Some(Exclusion {
+                    rule: "R5",
+                    reason: format!("roof load capacity {load} kg holds no tenant of {} kg", p.tenant_mass_kg),
+                });
+            }
+        }
+    }
+
+    let notice_board = has(ZoneClass::DenseResidential) || has(ZoneClass::School) || has(ZoneClass::Hospital);
+    let compliance = compliance_distance_m(p.eirp_dbm.get(site.kind), p.power_density_limit_w_m2);
+    if notice_board {
+        rules.push("R6");
+        if new && site.height_m < compliance && excluded.is_none() {
+            excluded = Some(Exclusion {
+                rule: "R6",
+                reason: format!(
+                    "antenna at {:.1} m in a sensitive zone is below the GB 8702-2014 compliance distance of {:.1} m",
+                    site.height_m, compliance
+                ),
+            });
+        }
+    }
+
+    let planning_approval = new && site.kind == SiteKind::GroundTower;
+    if planning_approval {
+        rules.push("R8");
+    }
+    let eia = if has(ZoneClass::Liangjiang) { EiaAuthority::Liangjiang } else { EiaAuthority::Municipal };
+    rules.push("R9");
+    rules.sort_by_key(|r| r[1..].parse::<u32>().unwrap_or(0));
+
+    let build_cost_yuan = if new {
+        p.build_yuan.get(site.kind) + fee + if camouflage { p.camouflage_yuan.get(site.kind) } else { 0.0 }
+    } else {
+        0.0
+    };
+    let tenant_cost_yuan = p.equipment_yuan + if new { 0.0 } else { p.share_yuan };
+
+    Verdict {
+        excluded,
+        capacity,
+        camouflage,
+        notice_board,
+        planning_approval,
+        eia,
+        build_cost_yuan,
+        tenant_cost_yuan,
+        compliance_distance_m: compliance,
+        rules,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::KindCosts;
+    use siting_model::{LonLat, OperatorSet};
+
+    fn params() -> RuleParams {
+        let k = |a, b, c, d| KindCosts { ground_tower: a, rooftop: b, street_pole: c, indoor: d };
+        RuleParams {
+            sharing_first: true,
+            build_yuan: k(300_000.0, 80_000.0, 60_000.0, 100_000.0),
+            camouflage_yuan: k(120_000.0, 50_000.0, 20_000.0, 0.0),
+            usage_fee_yuan: 30_000.0,
+            equipment_yuan: 150_000.0,
+            share_yuan: 40_000.0,
+            tenant_mass_kg: 300.0,
+            eirp_dbm: k(63.0, 60.0, 50.0, 40.0),
+            power_density_limit_w_m2: 0.08,
+            eia_municipal: "M".into(),
+            eia_liangjiang: "L".into(),
+        }
+    }
+
+    fn site(kind: SiteKind, origin: SiteOrigin, height_m: f64) -> Site {
+        Site {
+            id: "s".into(),
+            origin,
+            kind,
+            xy: Default::default(),
+            lonlat: LonLat { lon: 106.5, lat: 29.5 },
+            height_m,
+            capacity: 3,
+            tenants: OperatorSet::EMPTY,
+            public_building: false,
+            load_capacity_kg: None,
+            name: None,
+        }
+    }
+
+    #[test]
+    fn new_tower_in_scenic_area_is_camouflaged_and_needs_approval() {
+        let v = judge(&site(SiteKind::GroundTower, SiteOrigin::Candidate, 40.0), &[ZoneClass::Scenic], &params());
+        assert!(v.camouflage && v.planning_approval && v.excluded.is_none());
+        assert_eq!(v.build_cost_yuan, 420_000.0);
+        assert_eq!(v.rules, vec!["R2", "R3", "R8", "R9"]);
+    }
+
+    #[test]
+    fn public_rooftop_is_free_and_private_one_pays() {
+        let mut s = site(SiteKind::Rooftop, SiteOrigin::Candidate, 30.0);
+        let paid = judge(&s, &[], &params()).build_cost_yuan;
+        s.public_building = true;
+        let free = judge(&s, &[], &params()).build_cost_yuan;
+        assert_eq!(paid - free, 30_000.0);
+    }
+
+    #[test]
+    fn low_antenna_by_a_school_is_excluded() {
+        let v = judge(&site(SiteKind::GroundTower, SiteOrigin::Candidate, 30.0), &[ZoneClass::School], &params());
+        assert_eq!(v.excluded.unwrap().rule, "R6");
+        let v = judge(&site(SiteKind::StreetPole, SiteOrigin::Candidate, 12.0), &[ZoneClass::School], &params());
+        assert!(v.excluded.is_none() && v.notice_board);
+    }
+
+    #[test]
+    fn roof_load_limits_capacity() {
+        let mut s = site(SiteKind::Rooftop, SiteOrigin::Candidate, 30.0);
+        s.load_capacity_kg = Some(650.0);
+        let v = judge(&s, &[], &params());
+        assert_eq!(v.capacity, 2);
+        assert!(v.rules.contains(&"R5"));
+        s.load_capacity_kg = Some(100.0);
+        assert_eq!(judge(&s, &[], &params()).excluded.unwrap().rule, "R5");
+    }
+
+    #[test]
+    fn liangjiang_routes_eia() {
+        let v = judge(&site(SiteKind::Rooftop, SiteOrigin::Existing, 30.0), &[ZoneClass::Liangjiang], &params());
+        assert_eq!(v.eia, EiaAuthority::Liangjiang);
+        assert_eq!(v.build_cost_yuan, 0.0);
+        assert_eq!(v.tenant_cost_yuan, 190_000.0);
+    }
+}
