@@ -42,7 +42,11 @@ pub type CoverageSets = Vec<Vec<Vec<u32>>>;
 /// let sets = coverage_sets(&[site], &models, Demand { index: &index, environment: &env });
 /// assert_eq!(sets[0][0], vec![0, 1, 2]);
 /// ```
-pub fn coverage_sets(sites: &[SiteRadio], models: &[&dyn CoverageModel], demand: Demand<'_>) -> CoverageSets {
+pub fn coverage_sets(
+    sites: &[SiteRadio],
+    models: &[&dyn CoverageModel],
+    demand: Demand<'_>,
+) -> CoverageSets {
     sites
         .par_iter()
         .map(|site| {

@@ -46,7 +46,9 @@ struct State<'a> {
 impl State<'_> {
     fn open(&self, s: usize, o: usize) -> bool {
         let t = self.tenants[s];
-        t & (1 << o) == 0 && (t.count_ones() as u8) < self.p.sites[s].capacity && self.quota_left[o] > 0
+        t & (1 << o) == 0
+            && (t.count_ones() as u8) < self.p.sites[s].capacity
+            && self.quota_left[o] > 0
     }
 
     fn cost(&self, s: usize) -> Yuan {
@@ -68,7 +70,12 @@ impl State<'_> {
             .map(|&d| self.p.weights[d as usize])
             .sum();
         let bonus = if self.tenants[s] != 0 { self.bonus } else { 0 };
-        Some((gain + bonus, Reverse(self.cost(s)), Reverse(s as u32), Reverse(o as u8)))
+        Some((
+            gain + bonus,
+            Reverse(self.cost(s)),
+            Reverse(s as u32),
+            Reverse(o as u8),
+        ))
     }
 
     fn available_existing(&self, s: usize, o: usize) -> bool {
@@ -193,7 +200,11 @@ pub fn greedy(p: &Problem, params: &Params, bonus: Weight) -> Vec<Placement> {
                 let (offsets, targets) = st.inverse(o2);
                 let mut again: Vec<u32> = freed
                     .iter()
-                    .flat_map(|&d| targets[offsets[d as usize]..offsets[d as usize + 1]].iter().copied())
+                    .flat_map(|&d| {
+                        targets[offsets[d as usize]..offsets[d as usize + 1]]
+                            .iter()
+                            .copied()
+                    })
                     .collect();
                 again.sort_unstable();
                 again.dedup();

@@ -105,7 +105,11 @@ impl Problem {
             if got == k {
                 Ok(())
             } else {
-                Err(ProblemError::Length { what: what.into(), got, want: k })
+                Err(ProblemError::Length {
+                    what: what.into(),
+                    got,
+                    want: k,
+                })
             }
         };
         len("quota", self.quota.len())?;
@@ -113,7 +117,11 @@ impl Problem {
         let n = self.weights.len();
         for c in &self.covered_before {
             if c.len() != n {
-                return Err(ProblemError::Length { what: "covered_before row".into(), got: c.len(), want: n });
+                return Err(ProblemError::Length {
+                    what: "covered_before row".into(),
+                    got: c.len(),
+                    want: n,
+                });
             }
         }
         for (i, s) in self.sites.iter().enumerate() {
@@ -124,7 +132,11 @@ impl Problem {
             for (o, cov) in s.coverage.iter().enumerate() {
                 let ascending = cov.windows(2).all(|w| w[0] < w[1]);
                 if !ascending || cov.last().is_some_and(|&d| d as usize >= n) {
-                    return Err(ProblemError::Coverage { site: i, operator: o, items: n });
+                    return Err(ProblemError::Coverage {
+                        site: i,
+                        operator: o,
+                        items: n,
+                    });
                 }
             }
         }

@@ -58,7 +58,13 @@ impl Solution {
     }
 }
 
-fn summarise(p: &Problem, placements: Vec<Placement>, bonus: Weight, ub: Weight, min: Option<f64>) -> Solution {
+fn summarise(
+    p: &Problem,
+    placements: Vec<Placement>,
+    bonus: Weight,
+    ub: Weight,
+    min: Option<f64>,
+) -> Solution {
     let before: Vec<u8> = p.sites.iter().map(|s| s.tenants).collect();
     let rate = sharing_rate(&before, &placements).unwrap_or(0.0);
     let mut gain = vec![0; p.operators];
@@ -83,7 +89,15 @@ fn summarise(p: &Problem, placements: Vec<Placement>, bonus: Weight, ub: Weight,
 pub fn solve(p: &Problem, params: &Params) -> Result<Solution, ProblemError> {
     p.validate(params)?;
     let ub = upper_bound(p);
-    let run = |bonus: Weight| summarise(p, greedy(p, params, bonus), bonus, ub, params.min_sharing_rate);
+    let run = |bonus: Weight| {
+        summarise(
+            p,
+            greedy(p, params, bonus),
+            bonus,
+            ub,
+            params.min_sharing_rate,
+        )
+    };
     let first = run(0);
     let Some(min) = params.min_sharing_rate else {
         return Ok(first);

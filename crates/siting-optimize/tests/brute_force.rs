@@ -1,7 +1,9 @@
 //! The greedy against exhaustive search on small instances.
 
 use proptest::prelude::*;
-use siting_optimize::{greedy, sharing_rate, solve, upper_bound, Params, Problem, SiteChoice, Weight};
+use siting_optimize::{
+    greedy, sharing_rate, solve, upper_bound, Params, Problem, SiteChoice, Weight,
+};
 
 /// Newly covered weight of a set of (site, operator) placements.
 fn value(p: &Problem, chosen: &[(usize, usize)]) -> Weight {
@@ -44,8 +46,17 @@ fn optimum(p: &Problem, budget: Option<u64>) -> Weight {
         .collect();
     (0u32..1 << pairs.len())
         .map(|mask| {
-            let chosen: Vec<_> = pairs.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, p)| *p).collect();
-            if feasible(p, &chosen, budget) { value(p, &chosen) } else { 0 }
+            let chosen: Vec<_> = pairs
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, p)| *p)
+                .collect();
+            if feasible(p, &chosen, budget) {
+                value(p, &chosen)
+            } else {
+                0
+            }
         })
         .max()
         .unwrap_or(0)
@@ -124,7 +135,14 @@ proptest! {
 }
 
 fn site(existing: bool, tenants: u8, build: u64, tenant: u64, cov: Vec<Vec<u32>>) -> SiteChoice {
-    SiteChoice { existing, tenants, capacity: 3, build_cost_yuan: build, tenant_cost_yuan: tenant, coverage: cov }
+    SiteChoice {
+        existing,
+        tenants,
+        capacity: 3,
+        build_cost_yuan: build,
+        tenant_cost_yuan: tenant,
+        coverage: cov,
+    }
 }
 
 #[test]
@@ -133,7 +151,10 @@ fn cheaper_site_wins_a_tie() {
         operators: 1,
         weights: vec![10, 10],
         covered_before: vec![vec![false; 2]],
-        sites: vec![site(false, 0, 500, 100, vec![vec![0]]), site(false, 0, 300, 100, vec![vec![1]])],
+        sites: vec![
+            site(false, 0, 500, 100, vec![vec![0]]),
+            site(false, 0, 300, 100, vec![vec![1]]),
+        ],
         quota: vec![1],
     };
     let sol = solve(&p, &Params::default()).unwrap();
@@ -148,12 +169,29 @@ fn sharing_first_keeps_new_towers_off_servable_demand() {
         operators: 2,
         weights: vec![10, 3],
         covered_before: vec![vec![false; 2], vec![false; 2]],
-        sites: vec![site(true, 0b10, 0, 50, vec![vec![0], vec![]]), site(false, 0, 100, 50, vec![vec![0, 1], vec![]])],
+        sites: vec![
+            site(true, 0b10, 0, 50, vec![vec![0], vec![]]),
+            site(false, 0, 100, 50, vec![vec![0, 1], vec![]]),
+        ],
         quota: vec![1, 0],
     };
-    let r1 = greedy(&p, &Params { sharing_first: true, ..Params::default() }, 0);
+    let r1 = greedy(
+        &p,
+        &Params {
+            sharing_first: true,
+            ..Params::default()
+        },
+        0,
+    );
     assert_eq!(r1[0].site, 0, "R1: share the existing site");
-    let free = greedy(&p, &Params { sharing_first: false, ..Params::default() }, 0);
+    let free = greedy(
+        &p,
+        &Params {
+            sharing_first: false,
+            ..Params::default()
+        },
+        0,
+    );
     assert_eq!(free[0].site, 1, "without R1 the bigger new site wins");
 }
 
@@ -172,9 +210,23 @@ fn bonus_lifts_sharing_to_the_target() {
         ],
         quota: vec![1, 1],
     };
-    let plain = solve(&p, &Params { min_sharing_rate: None, ..Params::default() }).unwrap();
+    let plain = solve(
+        &p,
+        &Params {
+            min_sharing_rate: None,
+            ..Params::default()
+        },
+    )
+    .unwrap();
     assert_eq!(plain.sharing_rate, 0.0);
-    let shared = solve(&p, &Params { min_sharing_rate: Some(0.55), ..Params::default() }).unwrap();
+    let shared = solve(
+        &p,
+        &Params {
+            min_sharing_rate: Some(0.55),
+            ..Params::default()
+        },
+    )
+    .unwrap();
     assert!(shared.sharing_target_met);
     assert_eq!(shared.sharing_rate, 1.0);
     assert!(shared.sharing_bonus > 0);
@@ -189,10 +241,20 @@ fn budget_stops_spending() {
         operators: 1,
         weights: vec![10, 10],
         covered_before: vec![vec![false; 2]],
-        sites: vec![site(false, 0, 500, 100, vec![vec![0]]), site(false, 0, 500, 100, vec![vec![1]])],
+        sites: vec![
+            site(false, 0, 500, 100, vec![vec![0]]),
+            site(false, 0, 500, 100, vec![vec![1]]),
+        ],
         quota: vec![2],
     };
-    let sol = solve(&p, &Params { budget_yuan: Some(700), ..Params::default() }).unwrap();
+    let sol = solve(
+        &p,
+        &Params {
+            budget_yuan: Some(700),
+            ..Params::default()
+        },
+    )
+    .unwrap();
     assert_eq!(sol.placements.len(), 1);
     assert!(sol.cost_yuan <= 700);
 }

@@ -1,1 +1,21 @@
-//! The plan: assembly from the optimiser's choice, report figures, and the GeoJSON/JSON/Markdown writers.
+//! The plan a run writes: the contract with planners (`PLAN_FORMAT.md`).
+//!
+//! - [`site`]: [`PlanSite`], one site the plan touches, with every property of
+//!   `plan.geojson`.
+//! - [`report`]: [`Report`] and its parts, the figures of `report.json`, and
+//!   the figures derived from the plan's sites alone.
+//! - [`geojson`]: `plan.geojson` (RFC 7946, 7 decimals).
+//! - [`markdown`]: `report.md`.
+//! - [`write`]: all files into an output folder, atomically.
+
+pub mod geojson;
+pub mod markdown;
+pub mod report;
+pub mod site;
+pub mod write;
+
+pub use report::{
+    ByDistrict, ByPhase, CoverageFigures, InputFile, Report, RuleCount, StationCounts, TargetCheck,
+};
+pub use site::{Origin, PlanSite};
+pub use write::{write_outputs, WriteError};

@@ -35,17 +35,31 @@ pub struct RangeModelError(String);
 impl RangeModel {
     /// `range_m` per environment in [`Environment::ALL`] order (dense urban,
     /// urban, suburban, rural), metres, at `reference_height_m`.
-    pub fn new(range_m: [f64; 4], reference_height_m: f64, height_exponent: f64) -> Result<Self, RangeModelError> {
+    pub fn new(
+        range_m: [f64; 4],
+        reference_height_m: f64,
+        height_exponent: f64,
+    ) -> Result<Self, RangeModelError> {
         if range_m.iter().any(|r| !(r.is_finite() && *r > 0.0)) {
-            return Err(RangeModelError(format!("every range must be a positive number of metres, got {range_m:?}")));
+            return Err(RangeModelError(format!(
+                "every range must be a positive number of metres, got {range_m:?}"
+            )));
         }
         if !(reference_height_m.is_finite() && reference_height_m > 0.0) {
-            return Err(RangeModelError(format!("reference height must be positive, got {reference_height_m}")));
+            return Err(RangeModelError(format!(
+                "reference height must be positive, got {reference_height_m}"
+            )));
         }
         if !(0.0..=2.0).contains(&height_exponent) {
-            return Err(RangeModelError(format!("height exponent must be within 0..2, got {height_exponent}")));
+            return Err(RangeModelError(format!(
+                "height exponent must be within 0..2, got {height_exponent}"
+            )));
         }
-        Ok(RangeModel { range_m, reference_height_m, height_exponent })
+        Ok(RangeModel {
+            range_m,
+            reference_height_m,
+            height_exponent,
+        })
     }
 
     fn scale(&self, tx: &Transmitter) -> f64 {

@@ -55,7 +55,11 @@ mod tests {
         let c = Catalogue::embedded().unwrap();
         let ids: Vec<_> = c.rules.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids, (1..=12).map(|i| format!("R{i}")).collect::<Vec<_>>());
-        assert!(c.rules.iter().chain(&c.targets).all(|e| !e.source.is_empty()));
+        assert!(c
+            .rules
+            .iter()
+            .chain(&c.targets)
+            .all(|e| !e.source.is_empty()));
         assert_eq!(c.get("T3").unwrap().source, "渝府办发〔2015〕41号 §1");
     }
 }

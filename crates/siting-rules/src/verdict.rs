@@ -69,13 +69,18 @@ pub fn judge(site: &Site, zones: &[ZoneClass], p: &RuleParams) -> Verdict {
     let mut rules = vec![if new { "R2" } else { "R1" }];
     let mut excluded = None;
 
-    let camouflage = has(ZoneClass::Scenic) || has(ZoneClass::NatureReserve) || has(ZoneClass::Heritage);
+    let camouflage =
+        has(ZoneClass::Scenic) || has(ZoneClass::NatureReserve) || has(ZoneClass::Heritage);
     if camouflage {
         rules.push("R3");
     }
 
     let attached = site.kind != SiteKind::GroundTower;
-    let fee = if attached && !site.public_building { p.usage_fee_yuan } else { 0.0 };
+    let fee = if attached && !site.public_building {
+        p.usage_fee_yuan
+    } else {
+        0.0
+    };
     if attached && new {
         rules.push("R4");
     }
@@ -89,13 +94,17 @@ pub fn judge(site: &Site, zones: &[ZoneClass], p: &RuleParams) -> Verdict {
             if capacity == 0 {
                 excluded = Some(Exclusion {
                     rule: "R5",
-                    reason: format!("roof load capacity {load} kg holds no tenant of {} kg", p.tenant_mass_kg),
+                    reason: format!(
+                        "roof load capacity {load} kg holds no tenant of {} kg",
+                        p.tenant_mass_kg
+                    ),
                 });
             }
         }
     }
 
-    let notice_board = has(ZoneClass::DenseResidential) || has(ZoneClass::School) || has(ZoneClass::Hospital);
+    let notice_board =
+        has(ZoneClass::DenseResidential) || has(ZoneClass::School) || has(ZoneClass::Hospital);
     let compliance = compliance_distance_m(p.eirp_dbm.get(site.kind), p.power_density_limit_w_m2);
     if notice_board {
         rules.push("R6");
@@ -114,12 +123,22 @@ pub fn judge(site: &Site, zones: &[ZoneClass], p: &RuleParams) -> Verdict {
     if planning_approval {
         rules.push("R8");
     }
-    let eia = if has(ZoneClass::Liangjiang) { EiaAuthority::Liangjiang } else { EiaAuthority::Municipal };
+    let eia = if has(ZoneClass::Liangjiang) {
+        EiaAuthority::Liangjiang
+    } else {
+        EiaAuthority::Municipal
+    };
     rules.push("R9");
     rules.sort_by_key(|r| r[1..].parse::<u32>().unwrap_or(0));
 
     let build_cost_yuan = if new {
-        p.build_yuan.get(site.kind) + fee + if camouflage { p.camouflage_yuan.get(site.kind) } else { 0.0 }
+        p.build_yuan.get(site.kind)
+            + fee
+            + if camouflage {
+                p.camouflage_yuan.get(site.kind)
+            } else {
+                0.0
+            }
     } else {
         0.0
     };
@@ -146,7 +165,12 @@ mod tests {
     use siting_model::{LonLat, OperatorSet};
 
     fn params() -> RuleParams {
-        let k = |a, b, c, d| KindCosts { ground_tower: a, rooftop: b, street_pole: c, indoor: d };
+        let k = |a, b, c, d| KindCosts {
+            ground_tower: a,
+            rooftop: b,
+            street_pole: c,
+            indoor: d,
+        };
         RuleParams {
             sharing_first: true,
             build_yuan: k(300_000.0, 80_000.0, 60_000.0, 100_000.0),
@@ -168,7 +192,10 @@ mod tests {
             origin,
             kind,
             xy: Default::default(),
-            lonlat: LonLat { lon: 106.5, lat: 29.5 },
+            lonlat: LonLat {
+                lon: 106.5,
+                lat: 29.5,
+            },
             height_m,
             capacity: 3,
             tenants: OperatorSet::EMPTY,
@@ -180,7 +207,11 @@ mod tests {
 
     #[test]
     fn new_tower_in_scenic_area_is_camouflaged_and_needs_approval() {
-        let v = judge(&site(SiteKind::GroundTower, SiteOrigin::Candidate, 40.0), &[ZoneClass::Scenic], &params());
+        let v = judge(
+            &site(SiteKind::GroundTower, SiteOrigin::Candidate, 40.0),
+            &[ZoneClass::Scenic],
+            &params(),
+        );
         assert!(v.camouflage && v.planning_approval && v.excluded.is_none());
         assert_eq!(v.build_cost_yuan, 420_000.0);
         assert_eq!(v.rules, vec!["R2", "R3", "R8", "R9"]);
@@ -197,9 +228,17 @@ mod tests {
 
     #[test]
     fn low_antenna_by_a_school_is_excluded() {
-        let v = judge(&site(SiteKind::GroundTower, SiteOrigin::Candidate, 30.0), &[ZoneClass::School], &params());
+        let v = judge(
+            &site(SiteKind::GroundTower, SiteOrigin::Candidate, 30.0),
+            &[ZoneClass::School],
+            &params(),
+        );
         assert_eq!(v.excluded.unwrap().rule, "R6");
-        let v = judge(&site(SiteKind::StreetPole, SiteOrigin::Candidate, 12.0), &[ZoneClass::School], &params());
+        let v = judge(
+            &site(SiteKind::StreetPole, SiteOrigin::Candidate, 12.0),
+            &[ZoneClass::School],
+            &params(),
+        );
         assert!(v.excluded.is_none() && v.notice_board);
     }
 
@@ -216,7 +255,11 @@ mod tests {
 
     #[test]
     fn liangjiang_routes_eia() {
-        let v = judge(&site(SiteKind::Rooftop, SiteOrigin::Existing, 30.0), &[ZoneClass::Liangjiang], &params());
+        let v = judge(
+            &site(SiteKind::Rooftop, SiteOrigin::Existing, 30.0),
+            &[ZoneClass::Liangjiang],
+            &params(),
+        );
         assert_eq!(v.eia, EiaAuthority::Liangjiang);
         assert_eq!(v.build_cost_yuan, 0.0);
         assert_eq!(v.tenant_cost_yuan, 190_000.0);
