@@ -1,0 +1,354 @@
+//! The whole pipeline.
+
+use crate::assemble::{assemble, Assembly};
+use crate::config::{Config, ConfigSource};
+use crate::environment::classify;
+use crate::inputs::RawLayers;
+use crate::EngineError;
+use siting_coverage::{coverage_sets, Demand, SiteRadio};
+use siting_crs::Projector;
+use siting_index::{PointIndex, PolygonIndex};
+use siting_layers::{
+    bounds, check_unique_site_ids, demand_from, districts_from, sites_from, townships_from,
+    zones_from, SiteDefaults,
+};
+use siting_model::{Environment, Model, Operator, SiteKind, SiteOrigin, ZoneClass};
+use siting_optimize::{solve, Params, Problem, SiteChoice};
+use siting_plan::{PlanSite, Report};
+use siting_radio::{CoverageModel, RangeModel, Transmitter};
+use siting_rules::{judge, Catalogue, Verdict};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Demand weights are handed to the optimiser in thousandths, as integers.
+pub const WEIGHT_SCALE: f64 = 1000.0;
+
+/// What a run produces, before anything is written.
+#[derive(Debug, Clone)]
+pub struct RunOutput {
+    /// The plan's sites, in phase and priority order.
+    pub sites: Vec<PlanSite>,
+    /// The report.
+    pub report: Report,
+    /// Input files a write must never replace.
+    pub inputs: Vec<PathBuf>,
+    /// Seconds spent per stage, for progress logs and benchmarks.
+    pub timings: Vec<(&'static str, f64)>,
+}
+
+/// Everything the stages between the layers and the optimiser produce.
+pub struct Prepared {
+    /// The model in the metric CRS.
+    pub model: Model,
+    /// District of each site (index into `model.districts`).
+    pub site_district: Vec<u32>,
+    /// Rule verdict of each site.
+    pub verdicts: Vec<Verdict>,
+    /// Demand items: the demand points, then the township centres.
+    pub item_xy: Vec<[f64; 2]>,
+    /// Environment of each item.
+    pub item_env: Vec<Environment>,
+    /// District of each demand point, if inside one.
+    pub demand_district: Vec<Option<u32>>,
+}
+
+fn site_defaults(cfg: &Config) -> SiteDefaults {
+    let h = &cfg.site_defaults.height_m;
+    SiteDefaults {
+        height_m: SiteKind::ALL.iter().map(|k| (*k, h.get(*k))).collect(),
+        capacity: cfg.site_defaults.capacity,
+    }
+}
+
+/// The radio model of each operator, in [`Operator::ALL`] order.
+pub fn radio_models(cfg: &Config, source: &ConfigSource) -> Result<Vec<RangeModel>, EngineError> {
+    Operator::ALL
+        .iter()
+        .map(|op| {
+            let r = cfg
+                .radio
+                .get(op.code())
+                .ok_or_else(|| EngineError::Config {
+                    file: source.label(),
+                    message: format!("[radio.{op}] is missing"),
+                })?;
+            RangeModel::new(r.range_m, r.reference_height_m, r.height_exponent).map_err(|e| {
+                EngineError::Config {
+                    file: source.label(),
+                    message: format!("[radio.{op}]: {e}"),
+                }
+            })
+        })
+        .collect()
+}
+
+/// Layers → model → indices → verdicts → demand items.
+pub fn prepare(cfg: &Config, raw: &RawLayers) -> Result<Prepared, EngineError> {
+    let metric = if cfg.area.metric_crs == "auto" {
+        let b =
+            bounds(&raw.districts.features).ok_or_else(|| siting_layers::LayerError::Empty {
+                file: raw.districts.file.clone(),
+            })?;
+        siting_crs::choose(b)
+    } else {
+        cfg.area.metric_crs.clone()
+    };
+    let proj = Projector::new(&metric)?;
+    let mut districts = districts_from(&raw.districts.file, &raw.districts.features, &proj)?;
+    for d in &mut districts {
+        d.main_urban = cfg.area.main_urban_adcodes.contains(&d.adcode);
+    }
+    let townships = townships_from(&raw.townships.file, &raw.townships.features, &proj)?;
+    let demand = demand_from(&raw.demand.file, &raw.demand.features, &proj)?;
+    let defaults = site_defaults(cfg);
+    let existing = sites_from(
+        &raw.sites_existing.file,
+        &raw.sites_existing.features,
+        SiteOrigin::Existing,
+        &defaults,
+        &proj,
+    )?;
+    let candidates = sites_from(
+        &raw.candidates.file,
+        &raw.candidates.features,
+        SiteOrigin::Candidate,
+        &defaults,
+        &proj,
+    )?;
+    check_unique_site_ids(&[
+        (&raw.sites_existing.file, &existing),
+        (&raw.candidates.file, &candidates),
+    ])?;
+    let zones = zones_from(&raw.zones.file, &raw.zones.features, &proj)?;
+    let n_existing = existing.len();
+    let sites: Vec<_> = existing.into_iter().chain(candidates).collect();
+
+    let district_geoms: Vec<_> = districts.iter().map(|d| d.geometry.clone()).collect();
+    let district_index = PolygonIndex::new(&district_geoms, 5_000.0);
+    let zone_geoms: Vec<_> = zones.iter().map(|z| z.geometry.clone()).collect();
+    let zone_index = PolygonIndex::new(&zone_geoms, 2_000.0);
+    let classes_at = |p: [f64; 2]| -> Vec<ZoneClass> {
+        let mut c: Vec<ZoneClass> = zone_index
+            .containing(p)
+            .into_iter()
+            .map(|i| zones[i as usize].class)
+            .collect();
+        c.sort();
+        c.dedup();
+        c
+    };
+
+    let mut site_district = Vec::with_capacity(sites.len());
+    let mut verdicts = Vec::with_capacity(sites.len());
+    for (i, s) in sites.iter().enumerate() {
+        let p = [s.xy.x, s.xy.y];
+        let Some(d) = district_index.first_containing(p) else {
+            let (file, index) = if i < n_existing {
+                (&raw.sites_existing.file, i)
+            } else {
+                (&raw.candidates.file, i - n_existing)
+            };
+            return Err(EngineError::OutsideDistricts {
+                file: file.clone(),
+                index,
+                id: s.id.clone(),
+                districts: raw.districts.file.clone(),
+            });
+        };
+        site_district.push(d);
+        verdicts.push(judge(s, &classes_at(p), &cfg.rules));
+    }
+
+    let mut item_xy: Vec<[f64; 2]> = Vec::with_capacity(demand.len() + townships.len());
+    let mut item_env = Vec::with_capacity(demand.len() + townships.len());
+    let mut demand_district = Vec::with_capacity(demand.len());
+    for (i, d) in demand.iter().enumerate() {
+        let p = [d.xy.x, d.xy.y];
+        let cell_m = d.cell_m.or(cfg.environment.default_cell_m).ok_or_else(|| {
+            siting_layers::LayerError::Feature {
+                file: raw.demand.file.clone(),
+                feature: siting_layers::FeatureRef { index: i, id: None },
+                problem: "no \"cell_m\" property and no environment.default_cell_m in the config"
+                    .into(),
+            }
+        })?;
+        item_xy.push(p);
+        item_env.push(classify(&cfg.environment, d.weight, cell_m, &classes_at(p)));
+        demand_district.push(district_index.first_containing(p));
+    }
+    let cells = PointIndex::new(item_xy.iter().copied());
+    for t in &townships {
+        let p = [t.xy.x, t.xy.y];
+        let env = if classes_at(p).contains(&ZoneClass::DenseResidential) {
+            Environment::DenseUrban
+        } else {
+            cells
+                .nearest(p)
+                .map_or(Environment::Rural, |n| item_env[n as usize])
+        };
+        item_xy.push(p);
+        item_env.push(env);
+    }
+    Ok(Prepared {
+        model: Model {
+            metric_crs: metric,
+            districts,
+            townships,
+            demand,
+            sites,
+            zones,
+        },
+        site_district,
+        verdicts,
+        item_xy,
+        item_env,
+        demand_district,
+    })
+}
+
+/// Runs the pipeline from a config; writes nothing.
+pub fn run(source: &ConfigSource) -> Result<RunOutput, EngineError> {
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, f64)>| {
+        timings.push((name, clock.elapsed().as_secs_f64()));
+        clock = Instant::now();
+    };
+    let cfg = Config::load(source)?;
+    let catalogue = Catalogue::embedded()?;
+    let models = radio_models(&cfg, source)?;
+    let raw = RawLayers::read(&cfg, source)?;
+    lap("read", &mut timings);
+    let prep = prepare(&cfg, &raw)?;
+    lap("model, indices, rules", &mut timings);
+
+    let item_index = PointIndex::new(prep.item_xy.iter().copied());
+    let radios: Vec<SiteRadio> = prep
+        .model
+        .sites
+        .iter()
+        .map(|s| SiteRadio {
+            xy: [s.xy.x, s.xy.y],
+            tx: Transmitter {
+                height_m: s.height_m,
+            },
+        })
+        .collect();
+    let model_refs: Vec<&dyn CoverageModel> =
+        models.iter().map(|m| m as &dyn CoverageModel).collect();
+    let sets = coverage_sets(
+        &radios,
+        &model_refs,
+        Demand {
+            index: &item_index,
+            environment: &prep.item_env,
+        },
+    );
+    lap("coverage", &mut timings);
+
+    let n_items = prep.item_xy.len();
+    let n_cells = prep.model.demand.len();
+    let mut covered_before = vec![vec![false; n_items]; Operator::ALL.len()];
+    for (s, site) in prep.model.sites.iter().enumerate() {
+        for op in site.tenants.iter() {
+            for &d in &sets[s][op.index()] {
+                covered_before[op.index()][d as usize] = true;
+            }
+        }
+    }
+    let weights: Vec<u64> = prep
+        .model
+        .demand
+        .iter()
+        .map(|d| (d.weight * WEIGHT_SCALE).round() as u64)
+        .chain(std::iter::repeat_n(
+            (cfg.targets.township_centre_weight * WEIGHT_SCALE).round() as u64,
+            n_items - n_cells,
+        ))
+        .collect();
+    let mut choice_site = Vec::new();
+    let mut choices = Vec::new();
+    for (s, (site, v)) in prep.model.sites.iter().zip(&prep.verdicts).enumerate() {
+        if v.excluded.is_some() {
+            continue;
+        }
+        choice_site.push(s);
+        choices.push(SiteChoice {
+            existing: site.origin == SiteOrigin::Existing,
+            tenants: site.tenants.bits(),
+            capacity: v.capacity,
+            build_cost_yuan: v.build_cost_yuan.round() as u64,
+            tenant_cost_yuan: v.tenant_cost_yuan.round() as u64,
+            coverage: sets[s].clone(),
+        });
+    }
+    let quota: Vec<u32> = Operator::ALL
+        .iter()
+        .map(|op| {
+            cfg.targets
+                .new_base_stations
+                .get(op.code())
+                .copied()
+                .unwrap_or(0)
+        })
+        .collect();
+    let problem = Problem {
+        operators: Operator::ALL.len(),
+        weights,
+        covered_before,
+        sites: choices,
+        quota,
+    };
+    let params = Params {
+        sharing_first: cfg.rules.sharing_first,
+        budget_yuan: cfg.targets.budget_yuan.map(|b| b.floor() as u64),
+        // T3 asks for a rate *above* the figure.
+        min_sharing_rate: Some((cfg.targets.min_sharing_rate + 1e-9).min(1.0)),
+    };
+    let solution = solve(&problem, &params)?;
+    lap("optimise", &mut timings);
+
+    let (sites, report) = assemble(Assembly {
+        cfg: &cfg,
+        source,
+        raw: &raw,
+        prep: &prep,
+        catalogue: &catalogue,
+        models: &models,
+        sets: &sets,
+        covered_before: &problem.covered_before,
+        choice_site: &choice_site,
+        solution: &solution,
+        n_cells,
+    });
+    lap("assemble", &mut timings);
+    let inputs = raw
+        .inputs()
+        .iter()
+        .filter(|i| !i.file.starts_with("embedded:"))
+        .map(|i| PathBuf::from(&i.file))
+        .collect();
+    Ok(RunOutput {
+        sites,
+        report,
+        inputs,
+        timings,
+    })
+}
+
+/// Writes `plan.geojson`, `report.json` and `report.md` into `out_dir`, all or none.
+pub fn write(out: &RunOutput, out_dir: &Path) -> Result<Vec<PathBuf>, EngineError> {
+    let json = serde_json::to_string_pretty(&out.report).expect("report serialises") + "\n";
+    let files = vec![
+        (
+            "plan.geojson",
+            siting_plan::geojson::plan_geojson(&out.sites).into_bytes(),
+        ),
+        ("report.json", json.into_bytes()),
+        (
+            "report.md",
+            siting_plan::markdown::report_markdown(&out.report).into_bytes(),
+        ),
+    ];
+    Ok(siting_plan::write_outputs(out_dir, &files, &out.inputs)?)
+}
