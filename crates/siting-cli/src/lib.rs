@@ -1,1 +1,10 @@
+//! The `siting` command line: argument parsing and the embedded data set.
+//!
+//! The binary holds no planning logic; it hands over to `siting-engine` and
+//! `siting-synth`.
+//!
+//! - [`embedded`]: the Chongqing data set compiled into the binary.
+//! - [`cli`]: the subcommands and their flags.
 
+pub mod cli;
+pub mod embedded;

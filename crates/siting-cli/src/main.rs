@@ -1,1 +1,101 @@
-fn main() {}
+//! `siting`: the command-line binary.
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use siting_cli::cli::{Cli, Command, PlanArgs, SynthArgs};
+use siting_cli::embedded;
+use siting_engine::ConfigSource;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let level = if cli.quiet { "warn" } else { "info" };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)),
+        )
+        .with_writer(std::io::stderr)
+        .without_time()
+        .with_target(false)
+        .init();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    if let Some(n) = cli.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .context("cannot set up the worker threads")?;
+    }
+    match cli.command {
+        Command::Plan(a) => plan(a),
+        Command::Synth(a) => synth(a),
+    }
+}
+
+fn plan(a: PlanArgs) -> Result<()> {
+    let source = match a.config {
+        Some(p) => ConfigSource::File(p),
+        None => embedded::config(),
+    };
+    tracing::info!("planning from {}", source.label());
+    let out = siting_engine::run(&source)?;
+    for (stage, secs) in &out.timings {
+        tracing::info!("{stage}: {secs:.2} s");
+    }
+    let written = siting_engine::write(&out, &a.out)?;
+    let r = &out.report;
+    println!(
+        "{} new base stations on {} sites ({} new, {} existing shared); sharing rate {:.1}%; cost {:.2} billion yuan",
+        r.new_base_stations.total,
+        r.sites_new + r.sites_existing_shared,
+        r.sites_new,
+        r.sites_existing_shared,
+        r.sharing_rate * 100.0,
+        r.cost_yuan_total / 1e9
+    );
+    for t in &r.targets {
+        println!(
+            "{} {}: {}",
+            t.id,
+            if t.met { "met" } else { "NOT met" },
+            t.required
+        );
+    }
+    for w in written {
+        println!("wrote {}", w.display());
+    }
+    Ok(())
+}
+
+fn synth(a: SynthArgs) -> Result<()> {
+    let params = siting_synth::SynthParams {
+        seed: a.seed,
+        cell_m: a.cell_m,
+        existing_sites: a.existing_sites,
+        greenfield_towers: a.greenfield_towers,
+        ..Default::default()
+    };
+    let s = siting_synth::synthesize(&a.data, &params)?;
+    let files: Vec<(&str, Vec<u8>)> = s
+        .files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.clone().into_bytes()))
+        .collect();
+    let written = siting_plan::write_outputs(&a.out, &files, &[])?;
+    for line in &s.summary {
+        println!("{line}");
+    }
+    for w in written {
+        println!("wrote {}", w.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,79 @@
+//! Subcommands and flags.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Decides where mobile base stations go: reads GIS layers, applies the
+/// planning rules, computes coverage, places each operator's new base stations
+/// with sharing first, and writes the plan (`plan.geojson`), a report
+/// (`report.json`, `report.md`).
+#[derive(Debug, Parser)]
+#[command(name = "siting", version, about, long_about = None)]
+pub struct Cli {
+    /// Worker threads for the parallel stages (default: all cores). The output
+    /// is the same at any thread count.
+    #[arg(long, global = true)]
+    pub threads: Option<usize>,
+    /// Log less (only warnings and errors).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Plan from the layers a config names and write plan.geojson, report.json and report.md.
+    Plan(PlanArgs),
+    /// Build the modelled layers (demand, existing sites, candidates, zones) from the real ones.
+    Synth(SynthArgs),
+}
+
+/// Flags of `siting plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The run's TOML config; layer paths in it are relative to its folder.
+    /// Without it, the embedded Chongqing config (data/chongqing/plan.toml) and layers.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Output folder (created if missing). Files are written whole or not at all.
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+}
+
+/// Flags of `siting synth`.
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// Folder with the real layers: districts.geojson, townships.geojson,
+    /// places.geojson, dem_5arcmin.asc.
+    #[arg(long, value_name = "DIR", default_value = "data/chongqing")]
+    pub data: PathBuf,
+    /// Where to write demand.geojson, sites_existing.geojson, candidates.geojson, zones.geojson.
+    #[arg(long, value_name = "DIR", default_value = "data/chongqing")]
+    pub out: PathBuf,
+    /// Seed of the generator.
+    #[arg(long, default_value_t = 2015)]
+    pub seed: u64,
+    /// Demand cell edge, metres (1000 for the committed layer, 250 for the benchmark instance).
+    #[arg(long, default_value_t = 1000.0, value_parser = parse_cell)]
+    pub cell_m: f64,
+    /// Existing sites at end-2014.
+    #[arg(long, default_value_t = 30_000)]
+    pub existing_sites: usize,
+    /// Greenfield tower candidates.
+    #[arg(long, default_value_t = 20_000)]
+    pub greenfield_towers: usize,
+}
+
+fn parse_cell(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|e| format!("{e}"))?;
+    if (100.0..=10_000.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!(
+            "cell edge must be between 100 and 10000 m, got {v}"
+        ))
+    }
+}

@@ -1,0 +1,83 @@
+//! An ESRI ASCII grid DEM, sampled at WGS84 points.
+
+/// A north-up grid of elevations in metres, cells in degrees.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dem {
+    ncols: usize,
+    nrows: usize,
+    xll: f64,
+    yll: f64,
+    cell: f64,
+    nodata: f64,
+    values: Vec<f64>,
+}
+
+impl Dem {
+    /// Parses an ESRI ASCII grid (`ncols`, `nrows`, `xllcorner`,
+    /// `yllcorner`, `cellsize`, optional `NODATA_value`, then rows north to south).
+    ///
+    /// ```
+    /// let dem = siting_synth::dem::Dem::parse("ncols 2\nnrows 2\nxllcorner 100\nyllcorner 30\ncellsize 1\nNODATA_value -9999\n1 2\n3 4\n").unwrap();
+    /// assert_eq!(dem.at(100.5, 31.5), Some(1.0));
+    /// assert_eq!(dem.at(101.5, 30.5), Some(4.0));
+    /// assert_eq!(dem.at(99.0, 30.5), None);
+    /// ```
+    pub fn parse(text: &str) -> Result<Dem, String> {
+        let mut header = std::collections::HashMap::new();
+        let mut tokens = text.split_whitespace().peekable();
+        while let Some(t) = tokens.peek() {
+            if t.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
+                let key = tokens.next().unwrap_or_default().to_ascii_lowercase();
+                let v: f64 = tokens
+                    .next()
+                    .ok_or_else(|| format!("header {key} has no value"))?
+                    .parse()
+                    .map_err(|e| format!("header {key}: {e}"))?;
+                header.insert(key, v);
+            } else {
+                break;
+            }
+        }
+        let get = |k: &str| {
+            header
+                .get(k)
+                .copied()
+                .ok_or_else(|| format!("header {k} is missing"))
+        };
+        let (ncols, nrows) = (get("ncols")? as usize, get("nrows")? as usize);
+        let values: Vec<f64> = tokens
+            .map(|t| t.parse::<f64>().map_err(|e| format!("value {t:?}: {e}")))
+            .collect::<Result<_, _>>()?;
+        if values.len() != ncols * nrows {
+            return Err(format!(
+                "{} values for a {ncols} × {nrows} grid",
+                values.len()
+            ));
+        }
+        Ok(Dem {
+            ncols,
+            nrows,
+            xll: get("xllcorner")?,
+            yll: get("yllcorner")?,
+            cell: get("cellsize")?,
+            nodata: header.get("nodata_value").copied().unwrap_or(f64::NAN),
+            values,
+        })
+    }
+
+    /// Elevation of the cell holding (lon, lat), metres; `None` outside or nodata.
+    pub fn at(&self, lon: f64, lat: f64) -> Option<f64> {
+        let c = ((lon - self.xll) / self.cell).floor();
+        let r_from_south = ((lat - self.yll) / self.cell).floor();
+        if c < 0.0
+            || r_from_south < 0.0
+            || c >= self.ncols as f64
+            || r_from_south >= self.nrows as f64
+        {
+            return None;
+        }
+        let row = self.nrows - 1 - r_from_south as usize;
+        let v = self.values[row * self.ncols + c as usize];
+        (v != self.nodata).then_some(v)
+    }
+}

@@ -1,0 +1,181 @@
+//! Reading the real layers and building every modelled one.
+
+use crate::dem::Dem;
+use crate::demand::{demand_grid, Cell};
+use crate::params::SynthParams;
+use crate::sites::{candidates, existing};
+use crate::write::{demand_geojson, sites_geojson, zones_geojson};
+use crate::zones::zones;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use siting_crs::Projector;
+use siting_index::PolygonIndex;
+use siting_layers::{
+    bounds, districts_from, property, townships_from, GeoJsonReader, LayerReader, RawGeometry,
+    Source,
+};
+use siting_model::{District, Township};
+use std::path::Path;
+
+/// Synthesis failed: a real layer is missing or malformed.
+#[derive(Debug, thiserror::Error)]
+pub enum SynthError {
+    /// A real layer could not be read.
+    #[error(transparent)]
+    Layer(#[from] siting_layers::LayerError),
+    /// The CRS could not be set up.
+    #[error(transparent)]
+    Crs(#[from] siting_crs::CrsError),
+    /// The DEM could not be read.
+    #[error("{file}: {message}")]
+    Dem {
+        /// The DEM file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// A GeoNames populated place, in the metric CRS.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    /// Metric position.
+    pub xy: [f64; 2],
+    /// GeoNames population (0 when unknown).
+    pub population: f64,
+    /// District adcode.
+    pub county_adcode: String,
+    /// Pinyin name.
+    pub name: String,
+}
+
+/// The real layers, in the metric CRS, with what the models need of them.
+pub struct Area {
+    /// WGS84 ⇄ metric.
+    pub projector: Projector,
+    /// District boundaries.
+    pub districts: Vec<District>,
+    /// Their index.
+    pub district_index: PolygonIndex,
+    /// Township centres.
+    pub townships: Vec<Township>,
+    /// GeoNames places.
+    pub places: Vec<Place>,
+    /// Terrain.
+    pub dem: Dem,
+}
+
+impl Area {
+    /// Metric → lon/lat, for a point the projector accepted going in.
+    pub fn lonlat(&self, xy: [f64; 2]) -> Result<[f64; 2], SynthError> {
+        let (lon, lat) = self.projector.to_lonlat(xy[0], xy[1])?;
+        Ok([lon, lat])
+    }
+
+    /// The district holding a metric point, if any.
+    pub fn district_at(&self, xy: [f64; 2]) -> Option<u32> {
+        self.district_index.first_containing(xy)
+    }
+}
+
+/// The modelled layers: file name and GeoJSON text.
+#[derive(Debug, Clone)]
+pub struct Synthesized {
+    /// `(file name, contents)` for demand, existing sites, candidates and zones.
+    pub files: Vec<(String, String)>,
+    /// A line per layer with its feature count.
+    pub summary: Vec<String>,
+    /// The demand cells (for the caller's figures).
+    pub cells: Vec<Cell>,
+}
+
+fn read(dir: &Path, name: &str) -> Result<(String, Vec<siting_layers::RawFeature>), SynthError> {
+    let src = Source::File(dir.join(name));
+    Ok((src.label(), GeoJsonReader.read(&src)?))
+}
+
+/// Reads `districts.geojson`, `townships.geojson`, `places.geojson` and
+/// `dem_5arcmin.asc` from `data_dir` and builds the modelled layers.
+pub fn synthesize(data_dir: &Path, p: &SynthParams) -> Result<Synthesized, SynthError> {
+    let (dfile, draw) = read(data_dir, "districts.geojson")?;
+    let b = bounds(&draw).ok_or(siting_layers::LayerError::Empty {
+        file: dfile.clone(),
+    })?;
+    let projector = Projector::new(&siting_crs::choose(b))?;
+    let districts = districts_from(&dfile, &draw, &projector)?;
+    let (tfile, traw) = read(data_dir, "townships.geojson")?;
+    let townships = townships_from(&tfile, &traw, &projector)?;
+    let (pfile, praw) = read(data_dir, "places.geojson")?;
+    let mut places = Vec::with_capacity(praw.len());
+    for f in &praw {
+        let err = |problem: String| siting_layers::LayerError::Feature {
+            file: pfile.clone(),
+            feature: siting_layers::FeatureRef {
+                index: f.index,
+                id: property::feature_id(&f.properties),
+            },
+            problem,
+        };
+        let Some(RawGeometry::Point(ll)) = &f.geometry else {
+            return Err(err("expected a Point".into()).into());
+        };
+        let (x, y) = projector.to_metric(ll[0], ll[1])?;
+        places.push(Place {
+            xy: [x, y],
+            population: property::optional_f64(&f.properties, "population")
+                .map_err(err)?
+                .unwrap_or(0.0),
+            county_adcode: property::optional_str(&f.properties, "county_adcode")
+                .map_err(err)?
+                .unwrap_or_default(),
+            name: property::optional_str(&f.properties, "name")
+                .map_err(err)?
+                .unwrap_or_default(),
+        });
+    }
+    let dem_path = data_dir.join("dem_5arcmin.asc");
+    let dem_text = std::fs::read_to_string(&dem_path).map_err(|e| SynthError::Dem {
+        file: dem_path.display().to_string(),
+        message: format!("cannot read: {e}"),
+    })?;
+    let dem = Dem::parse(&dem_text).map_err(|message| SynthError::Dem {
+        file: dem_path.display().to_string(),
+        message,
+    })?;
+    let geoms: Vec<_> = districts.iter().map(|d| d.geometry.clone()).collect();
+    let area = Area {
+        district_index: PolygonIndex::new(&geoms, 5_000.0),
+        projector,
+        districts,
+        townships,
+        places,
+        dem,
+    };
+
+    let mut rng = ChaCha8Rng::seed_from_u64(p.seed);
+    let cells = demand_grid(&area, p)?;
+    let existing = existing(&area, &cells, p, &mut rng)?;
+    let candidates = candidates(&area, &cells, p, &mut rng)?;
+    let zones = zones(&area, &cells, p, &mut rng)?;
+    let summary = vec![
+        format!(
+            "demand.geojson: {} cells of {} m, total weight {:.0}",
+            cells.len(),
+            p.cell_m,
+            cells.iter().map(|c| c.weight).sum::<f64>()
+        ),
+        format!("sites_existing.geojson: {} sites", existing.len()),
+        format!("candidates.geojson: {} sites", candidates.len()),
+        format!("zones.geojson: {} zones", zones.len()),
+    ];
+    Ok(Synthesized {
+        files: vec![
+            ("demand.geojson".into(), demand_geojson(&cells, p.cell_m)),
+            ("sites_existing.geojson".into(), sites_geojson(&existing)),
+            ("candidates.geojson".into(), sites_geojson(&candidates)),
+            ("zones.geojson".into(), zones_geojson(&zones)),
+        ],
+        summary,
+        cells,
+    })
+}

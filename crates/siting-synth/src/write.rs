@@ -1,0 +1,71 @@
+//! GeoJSON text of the modelled layers, one feature per line.
+
+use crate::demand::Cell;
+use crate::sites::SynthSite;
+use crate::zones::SynthZone;
+use serde_json::{json, Map, Value};
+
+fn collection(name: &str, features: impl Iterator<Item = Value>) -> String {
+    let mut out = format!("{{\"type\":\"FeatureCollection\",\"name\":\"{name}\",\"features\":[\n");
+    let mut first = true;
+    for f in features {
+        if !first {
+            out.push_str(",\n");
+        }
+        first = false;
+        out.push_str(&f.to_string());
+    }
+    out.push_str("\n]}\n");
+    out
+}
+
+fn r6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+/// `demand.geojson`: Points with `weight` (modelled residents) and `cell_m`.
+pub fn demand_geojson(cells: &[Cell], cell_m: f64) -> String {
+    collection(
+        "demand",
+        cells.iter().map(|c| {
+            json!({"type":"Feature","properties":{"weight":c.weight,"cell_m":cell_m},
+                   "geometry":{"type":"Point","coordinates":[r6(c.lonlat[0]), r6(c.lonlat[1])]}})
+        }),
+    )
+}
+
+/// `sites_existing.geojson` or `candidates.geojson`.
+pub fn sites_geojson(sites: &[SynthSite]) -> String {
+    collection(
+        "sites",
+        sites.iter().map(|s| {
+            let mut p = Map::new();
+            p.insert("site_id".into(), json!(s.site_id));
+            p.insert("kind".into(), json!(s.kind));
+            if !s.tenants.is_empty() {
+                p.insert("tenants".into(), json!(s.tenants));
+            }
+            p.insert("capacity".into(), json!(s.capacity));
+            p.insert("height_m".into(), json!(s.height_m));
+            p.insert("public_building".into(), json!(s.public_building));
+            if let Some(l) = s.load_capacity_kg {
+                p.insert("load_capacity_kg".into(), json!(l));
+            }
+            if let Some(n) = &s.name {
+                p.insert("name".into(), json!(n));
+            }
+            json!({"type":"Feature","properties":p,"geometry":{"type":"Point","coordinates":s.lonlat}})
+        }),
+    )
+}
+
+/// `zones.geojson`: Polygons with `id`, `class`, `name`.
+pub fn zones_geojson(zones: &[SynthZone]) -> String {
+    collection(
+        "zones",
+        zones.iter().map(|z| {
+            json!({"type":"Feature","properties":{"id":z.id,"class":z.class,"name":z.name},
+                   "geometry":{"type":"Polygon","coordinates":[z.ring]}})
+        }),
+    )
+}
