@@ -1,0 +1,129 @@
+//! Bad input stops the run before any output, with a message that names the
+//! file, the feature and the problem, and a non-zero exit code.
+
+mod common;
+
+use common::{plan, small_copy};
+use std::fs;
+use std::path::Path;
+
+/// Applies `edit` to `file` in a copy of the small fixture, runs the plan, and
+/// checks the failure: non-zero exit, no panic, no output, and every `want`
+/// fragment in the message.
+fn fails(file: &str, edit: impl FnOnce(String) -> String, want: &[&str]) {
+    let dir = small_copy();
+    let path = dir.path().join(file);
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, edit(text)).unwrap();
+    let out = dir.path().join("out");
+    let o = plan(&dir.path().join("plan.toml"), &out, &["-q"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    for w in want {
+        assert!(stderr.contains(w), "message lacks {w:?}: {stderr}");
+    }
+    assert!(!out.exists() || fs::read_dir(&out).unwrap().next().is_none(), "output written");
+}
+
+#[test]
+fn missing_layer_file() {
+    fails("plan.toml", |t| t.replace("\"zones.geojson\"", "\"nowhere.geojson\""), &["nowhere.geojson", "cannot read"]);
+}
+
+#[test]
+fn missing_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = plan(&dir.path().join("absent.toml"), &dir.path().join("out"), &["-q"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr.contains("absent.toml") && stderr.contains("cannot read"), "{stderr}");
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn malformed_geojson() {
+    fails("demand.geojson", |t| t[..t.len() / 2].to_string(), &["demand.geojson", "malformed GeoJSON"]);
+}
+
+#[test]
+fn feature_without_geometry() {
+    fails(
+        "candidates.geojson",
+        |t| t.replacen(r#""geometry":{"type":"Point","coordinates":[106.56,29.52]}"#, r#""geometry":null"#, 1),
+        &["candidates.geojson", "feature #4 (site_id=G01)", "no geometry"],
+    );
+}
+
+#[test]
+fn missing_required_property() {
+    fails(
+        "demand.geojson",
+        |t| t.replacen(r#"{"weight":"#, r#"{"w":"#, 1),
+        &["demand.geojson", "feature #0", "missing required property \"weight\""],
+    );
+}
+
+#[test]
+fn wrong_property_type() {
+    fails(
+        "sites_existing.geojson",
+        |t| t.replacen(r#""capacity":3"#, r#""capacity":"three""#, 1),
+        &["sites_existing.geojson", "feature #0 (site_id=E01)", "\"capacity\" must be a number"],
+    );
+}
+
+#[test]
+fn latitude_out_of_range() {
+    fails(
+        "sites_existing.geojson",
+        |t| t.replacen("[106.43,29.54]", "[29.54,106.43]", 1),
+        &["sites_existing.geojson", "feature #0 (site_id=E01)", "latitude 106.43 outside -90..90"],
+    );
+}
+
+#[test]
+fn duplicate_site_id() {
+    fails(
+        "candidates.geojson",
+        |t| t.replacen(r#""site_id":"G01""#, r#""site_id":"E04""#, 1),
+        &["candidates.geojson", "feature #4", "duplicate site id \"E04\"", "sites_existing.geojson"],
+    );
+}
+
+#[test]
+fn unknown_zone_class() {
+    fails("zones.geojson", |t| t.replacen(r#""class":"scenic""#, r#""class":"park""#, 1), &["zones.geojson", "feature #0", "unknown zone class \"park\""]);
+}
+
+#[test]
+fn site_outside_every_district() {
+    fails(
+        "candidates.geojson",
+        |t| t.replacen("[106.56,29.52]", "[107.56,29.52]", 1),
+        &["candidates.geojson", "feature #4 (site_id=G01)", "outside every district"],
+    );
+}
+
+#[test]
+fn config_errors() {
+    fails("plan.toml", |t| t.replace("seed = 2015", "seed = \"x\""), &["plan.toml", "seed"]);
+    fails("plan.toml", |t| t.replace("[area]", "[area]\ncolour = 1"), &["plan.toml", "unknown field `colour`"]);
+    fails("plan.toml", |t| t.replace("total_new_base_stations = 14", "total_new_base_stations = 15"), &["plan.toml", "sum to 14"]);
+    fails("plan.toml", |t| t.replace("shares = [0.34, 0.33, 0.33]", "shares = [0.5, 0.33, 0.33]"), &["plan.toml", "sum to 1"]);
+    fails("plan.toml", |t| t.replace("metric_crs = \"auto\"", "metric_crs = \"EPSG:999999\""), &["EPSG:999999"]);
+}
+
+#[test]
+fn never_overwrites_an_input() {
+    let dir = small_copy();
+    let keep = fs::read(dir.path().join("demand.geojson")).unwrap();
+    fs::copy(dir.path().join("demand.geojson"), dir.path().join("plan.geojson")).unwrap();
+    let cfg = fs::read_to_string(dir.path().join("plan.toml")).unwrap().replace("\"demand.geojson\"", "\"plan.geojson\"");
+    fs::write(dir.path().join("plan.toml"), cfg).unwrap();
+    let o = plan(&dir.path().join("plan.toml"), dir.path(), &["-q"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("refusing to overwrite"));
+    assert_eq!(fs::read(dir.path().join("plan.geojson")).unwrap(), keep);
+    assert!(!Path::new(&dir.path().join("report.md")).exists());
+}
