@@ -23,35 +23,63 @@ fn fails(file: &str, edit: impl FnOnce(String) -> String, want: &[&str]) {
     for w in want {
         assert!(stderr.contains(w), "message lacks {w:?}: {stderr}");
     }
-    assert!(!out.exists() || fs::read_dir(&out).unwrap().next().is_none(), "output written");
+    assert!(
+        !out.exists() || fs::read_dir(&out).unwrap().next().is_none(),
+        "output written"
+    );
 }
 
 #[test]
 fn missing_layer_file() {
-    fails("plan.toml", |t| t.replace("\"zones.geojson\"", "\"nowhere.geojson\""), &["nowhere.geojson", "cannot read"]);
+    fails(
+        "plan.toml",
+        |t| t.replace("\"zones.geojson\"", "\"nowhere.geojson\""),
+        &["nowhere.geojson", "cannot read"],
+    );
 }
 
 #[test]
 fn missing_config_file() {
     let dir = tempfile::tempdir().unwrap();
-    let o = plan(&dir.path().join("absent.toml"), &dir.path().join("out"), &["-q"]);
+    let o = plan(
+        &dir.path().join("absent.toml"),
+        &dir.path().join("out"),
+        &["-q"],
+    );
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr.contains("absent.toml") && stderr.contains("cannot read"), "{stderr}");
+    assert!(
+        stderr.contains("absent.toml") && stderr.contains("cannot read"),
+        "{stderr}"
+    );
     assert!(!dir.path().join("out").exists());
 }
 
 #[test]
 fn malformed_geojson() {
-    fails("demand.geojson", |t| t[..t.len() / 2].to_string(), &["demand.geojson", "malformed GeoJSON"]);
+    fails(
+        "demand.geojson",
+        |t| t[..t.len() / 2].to_string(),
+        &["demand.geojson", "malformed GeoJSON"],
+    );
 }
 
 #[test]
 fn feature_without_geometry() {
     fails(
         "candidates.geojson",
-        |t| t.replacen(r#""geometry":{"type":"Point","coordinates":[106.56,29.52]}"#, r#""geometry":null"#, 1),
-        &["candidates.geojson", "feature #4 (site_id=G01)", "no geometry"],
+        |t| {
+            t.replacen(
+                r#""geometry":{"type":"Point","coordinates":[106.56,29.52]}"#,
+                r#""geometry":null"#,
+                1,
+            )
+        },
+        &[
+            "candidates.geojson",
+            "feature #4 (site_id=G01)",
+            "no geometry",
+        ],
     );
 }
 
@@ -60,7 +88,11 @@ fn missing_required_property() {
     fails(
         "demand.geojson",
         |t| t.replacen(r#"{"weight":"#, r#"{"w":"#, 1),
-        &["demand.geojson", "feature #0", "missing required property \"weight\""],
+        &[
+            "demand.geojson",
+            "feature #0",
+            "missing required property \"weight\"",
+        ],
     );
 }
 
@@ -69,7 +101,11 @@ fn wrong_property_type() {
     fails(
         "sites_existing.geojson",
         |t| t.replacen(r#""capacity":3"#, r#""capacity":"three""#, 1),
-        &["sites_existing.geojson", "feature #0 (site_id=E01)", "\"capacity\" must be a number"],
+        &[
+            "sites_existing.geojson",
+            "feature #0 (site_id=E01)",
+            "\"capacity\" must be a number",
+        ],
     );
 }
 
@@ -78,7 +114,11 @@ fn latitude_out_of_range() {
     fails(
         "sites_existing.geojson",
         |t| t.replacen("[106.43,29.54]", "[29.54,106.43]", 1),
-        &["sites_existing.geojson", "feature #0 (site_id=E01)", "latitude 106.43 outside -90..90"],
+        &[
+            "sites_existing.geojson",
+            "feature #0 (site_id=E01)",
+            "latitude 106.43 outside -90..90",
+        ],
     );
 }
 
@@ -87,13 +127,22 @@ fn duplicate_site_id() {
     fails(
         "candidates.geojson",
         |t| t.replacen(r#""site_id":"G01""#, r#""site_id":"E04""#, 1),
-        &["candidates.geojson", "feature #4", "duplicate site id \"E04\"", "sites_existing.geojson"],
+        &[
+            "candidates.geojson",
+            "feature #4",
+            "duplicate site id \"E04\"",
+            "sites_existing.geojson",
+        ],
     );
 }
 
 #[test]
 fn unknown_zone_class() {
-    fails("zones.geojson", |t| t.replacen(r#""class":"scenic""#, r#""class":"park""#, 1), &["zones.geojson", "feature #0", "unknown zone class \"park\""]);
+    fails(
+        "zones.geojson",
+        |t| t.replacen(r#""class":"scenic""#, r#""class":"park""#, 1),
+        &["zones.geojson", "feature #0", "unknown zone class \"park\""],
+    );
 }
 
 #[test]
@@ -101,25 +150,60 @@ fn site_outside_every_district() {
     fails(
         "candidates.geojson",
         |t| t.replacen("[106.56,29.52]", "[107.56,29.52]", 1),
-        &["candidates.geojson", "feature #4 (site_id=G01)", "outside every district"],
+        &[
+            "candidates.geojson",
+            "feature #4 (site_id=G01)",
+            "outside every district",
+        ],
     );
 }
 
 #[test]
 fn config_errors() {
-    fails("plan.toml", |t| t.replace("seed = 2015", "seed = \"x\""), &["plan.toml", "seed"]);
-    fails("plan.toml", |t| t.replace("[area]", "[area]\ncolour = 1"), &["plan.toml", "unknown field `colour`"]);
-    fails("plan.toml", |t| t.replace("total_new_base_stations = 14", "total_new_base_stations = 15"), &["plan.toml", "sum to 14"]);
-    fails("plan.toml", |t| t.replace("shares = [0.34, 0.33, 0.33]", "shares = [0.5, 0.33, 0.33]"), &["plan.toml", "sum to 1"]);
-    fails("plan.toml", |t| t.replace("metric_crs = \"auto\"", "metric_crs = \"EPSG:999999\""), &["EPSG:999999"]);
+    fails(
+        "plan.toml",
+        |t| t.replace("seed = 2015", "seed = \"x\""),
+        &["plan.toml", "seed"],
+    );
+    fails(
+        "plan.toml",
+        |t| t.replace("[area]", "[area]\ncolour = 1"),
+        &["plan.toml", "unknown field `colour`"],
+    );
+    fails(
+        "plan.toml",
+        |t| {
+            t.replace(
+                "total_new_base_stations = 14",
+                "total_new_base_stations = 15",
+            )
+        },
+        &["plan.toml", "sum to 14"],
+    );
+    fails(
+        "plan.toml",
+        |t| t.replace("shares = [0.34, 0.33, 0.33]", "shares = [0.5, 0.33, 0.33]"),
+        &["plan.toml", "sum to 1"],
+    );
+    fails(
+        "plan.toml",
+        |t| t.replace("metric_crs = \"auto\"", "metric_crs = \"EPSG:999999\""),
+        &["EPSG:999999"],
+    );
 }
 
 #[test]
 fn never_overwrites_an_input() {
     let dir = small_copy();
     let keep = fs::read(dir.path().join("demand.geojson")).unwrap();
-    fs::copy(dir.path().join("demand.geojson"), dir.path().join("plan.geojson")).unwrap();
-    let cfg = fs::read_to_string(dir.path().join("plan.toml")).unwrap().replace("\"demand.geojson\"", "\"plan.geojson\"");
+    fs::copy(
+        dir.path().join("demand.geojson"),
+        dir.path().join("plan.geojson"),
+    )
+    .unwrap();
+    let cfg = fs::read_to_string(dir.path().join("plan.toml"))
+        .unwrap()
+        .replace("\"demand.geojson\"", "\"plan.geojson\"");
     fs::write(dir.path().join("plan.toml"), cfg).unwrap();
     let o = plan(&dir.path().join("plan.toml"), dir.path(), &["-q"]);
     assert_eq!(o.status.code(), Some(1));

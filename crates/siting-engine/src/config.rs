@@ -3,6 +3,7 @@
 use crate::EngineError;
 use serde::{Deserialize, Serialize};
 use siting_layers::Source;
+use siting_model::SiteKind;
 use siting_rules::RuleParams;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -259,7 +260,7 @@ impl Config {
             ));
         }
         if let Some(b) = self.targets.budget_yuan {
-            if !(b.is_finite() && b >= 0.0) {
+            if !non_negative(b) {
                 return Err(format!(
                     "targets.budget_yuan {b} must be a non-negative number"
                 ));
@@ -281,7 +282,7 @@ impl Config {
         if p.years.windows(2).any(|w| w[0] >= w[1]) {
             return Err("phases.years must be ascending".into());
         }
-        if p.shares.iter().any(|s| !(*s >= 0.0))
+        if p.shares.iter().any(|s| !non_negative(*s))
             || (p.shares.iter().sum::<f64>() - 1.0).abs() > 1e-6
         {
             return Err(format!(
@@ -299,7 +300,7 @@ impl Config {
             );
         }
         let r = &self.rules;
-        if !(r.tenant_mass_kg > 0.0) || !(r.power_density_limit_w_m2 > 0.0) {
+        if !positive(r.tenant_mass_kg) || !positive(r.power_density_limit_w_m2) {
             return Err(
                 "rules.tenant_mass_kg and rules.power_density_limit_w_m2 must be positive".into(),
             );
@@ -309,13 +310,43 @@ impl Config {
             ("rules.equipment_yuan", r.equipment_yuan),
             ("rules.share_yuan", r.share_yuan),
         ] {
-            if !(v.is_finite() && v >= 0.0) {
+            if !non_negative(v) {
                 return Err(format!("{name} must be a non-negative number of yuan"));
             }
+        }
+        for (name, k) in [
+            ("rules.build_yuan", &r.build_yuan),
+            ("rules.camouflage_yuan", &r.camouflage_yuan),
+        ] {
+            if SiteKind::ALL.iter().any(|kind| !non_negative(k.get(*kind))) {
+                return Err(format!(
+                    "{name}: every kind needs a non-negative number of yuan"
+                ));
+            }
+        }
+        if SiteKind::ALL
+            .iter()
+            .any(|kind| !r.eirp_dbm.get(*kind).is_finite())
+        {
+            return Err("rules.eirp_dbm: every kind needs a number of dBm".into());
+        }
+        if SiteKind::ALL
+            .iter()
+            .any(|kind| !positive(self.site_defaults.height_m.get(*kind)))
+        {
+            return Err("site_defaults.height_m: every kind needs a positive height".into());
         }
         if !(1..=3).contains(&self.site_defaults.capacity) {
             return Err("site_defaults.capacity must be 1, 2 or 3".into());
         }
         Ok(())
     }
+}
+
+fn positive(x: f64) -> bool {
+    x.is_finite() && x > 0.0
+}
+
+fn non_negative(x: f64) -> bool {
+    x.is_finite() && x >= 0.0
 }

@@ -124,7 +124,7 @@ impl PolygonIndex {
 
     /// Crossing-number test of a ray from `p` towards +x, over the edges it meets.
     fn ray_cast(&self, p: [f64; 2]) -> Vec<u32> {
-        if !(p[0] <= self.max_x) {
+        if p[0].is_nan() || p[0] > self.max_x {
             return Vec::new();
         }
         let ray = AABB::from_corners(p, [self.max_x, p[1]]);

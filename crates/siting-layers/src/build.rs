@@ -335,11 +335,13 @@ pub fn check_unique_site_ids(layers: &[(&str, &[Site])]) -> Result<(), LayerErro
                         id: Some(format!("site_id={}", s.id)),
                     },
                     id: s.id.clone(),
-                    first_file: first_file.to_string(),
-                    first_feature: FeatureRef {
-                        index: first_index,
-                        id: Some(format!("site_id={}", s.id)),
-                    },
+                    first: Box::new((
+                        first_file.to_string(),
+                        FeatureRef {
+                            index: first_index,
+                            id: Some(format!("site_id={}", s.id)),
+                        },
+                    )),
                 });
             }
         }

@@ -52,9 +52,7 @@ pub enum LayerError {
         problem: String,
     },
     /// Two features share an id that must be unique.
-    #[error(
-        "{file}: {feature}: duplicate site id {id:?}, first seen in {first_file} {first_feature}"
-    )]
+    #[error("{file}: {feature}: duplicate site id {id:?}, first seen in {} {}", .first.0, .first.1)]
     DuplicateId {
         /// The layer of the second occurrence.
         file: String,
@@ -62,10 +60,8 @@ pub enum LayerError {
         feature: FeatureRef,
         /// The id.
         id: String,
-        /// The layer of the first occurrence.
-        first_file: String,
-        /// The first occurrence.
-        first_feature: FeatureRef,
+        /// The layer and feature of the first occurrence.
+        first: Box<(String, FeatureRef)>,
     },
     /// The layer is valid but empty where features are required.
     #[error("{file}: the layer has no features")]

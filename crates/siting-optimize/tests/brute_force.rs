@@ -1,9 +1,7 @@
 //! The greedy against exhaustive search on small instances.
 
 use proptest::prelude::*;
-use siting_optimize::{
-    greedy, sharing_rate, solve, upper_bound, Params, Problem, SiteChoice, Weight,
-};
+use siting_optimize::{greedy, sharing_rate, solve, Params, Problem, SiteChoice, Weight};
 
 /// Newly covered weight of a set of (site, operator) placements.
 fn value(p: &Problem, chosen: &[(usize, usize)]) -> Weight {

@@ -4,8 +4,8 @@
 //!   `plan.geojson`.
 //! - [`report`]: [`Report`] and its parts, the figures of `report.json`, and
 //!   the figures derived from the plan's sites alone.
-//! - [`geojson`]: `plan.geojson` (RFC 7946, 7 decimals).
-//! - [`markdown`]: `report.md`.
+//! - [`geojson`]: the plan as GeoJSON (RFC 7946, 7 decimals).
+//! - [`markdown`]: the report for people (`report.md`).
 //! - [`write`]: all files into an output folder, atomically.
 
 pub mod geojson;

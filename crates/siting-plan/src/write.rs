@@ -105,7 +105,7 @@ mod tests {
                 ("report.md", b"x".to_vec()),
                 ("plan.geojson", b"y".to_vec()),
             ],
-            &[input.clone()],
+            std::slice::from_ref(&input),
         );
         assert!(e.is_err());
         assert_eq!(fs::read_to_string(&input).unwrap(), "keep");
