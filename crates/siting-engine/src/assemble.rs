@@ -5,9 +5,11 @@ use crate::inputs::RawLayers;
 use crate::run::{Prepared, WEIGHT_SCALE};
 use siting_model::{Operator, OperatorSet, SiteOrigin};
 use siting_optimize::Solution;
+use siting_plan::markdown::thousands;
 use siting_plan::report::{by_phase, sharing_rate, site_counts, tenancy_ratio};
 use siting_plan::{
     ByDistrict, CoverageFigures, Origin, PlanSite, Report, RuleCount, StationCounts, TargetCheck,
+    UncoveredTownship,
 };
 use siting_radio::{CoverageModel, RangeModel};
 use siting_rules::{Catalogue, EiaAuthority};
@@ -213,17 +215,23 @@ fn report(a: &Assembly<'_>, sites: &[PlanSite], covered: &[Vec<bool>], n_items: 
     };
     let t1 = cfg.targets.total_new_base_stations as f64;
     let targets = vec![
-        target("T1", format!("≥ {t1} new base stations"), t1, counts.total as f64, counts.total as f64 >= t1),
+        target(
+            "T1",
+            format!("≥ {} new base stations", thousands(t1)),
+            t1,
+            counts.total as f64,
+            counts.total as f64 >= t1,
+        ),
         target(
             "T2",
-            format!("≤ {} yuan (the estimate)", cfg.targets.investment_estimate_yuan),
+            format!("≤ {} yuan (the estimate)", thousands(cfg.targets.investment_estimate_yuan)),
             cfg.targets.investment_estimate_yuan,
             cost_total,
             cost_total <= cfg.targets.investment_estimate_yuan,
         ),
         target(
             "T3",
-            format!("sharing rate > {}", cfg.targets.min_sharing_rate),
+            format!("sharing rate > {}%", (cfg.targets.min_sharing_rate * 1e4).round() / 1e2),
             cfg.targets.min_sharing_rate,
             rate,
             rate > cfg.targets.min_sharing_rate,
@@ -289,6 +297,23 @@ fn report(a: &Assembly<'_>, sites: &[PlanSite], covered: &[Vec<bool>], n_items: 
         })
         .collect();
 
+    let uncovered_township_centres = (a.n_cells..n_items)
+        .filter_map(|i| {
+            let missing: Vec<String> = Operator::ALL
+                .iter()
+                .filter(|op| !covered[op.index()][i])
+                .map(|op| op.code().to_string())
+                .collect();
+            let t = &m.townships[i - a.n_cells];
+            (!missing.is_empty()).then(|| UncoveredTownship {
+                code: t.code.clone(),
+                name: t.name.clone(),
+                county_adcode: t.county_adcode.clone(),
+                operators: missing,
+            })
+        })
+        .collect();
+    let stations_without_gain = a.solution.placements.iter().filter(|p| p.gain == 0).count() as u64;
     let ub = a.solution.upper_bound as f64 / WEIGHT_SCALE;
     let got = a.solution.gain() as f64 / WEIGHT_SCALE;
     let outside = a
@@ -308,6 +333,11 @@ fn report(a: &Assembly<'_>, sites: &[PlanSite], covered: &[Vec<bool>], n_items: 
         notes.push(format!(
             "Meeting the sharing rate needed a sharing bonus of {} weight units per shared placement.",
             a.solution.sharing_bonus as f64 / WEIGHT_SCALE
+        ));
+    }
+    if stations_without_gain > 0 {
+        notes.push(format!(
+            "{stations_without_gain} new base stations newly cover no demand under this coverage model: they are placed, cheapest and shared first, to reach T1's count."
         ));
     }
     if outside > 0 {
@@ -360,6 +390,8 @@ fn report(a: &Assembly<'_>, sites: &[PlanSite], covered: &[Vec<bool>], n_items: 
         cost_yuan_per_station: if counts.total > 0 { cost_total / counts.total as f64 } else { 0.0 },
         coverage,
         targets,
+        uncovered_township_centres,
+        stations_without_gain,
         by_district,
         by_phase: by_phase(sites, &cfg.phases.years),
         rule_counts,

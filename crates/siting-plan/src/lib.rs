@@ -16,6 +16,7 @@ pub mod write;
 
 pub use report::{
     ByDistrict, ByPhase, CoverageFigures, InputFile, Report, RuleCount, StationCounts, TargetCheck,
+    UncoveredTownship,
 };
 pub use site::{Origin, PlanSite};
 pub use write::{write_outputs, WriteError};

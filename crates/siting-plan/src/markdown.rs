@@ -3,7 +3,8 @@
 use crate::report::Report;
 use std::fmt::Write;
 
-fn yuan(x: f64) -> String {
+/// A whole number with thousands separators (`3,700,000,000`).
+pub fn thousands(x: f64) -> String {
     let s = format!("{:.0}", x);
     let (sign, digits) = s.strip_prefix('-').map_or(("", s.as_str()), |d| ("-", d));
     let mut out = String::new();
@@ -38,7 +39,7 @@ pub fn report_markdown(r: &Report) -> String {
     );
     for t in &r.targets {
         let value = if t.id == "T2" {
-            format!("{} yuan", yuan(t.value))
+            format!("{} yuan", thousands(t.value))
         } else if t.required_value <= 1.0 && t.id != "T1" {
             pct(t.value)
         } else {
@@ -83,8 +84,8 @@ pub fn report_markdown(r: &Report) -> String {
     let _ = writeln!(
         m,
         "- Cost: {} yuan in all, {} yuan per new base station.",
-        yuan(r.cost_yuan_total),
-        yuan(r.cost_yuan_per_station)
+        thousands(r.cost_yuan_total),
+        thousands(r.cost_yuan_per_station)
     );
     let _ = writeln!(
         m,
@@ -93,6 +94,24 @@ pub fn report_markdown(r: &Report) -> String {
         r.upper_bound,
         pct(r.optimality_gap)
     );
+
+    if !r.uncovered_township_centres.is_empty() {
+        let _ = writeln!(m, "\n## Township centres not covered by every operator\n");
+        let _ = writeln!(
+            m,
+            "| code | name | district | operators missing |\n|---|---|---|---|"
+        );
+        for t in &r.uncovered_township_centres {
+            let _ = writeln!(
+                m,
+                "| {} | {} | {} | {} |",
+                t.code,
+                t.name,
+                t.county_adcode,
+                t.operators.join(", ")
+            );
+        }
+    }
 
     let _ = writeln!(m, "\n## Coverage per operator\n");
     let _ = writeln!(
@@ -126,7 +145,7 @@ pub fn report_markdown(r: &Report) -> String {
             p.year,
             p.sites,
             p.new_base_stations,
-            yuan(p.cost_yuan)
+            thousands(p.cost_yuan)
         );
     }
 
@@ -145,7 +164,7 @@ pub fn report_markdown(r: &Report) -> String {
             d.sites_new,
             d.sites_existing_shared,
             pct(d.sharing_rate),
-            yuan(d.cost_yuan),
+            thousands(d.cost_yuan),
             d.demand_weight,
             d.covered_weight_gain
         );
@@ -194,9 +213,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn thousands_separators() {
-        assert_eq!(yuan(3_700_000_000.0), "3,700,000,000");
-        assert_eq!(yuan(999.0), "999");
-        assert_eq!(yuan(-1234.0), "-1,234");
+    fn thousands_separators_test() {
+        assert_eq!(thousands(3_700_000_000.0), "3,700,000,000");
+        assert_eq!(thousands(999.0), "999");
+        assert_eq!(thousands(-1234.0), "-1,234");
     }
 }

@@ -181,6 +181,19 @@ pub struct InputFile {
     pub features: u64,
 }
 
+/// A township centre some operator does not cover once the plan is built.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UncoveredTownship {
+    /// 9-digit NBS code.
+    pub code: String,
+    /// Chinese name.
+    pub name: String,
+    /// Its district's adcode.
+    pub county_adcode: String,
+    /// Operators that do not cover it.
+    pub operators: Vec<String>,
+}
+
 /// Everything `report.json` holds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
@@ -212,6 +225,10 @@ pub struct Report {
     pub coverage: Vec<CoverageFigures>,
     /// The targets.
     pub targets: Vec<TargetCheck>,
+    /// Township centres not covered by every operator (T4).
+    pub uncovered_township_centres: Vec<UncoveredTownship>,
+    /// New base stations that newly cover no demand (placed to reach T1).
+    pub stations_without_gain: u64,
     /// Per district or county.
     pub by_district: Vec<ByDistrict>,
     /// Per phase year.
