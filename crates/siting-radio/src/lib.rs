@@ -1,14 +1,30 @@
-//! Radio coverage models: whether a transmitter serves a receiver at a distance.
+//! Radio coverage: path-loss models, link budgets, and whether a transmitter
+//! serves a receiver.
 //!
-//! Knows no GIS: a model sees a transmitter's height, a receiver's
-//! environment and the distance between them, nothing else.
+//! Knows no GIS: a model sees heights, an environment and a distance.
 //!
-//! - [`model`]: the [`CoverageModel`] trait every model implements.
-//! - [`range`]: [`RangeModel`], a maximum range per environment scaled by
-//!   antenna height.
+//! - [`pathloss`]: free space (ITU-R P.525), Okumura-Hata, COST-231 Hata, 3GPP
+//!   TR 38.901 RMa/UMa/UMi LOS and NLOS, each with its validity range, and
+//!   [`Prepared`] forms for the hot loop.
+//! - [`budget`]: [`LinkBudget`], the maximum allowable path loss.
+//! - [`diffraction`]: knife-edge diffraction (ITU-R P.526) along a terrain
+//!   profile by the Deygout method.
+//! - [`model`]: the [`CoverageModel`] trait the coverage stage calls.
+//! - [`propagation`]: [`LinkBudgetModel`], coverage from a model per
+//!   environment and a budget.
+//! - [`range`]: [`RangeModel`], a fixed range per environment.
 
+pub mod budget;
+pub mod diffraction;
 pub mod model;
+pub mod pathloss;
+pub mod propagation;
 pub mod range;
 
-pub use model::{CoverageModel, Transmitter};
+pub use budget::LinkBudget;
+pub use model::{CoverageModel, Receiver, Transmitter};
+pub use pathloss::{
+    CitySize, Geometry, HataEnvironment, ModelKind, OutOfRange, PathLoss, Prepared,
+};
+pub use propagation::LinkBudgetModel;
 pub use range::{RangeModel, RangeModelError};

@@ -7,16 +7,27 @@ use siting_model::Environment;
 pub struct Transmitter {
     /// Antenna height above ground, metres.
     pub height_m: f64,
+    /// Ground height at the site, metres above the DEM's datum (0 without a DEM).
+    pub ground_m: f64,
+}
+
+/// What a model needs to know of a receiver.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Receiver {
+    /// Radio environment at the receiver.
+    pub environment: Environment,
+    /// Ground height at the receiver, metres above the DEM's datum (0 without a DEM).
+    pub ground_m: f64,
 }
 
 /// Decides which receivers a transmitter covers.
 pub trait CoverageModel: Send + Sync + std::fmt::Debug {
-    /// The largest distance, metres, at which `tx` covers a receiver in any
-    /// environment: the radius of the range query around the site.
+    /// The largest distance, metres, at which `tx` covers any receiver: the
+    /// radius of the range query around the site.
     fn max_range_m(&self, tx: &Transmitter) -> f64;
 
-    /// Whether `tx` covers a receiver in `environment` at `distance_m` metres.
-    fn covers(&self, tx: &Transmitter, environment: Environment, distance_m: f64) -> bool;
+    /// Whether `tx` covers `rx` at `distance_m` metres.
+    fn covers(&self, tx: &Transmitter, rx: &Receiver, distance_m: f64) -> bool;
 
     /// One line naming the model and its parameters, for reports.
     fn describe(&self) -> String;

@@ -1,7 +1,6 @@
 //! A maximum range per environment, scaled by antenna height.
 
-use crate::model::{CoverageModel, Transmitter};
-use siting_model::Environment;
+use crate::model::{CoverageModel, Receiver, Transmitter};
 
 /// Covers a receiver when it is within the environment's range, scaled by
 /// `(height_m / reference_height_m) ^ height_exponent`.
@@ -11,13 +10,14 @@ use siting_model::Environment;
 ///
 /// ```
 /// use siting_model::Environment;
-/// use siting_radio::{CoverageModel, RangeModel, Transmitter};
+/// use siting_radio::{CoverageModel, RangeModel, Receiver, Transmitter};
 /// let m = RangeModel::new([500.0, 1000.0, 2000.0, 5000.0], 30.0, 0.5).unwrap();
-/// let mast = Transmitter { height_m: 30.0 };
-/// assert!(m.covers(&mast, Environment::Rural, 5000.0));
-/// assert!(!m.covers(&mast, Environment::Urban, 1001.0));
+/// let mast = Transmitter { height_m: 30.0, ground_m: 0.0 };
+/// let rx = |environment| Receiver { environment, ground_m: 0.0 };
+/// assert!(m.covers(&mast, &rx(Environment::Rural), 5000.0));
+/// assert!(!m.covers(&mast, &rx(Environment::Urban), 1001.0));
 /// // A pole a quarter as tall reaches half as far.
-/// let pole = Transmitter { height_m: 7.5 };
+/// let pole = Transmitter { height_m: 7.5, ground_m: 0.0 };
 /// assert_eq!(m.max_range_m(&pole), 2500.0);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -72,8 +72,8 @@ impl CoverageModel for RangeModel {
         self.range_m.iter().cloned().fold(0.0, f64::max) * self.scale(tx)
     }
 
-    fn covers(&self, tx: &Transmitter, environment: Environment, distance_m: f64) -> bool {
-        distance_m <= self.range_m[environment.index()] * self.scale(tx)
+    fn covers(&self, tx: &Transmitter, rx: &Receiver, distance_m: f64) -> bool {
+        distance_m <= self.range_m[rx.environment.index()] * self.scale(tx)
     }
 
     fn describe(&self) -> String {
@@ -88,17 +88,18 @@ impl CoverageModel for RangeModel {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use siting_model::Environment;
 
     proptest! {
         #[test]
         fn range_grows_with_height_and_is_monotone_in_distance(h in 1.0..100.0f64, d in 0.0..20000.0f64, e in 0usize..4) {
             let m = RangeModel::new([400.0, 900.0, 2500.0, 6000.0], 30.0, 0.5).unwrap();
-            let env = Environment::ALL[e];
-            let lo = Transmitter { height_m: h };
-            let hi = Transmitter { height_m: h * 1.5 };
-            if m.covers(&lo, env, d) {
-                prop_assert!(m.covers(&hi, env, d));
-                prop_assert!(m.covers(&lo, env, d * 0.9));
+            let env = Receiver { environment: Environment::ALL[e], ground_m: 0.0 };
+            let lo = Transmitter { height_m: h, ground_m: 0.0 };
+            let hi = Transmitter { height_m: h * 1.5, ground_m: 0.0 };
+            if m.covers(&lo, &env, d) {
+                prop_assert!(m.covers(&hi, &env, d));
+                prop_assert!(m.covers(&lo, &env, d * 0.9));
                 prop_assert!(d <= m.max_range_m(&lo));
             }
         }

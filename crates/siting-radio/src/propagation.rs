@@ -1,0 +1,163 @@
+//! Coverage from a path-loss model per environment and a link budget.
+
+use crate::budget::LinkBudget;
+use crate::model::{CoverageModel, Receiver, Transmitter};
+use crate::pathloss::{PathLoss, Prepared};
+use siting_model::Environment;
+
+/// Highest effective antenna height the radius table holds, metres; above
+/// it the table's last entry is used.
+pub const MAX_EFFECTIVE_HEIGHT_M: usize = 600;
+
+/// Covers a receiver when the path loss of its environment's model, plus
+/// that environment's penetration loss, is within the link budget.
+///
+/// Path loss rises with distance, so coverage is a radius per environment and
+/// effective antenna height. The radii are tabulated once, per whole metre of
+/// effective height from 1 to [`MAX_EFFECTIVE_HEIGHT_M`], so the hot loop is
+/// one table look-up per demand point. With a DEM, the effective height is
+/// the antenna's height above the receiver's ground:
+/// `height_m + ground(site) − ground(receiver)`, at least 1 m.
+#[derive(Debug, Clone)]
+pub struct LinkBudgetModel {
+    models: [PathLoss; 4],
+    penetration_db: [f64; 4],
+    budget: LinkBudget,
+    /// `radius[env][h − 1]`, metres.
+    radius: Vec<[f64; MAX_EFFECTIVE_HEIGHT_M]>,
+    max_radius: f64,
+    terrain: bool,
+}
+
+impl LinkBudgetModel {
+    /// Builds the model. `models[e]` is the path-loss model of environment `e`
+    /// (in [`Environment::ALL`] order; its `tx_height_m` is replaced per
+    /// site), `penetration_db[e]` that environment's extra loss, `limit_m` the
+    /// farthest distance searched, and `terrain` whether receivers' and
+    /// transmitters' ground heights correct the effective height.
+    pub fn new(
+        models: [PathLoss; 4],
+        penetration_db: [f64; 4],
+        budget: LinkBudget,
+        limit_m: f64,
+        terrain: bool,
+    ) -> Self {
+        let mapl = budget.max_path_loss_db();
+        let radius: Vec<[f64; MAX_EFFECTIVE_HEIGHT_M]> = (0..4)
+            .map(|e| {
+                let mut row = [0.0; MAX_EFFECTIVE_HEIGHT_M];
+                for (i, r) in row.iter_mut().enumerate() {
+                    let mut m = models[e];
+                    m.geometry.tx_height_m = (i + 1) as f64;
+                    *r = m.prepare().range_m(mapl - penetration_db[e], limit_m);
+                }
+                row
+            })
+            .collect();
+        let max_radius = radius
+            .iter()
+            .flat_map(|r| r.iter())
+            .cloned()
+            .fold(0.0, f64::max);
+        LinkBudgetModel {
+            models,
+            penetration_db,
+            budget,
+            radius,
+            max_radius,
+            terrain,
+        }
+    }
+
+    /// Maximum allowable path loss, dB.
+    pub fn max_path_loss_db(&self) -> f64 {
+        self.budget.max_path_loss_db()
+    }
+
+    /// The path-loss model of an environment.
+    pub fn model(&self, e: Environment) -> &PathLoss {
+        &self.models[e.index()]
+    }
+
+    /// The coverage radius in an environment for an effective antenna
+    /// height, metres.
+    pub fn radius_m(&self, e: Environment, effective_height_m: f64) -> f64 {
+        let i = (effective_height_m.round().max(1.0) as usize).min(MAX_EFFECTIVE_HEIGHT_M) - 1;
+        self.radius[e.index()][i]
+    }
+
+    /// For an antenna height, each environment's radius and whether the model
+    /// is used outside its validity range there (a sentence per breach).
+    pub fn validity_notes(&self, height_m: f64) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in Environment::ALL {
+            let mut m = *self.model(e);
+            m.geometry.tx_height_m = height_m;
+            let r = self.radius_m(e, height_m);
+            if let Err(err) = m.check(r.max(1.0)) {
+                out.push(format!(
+                    "{e} at {height_m} m antenna height, radius {r:.0} m: {}",
+                    err.to_string().split("; use").next().unwrap_or("")
+                ));
+            }
+        }
+        out
+    }
+
+    /// A prepared path-loss model for one transmitter height and environment.
+    pub fn prepared(&self, e: Environment, tx_height_m: f64) -> Prepared {
+        let mut m = *self.model(e);
+        m.geometry.tx_height_m = tx_height_m;
+        m.prepare()
+    }
+
+    fn effective_height(&self, tx: &Transmitter, rx: &Receiver) -> f64 {
+        if self.terrain {
+            (tx.height_m + tx.ground_m - rx.ground_m).max(1.0)
+        } else {
+            tx.height_m
+        }
+    }
+}
+
+impl CoverageModel for LinkBudgetModel {
+    fn max_range_m(&self, tx: &Transmitter) -> f64 {
+        if self.terrain {
+            self.max_radius
+        } else {
+            Environment::ALL
+                .iter()
+                .map(|e| self.radius_m(*e, tx.height_m))
+                .fold(0.0, f64::max)
+        }
+    }
+
+    fn covers(&self, tx: &Transmitter, rx: &Receiver, distance_m: f64) -> bool {
+        distance_m <= self.radius_m(rx.environment, self.effective_height(tx, rx))
+    }
+
+    fn describe(&self) -> String {
+        let parts: Vec<String> = Environment::ALL
+            .iter()
+            .map(|e| {
+                let m = self.model(*e);
+                format!(
+                    "{e}: {} (+{} dB penetration)",
+                    m.kind.code(),
+                    self.penetration_db[e.index()]
+                )
+            })
+            .collect();
+        format!(
+            "link budget, maximum path loss {:.1} dB at {} MHz; {}{}",
+            self.max_path_loss_db(),
+            self.models[0].geometry.freq_mhz,
+            parts.join(", "),
+            if self.terrain {
+                "; antenna heights corrected by terrain"
+            } else {
+                ""
+            }
+        )
+    }
+}
