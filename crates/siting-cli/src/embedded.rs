@@ -20,6 +20,7 @@ embed!(
     "sites_existing.geojson",
     "candidates.geojson",
     "zones.geojson",
+    "dem_5arcmin.asc",
 );
 
 /// An embedded file by its name relative to `data/chongqing/`.

@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 use siting_index::PointIndex;
 use siting_model::Environment;
-use siting_radio::{CoverageModel, Transmitter};
+use siting_radio::{CoverageModel, Receiver, Transmitter};
 
 /// The demand side: positions (through their index) and environments.
 #[derive(Debug, Clone, Copy)]
@@ -12,6 +12,8 @@ pub struct Demand<'a> {
     pub index: &'a PointIndex,
     /// Radio environment of each demand item.
     pub environment: &'a [Environment],
+    /// Ground height of each demand item, metres (zeros without a DEM).
+    pub ground_m: &'a [f64],
 }
 
 /// The site side: where a site stands and what it transmits from.
@@ -33,14 +35,18 @@ pub type CoverageSets = Vec<Vec<Vec<u32>>>;
 /// use siting_coverage::{coverage_sets, Demand, SiteRadio};
 /// use siting_index::PointIndex;
 /// use siting_model::Environment;
-/// use siting_radio::{CoverageModel, RangeModel, Transmitter};
-/// let index = PointIndex::new([[0.0, 0.0], [800.0, 0.0], [3000.0, 0.0]]);
-/// let env = [Environment::Urban, Environment::Urban, Environment::Rural];
-/// let model = RangeModel::new([500.0, 1000.0, 2000.0, 4000.0], 30.0, 0.5).unwrap();
+/// use siting_radio::{CoverageModel, Geometry, LinkBudget, LinkBudgetModel, ModelKind, PathLoss, Transmitter};
+/// let index = PointIndex::new([[0.0, 0.0], [800.0, 0.0], [30_000.0, 0.0]]);
+/// let env = [Environment::Rural; 3];
+/// let budget = LinkBudget { tx_power_dbm: 43.0, tx_antenna_gain_dbi: 15.0, tx_cable_loss_db: 2.0,
+///     rx_antenna_gain_dbi: 0.0, rx_cable_loss_db: 0.0, rx_sensitivity_dbm: -100.0, body_loss_db: 0.0,
+///     interference_margin_db: 3.0, fading_margin_db: 8.0 };
+/// let hata = PathLoss::new(ModelKind::Cost231Hata, Geometry::new(1800.0, 30.0, 1.5));
+/// let model = LinkBudgetModel::new([hata; 4], [0.0; 4], budget, 20_000.0, false);
 /// let models: Vec<&dyn CoverageModel> = vec![&model];
-/// let site = SiteRadio { xy: [0.0, 0.0], tx: Transmitter { height_m: 30.0 } };
-/// let sets = coverage_sets(&[site], &models, Demand { index: &index, environment: &env });
-/// assert_eq!(sets[0][0], vec![0, 1, 2]);
+/// let site = SiteRadio { xy: [0.0, 0.0], tx: Transmitter { height_m: 30.0, ground_m: 0.0 } };
+/// let sets = coverage_sets(&[site], &models, Demand { index: &index, environment: &env, ground_m: &[0.0; 3] });
+/// assert_eq!(sets[0][0], vec![0, 1]);
 /// ```
 pub fn coverage_sets(
     sites: &[SiteRadio],
@@ -57,7 +63,13 @@ pub fn coverage_sets(
                     let mut set: Vec<u32> = demand
                         .index
                         .within(site.xy, radius)
-                        .filter(|&(i, d)| model.covers(&site.tx, demand.environment[i as usize], d))
+                        .filter(|&(i, d)| {
+                            let rx = Receiver {
+                                environment: demand.environment[i as usize],
+                                ground_m: demand.ground_m[i as usize],
+                            };
+                            model.covers(&site.tx, &rx, d)
+                        })
                         .map(|(i, _)| i)
                         .collect();
                     set.sort_unstable();

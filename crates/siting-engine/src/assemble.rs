@@ -11,7 +11,7 @@ use siting_plan::{
     ByDistrict, CoverageFigures, Origin, PlanSite, Report, RuleCount, StationCounts, TargetCheck,
     UncoveredTownship,
 };
-use siting_radio::{CoverageModel, RangeModel};
+use siting_radio::{CoverageModel, LinkBudgetModel};
 use siting_rules::{Catalogue, EiaAuthority};
 use std::collections::BTreeMap;
 
@@ -28,7 +28,7 @@ pub struct Assembly<'a> {
     /// Rules and targets.
     pub catalogue: &'a Catalogue,
     /// Radio model per operator.
-    pub models: &'a [RangeModel],
+    pub models: &'a [LinkBudgetModel],
     /// Coverage sets per site and operator.
     pub sets: &'a [Vec<Vec<u32>>],
     /// Coverage per operator and item before the plan.
@@ -324,7 +324,7 @@ fn report(a: &Assembly<'_>, sites: &[PlanSite], covered: &[Vec<bool>], n_items: 
         .count();
     let mut notes = vec![
         "Objective, upper bound and gap are in optimiser units: newly covered demand weight plus targets.township_centre_weight for each township centre newly covered.".to_string(),
-        "Radio coverage uses a range model by environment (see radio_models); propagation models and link budgets replace it in a later version.".to_string(),
+        "Radio coverage: a link budget per operator and a propagation model per environment (see radio_models); coverage radii are tabulated per whole metre of effective antenna height.".to_string(),
         "Coverage before the plan counts every existing tenant as already serving its operator's demand within range.".to_string(),
     ];
     if !a.solution.sharing_target_met {
@@ -339,6 +339,29 @@ fn report(a: &Assembly<'_>, sites: &[PlanSite], covered: &[Vec<bool>], n_items: 
         notes.push(format!(
             "{stations_without_gain} new base stations newly cover no demand under this coverage model: they are placed, cheapest and shared first, to reach T1's count."
         ));
+    }
+    for (op, model) in Operator::ALL.iter().zip(a.models) {
+        for (kind, h) in [("ground tower", 35.0), ("rooftop", 25.0), ("street pole", 12.0)] {
+            for breach in model.validity_notes(h) {
+                notes.push(format!("{op} {kind}: model used outside its validity range (extrapolated): {breach}"));
+            }
+        }
+    }
+    match &a.raw.dem {
+        None => notes.push("No DEM: terrain is not taken into account.".into()),
+        Some((file, grid)) => {
+            let cell_m = grid.cell_deg() * 111_320.0;
+            notes.push(format!(
+                "DEM {file} ({:.0} m cells at the equator): antenna heights are corrected by the ground height at site and receiver.",
+                cell_m
+            ));
+            if cell_m > cfg.terrain.diffraction_max_cell_m {
+                notes.push(format!(
+                    "Line-of-sight and knife-edge diffraction along the terrain profile are not applied: the DEM's cells ({cell_m:.0} m) are coarser than terrain.diffraction_max_cell_m ({} m).",
+                    cfg.terrain.diffraction_max_cell_m
+                ));
+            }
+        }
     }
     if outside > 0 {
         notes.push(format!(

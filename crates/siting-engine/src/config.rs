@@ -111,18 +111,119 @@ pub struct EnvironmentThresholds {
     pub default_cell_m: Option<f64>,
 }
 
-/// One operator's radio model: a range per environment.
+/// The propagation model of one environment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvModelConfig {
+    /// `free-space`, `okumura-hata`, `cost231-hata`, `3gpp-rma-los`, `3gpp-rma-nlos`,
+    /// `3gpp-uma-los`, `3gpp-uma-nlos`, `3gpp-umi-los`, `3gpp-umi-nlos`.
+    pub model: String,
+    /// Hata's area type: `urban`, `suburban` or `open` (Okumura-Hata only).
+    #[serde(default = "urban")]
+    pub hata_environment: String,
+    /// Hata's city size for a(hm): `medium` or `large`.
+    #[serde(default = "medium")]
+    pub city: String,
+    /// COST-231's 3 dB metropolitan-centre term.
+    #[serde(default)]
+    pub metropolitan: bool,
+    /// RMa average building height, metres.
+    #[serde(default = "five")]
+    pub building_height_m: f64,
+    /// RMa average street width, metres.
+    #[serde(default = "twenty")]
+    pub street_width_m: f64,
+    /// UMa/UMi effective environment height, metres.
+    #[serde(default = "one")]
+    pub effective_env_height_m: f64,
+    /// Extra loss in this environment (building penetration, clutter), dB.
+    #[serde(default)]
+    pub penetration_loss_db: f64,
+}
+
+fn urban() -> String {
+    "urban".into()
+}
+fn medium() -> String {
+    "medium".into()
+}
+fn five() -> f64 {
+    5.0
+}
+fn twenty() -> f64 {
+    20.0
+}
+fn one() -> f64 {
+    1.0
+}
+fn thirty_km() -> f64 {
+    30_000.0
+}
+
+/// A propagation model for each radio environment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvModels {
+    /// Dense urban.
+    pub dense_urban: EnvModelConfig,
+    /// Urban.
+    pub urban: EnvModelConfig,
+    /// Suburban.
+    pub suburban: EnvModelConfig,
+    /// Rural.
+    pub rural: EnvModelConfig,
+}
+
+impl EnvModels {
+    /// The four, in `Environment::ALL` order.
+    pub fn all(&self) -> [&EnvModelConfig; 4] {
+        [&self.dense_urban, &self.urban, &self.suburban, &self.rural]
+    }
+}
+
+/// One operator's radio: band, link budget, a propagation model per environment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RadioConfig {
     /// Band, for the report.
     pub band: String,
-    /// Range in metres for dense urban, urban, suburban, rural.
-    pub range_m: [f64; 4],
-    /// Antenna height at which `range_m` holds, metres.
-    pub reference_height_m: f64,
-    /// How range scales with height: `(h / reference) ^ exponent`.
-    pub height_exponent: f64,
+    /// Where the band and budget figures come from.
+    #[serde(default)]
+    pub source: String,
+    /// Carrier frequency, MHz.
+    pub freq_mhz: f64,
+    /// Mobile antenna height, metres.
+    pub rx_height_m: f64,
+    /// Farthest coverage distance searched, metres.
+    #[serde(default = "thirty_km")]
+    pub max_distance_m: f64,
+    /// The link budget.
+    pub budget: siting_radio::LinkBudget,
+    /// Propagation model per environment.
+    pub environments: EnvModels,
+}
+
+/// Terrain: a DEM that corrects effective antenna heights.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TerrainConfig {
+    /// An ESRI ASCII grid of ground heights (metres), WGS84 cells.
+    #[serde(default)]
+    pub dem: Option<String>,
+    /// Finest DEM cell, metres, at which line-of-sight and knife-edge
+    /// diffraction along the profile would apply.
+    #[serde(default = "diffraction_cell")]
+    pub diffraction_max_cell_m: f64,
+}
+
+fn diffraction_cell() -> f64 {
+    100.0
+}
+
+impl Default for TerrainConfig {
+    fn default() -> Self {
+        TerrainConfig { dem: None, diffraction_max_cell_m: diffraction_cell() }
+    }
 }
 
 /// Antenna heights by kind where a site layer gives none.
@@ -151,8 +252,11 @@ pub struct Config {
     pub phases: Phases,
     /// Environments.
     pub environment: EnvironmentThresholds,
-    /// Radio model per operator code.
+    /// Radio per operator code.
     pub radio: BTreeMap<String, RadioConfig>,
+    /// Terrain.
+    #[serde(default)]
+    pub terrain: TerrainConfig,
     /// Rule parameters and costs.
     pub rules: RuleParams,
     /// Site defaults.
@@ -237,9 +341,25 @@ impl Config {
                 .map_err(|e| format!("{e}"))?;
         }
         for op in siting_model::Operator::ALL {
-            if !self.radio.contains_key(op.code()) {
+            let Some(r) = self.radio.get(op.code()) else {
                 return Err(format!("[radio.{op}] is missing"));
+            };
+            r.budget.validate().map_err(|e| format!("[radio.{op}.budget]: {e}"))?;
+            if !positive(r.freq_mhz) || !positive(r.rx_height_m) || !positive(r.max_distance_m) {
+                return Err(format!("[radio.{op}]: freq_mhz, rx_height_m and max_distance_m must be positive"));
             }
+            for (env, m) in ["dense_urban", "urban", "suburban", "rural"].iter().zip(r.environments.all()) {
+                let at = format!("[radio.{op}.environments.{env}]");
+                m.model.parse::<siting_radio::ModelKind>().map_err(|e| format!("{at}: {e}"))?;
+                m.hata_environment.parse::<siting_radio::HataEnvironment>().map_err(|e| format!("{at}: {e}"))?;
+                m.city.parse::<siting_radio::CitySize>().map_err(|e| format!("{at}: {e}"))?;
+                if !non_negative(m.penetration_loss_db) || !positive(m.building_height_m) || !positive(m.street_width_m) || !non_negative(m.effective_env_height_m) {
+                    return Err(format!("{at}: heights, widths and losses must be non-negative numbers"));
+                }
+            }
+        }
+        if !positive(self.terrain.diffraction_max_cell_m) {
+            return Err("terrain.diffraction_max_cell_m must be positive".into());
         }
         let sum: u64 = self
             .targets

@@ -54,6 +54,10 @@ pub struct RawLayers {
     pub candidates: RawLayer,
     /// Zones.
     pub zones: RawLayer,
+    /// The DEM, if the config names one: its label and grid.
+    pub dem: Option<(String, siting_layers::Grid)>,
+    /// The DEM's fingerprint.
+    pub dem_input: Option<InputFile>,
     /// The config's own fingerprint.
     pub config: InputFile,
 }
@@ -63,7 +67,19 @@ impl RawLayers {
     pub fn read(cfg: &Config, source: &ConfigSource) -> Result<RawLayers, EngineError> {
         let l = &cfg.layers;
         let text = source.text()?;
+        let (dem, dem_input) = match &cfg.terrain.dem {
+            None => (None, None),
+            Some(path) => {
+                let src = source.layer(path)?;
+                let bytes = src.bytes()?;
+                let grid = siting_layers::Grid::read(&src)?;
+                let input = InputFile { layer: "dem".into(), file: src.label(), sha256: sha256(&bytes), features: 0 };
+                (Some((src.label(), grid)), Some(input))
+            }
+        };
         Ok(RawLayers {
+            dem,
+            dem_input,
             districts: read_layer("districts", &source.layer(&l.districts)?)?,
             townships: read_layer("townships", &source.layer(&l.townships)?)?,
             demand: read_layer("demand", &source.layer(&l.demand)?)?,
@@ -92,6 +108,7 @@ impl RawLayers {
         ] {
             v.push(l.input.clone());
         }
+        v.extend(self.dem_input.clone());
         v
     }
 }

@@ -15,7 +15,7 @@ use siting_layers::{
 use siting_model::{Environment, Model, Operator, SiteKind, SiteOrigin, ZoneClass};
 use siting_optimize::{solve, Params, Problem, SiteChoice};
 use siting_plan::{PlanSite, Report};
-use siting_radio::{CoverageModel, RangeModel, Transmitter};
+use siting_radio::{CitySize, CoverageModel, Geometry, HataEnvironment, LinkBudgetModel, ModelKind, PathLoss, Transmitter};
 use siting_rules::{judge, Catalogue, Verdict};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -50,6 +50,10 @@ pub struct Prepared {
     pub item_env: Vec<Environment>,
     /// District of each demand point, if inside one.
     pub demand_district: Vec<Option<u32>>,
+    /// Ground height of each site, metres (zeros without a DEM).
+    pub site_ground_m: Vec<f64>,
+    /// Ground height of each item, metres (zeros without a DEM).
+    pub item_ground_m: Vec<f64>,
 }
 
 fn site_defaults(cfg: &Config) -> SiteDefaults {
@@ -60,24 +64,31 @@ fn site_defaults(cfg: &Config) -> SiteDefaults {
     }
 }
 
-/// The radio model of each operator, in [`Operator::ALL`] order.
-pub fn radio_models(cfg: &Config, source: &ConfigSource) -> Result<Vec<RangeModel>, EngineError> {
+/// The radio model of each operator, in [`Operator::ALL`] order. With
+/// `terrain`, effective antenna heights follow the ground.
+pub fn radio_models(cfg: &Config, source: &ConfigSource, terrain: bool) -> Result<Vec<LinkBudgetModel>, EngineError> {
+    let bad = |message: String| EngineError::Config { file: source.label(), message };
     Operator::ALL
         .iter()
         .map(|op| {
-            let r = cfg
-                .radio
-                .get(op.code())
-                .ok_or_else(|| EngineError::Config {
-                    file: source.label(),
-                    message: format!("[radio.{op}] is missing"),
-                })?;
-            RangeModel::new(r.range_m, r.reference_height_m, r.height_exponent).map_err(|e| {
-                EngineError::Config {
-                    file: source.label(),
-                    message: format!("[radio.{op}]: {e}"),
-                }
-            })
+            let r = cfg.radio.get(op.code()).ok_or_else(|| bad(format!("[radio.{op}] is missing")))?;
+            let mut models = Vec::with_capacity(4);
+            for m in r.environments.all() {
+                let kind: ModelKind = m.model.parse().map_err(|e| bad(format!("[radio.{op}]: {e}")))?;
+                let geometry = Geometry {
+                    environment: m.hata_environment.parse::<HataEnvironment>().map_err(|e| bad(format!("[radio.{op}]: {e}")))?,
+                    city: m.city.parse::<CitySize>().map_err(|e| bad(format!("[radio.{op}]: {e}")))?,
+                    metropolitan: m.metropolitan,
+                    building_height_m: m.building_height_m,
+                    street_width_m: m.street_width_m,
+                    effective_env_height_m: m.effective_env_height_m,
+                    ..Geometry::new(r.freq_mhz, 30.0, r.rx_height_m)
+                };
+                models.push(PathLoss::new(kind, geometry));
+            }
+            let models: [PathLoss; 4] = [models[0], models[1], models[2], models[3]];
+            let pen = r.environments.all().map(|m| m.penetration_loss_db);
+            Ok(LinkBudgetModel::new(models, pen, r.budget.clone(), r.max_distance_m, terrain))
         })
         .collect()
 }
@@ -189,7 +200,30 @@ pub fn prepare(cfg: &Config, raw: &RawLayers) -> Result<Prepared, EngineError> {
         item_xy.push(p);
         item_env.push(env);
     }
+    let ground = |what: &str, i: usize, ll: siting_model::LonLat| -> Result<f64, EngineError> {
+        match &raw.dem {
+            None => Ok(0.0),
+            Some((file, grid)) => grid.at(ll.lon, ll.lat).ok_or_else(|| EngineError::Config {
+                file: file.clone(),
+                message: format!("the DEM does not cover {what} #{i} at {:.6}, {:.6}", ll.lon, ll.lat),
+            }),
+        }
+    };
+    let site_ground_m = sites
+        .iter()
+        .enumerate()
+        .map(|(i, s)| ground("site", i, s.lonlat))
+        .collect::<Result<Vec<_>, _>>()?;
+    let item_ground_m = demand
+        .iter()
+        .map(|d| d.lonlat)
+        .chain(townships.iter().map(|t| t.lonlat))
+        .enumerate()
+        .map(|(i, ll)| ground("demand item", i, ll))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Prepared {
+        site_ground_m,
+        item_ground_m,
         model: Model {
             metric_crs: metric,
             districts,
@@ -216,8 +250,15 @@ pub fn run(source: &ConfigSource) -> Result<RunOutput, EngineError> {
     };
     let cfg = Config::load(source)?;
     let catalogue = Catalogue::embedded()?;
-    let models = radio_models(&cfg, source)?;
     let raw = RawLayers::read(&cfg, source)?;
+    let min_ground = raw.dem.as_ref().and_then(|(_, g)| g.min());
+    let models: Vec<LinkBudgetModel> = radio_models(&cfg, source, raw.dem.is_some())?
+        .into_iter()
+        .map(|m| match min_ground {
+            Some(g) => m.with_min_ground_m(g),
+            None => m,
+        })
+        .collect();
     lap("read", &mut timings);
     let prep = prepare(&cfg, &raw)?;
     lap("model, indices, rules", &mut timings);
@@ -227,10 +268,12 @@ pub fn run(source: &ConfigSource) -> Result<RunOutput, EngineError> {
         .model
         .sites
         .iter()
-        .map(|s| SiteRadio {
+        .zip(&prep.site_ground_m)
+        .map(|(s, g)| SiteRadio {
             xy: [s.xy.x, s.xy.y],
             tx: Transmitter {
                 height_m: s.height_m,
+                ground_m: *g,
             },
         })
         .collect();
@@ -242,6 +285,7 @@ pub fn run(source: &ConfigSource) -> Result<RunOutput, EngineError> {
         Demand {
             index: &item_index,
             environment: &prep.item_env,
+            ground_m: &prep.item_ground_m,
         },
     );
     lap("coverage", &mut timings);

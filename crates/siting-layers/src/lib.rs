@@ -3,6 +3,7 @@
 //! - [`source`]: a layer's bytes, from a file or embedded in the binary.
 //! - [`reader`]: the format seam ([`LayerReader`]) and raw features in WGS84.
 //! - [`geojson_reader`]: the GeoJSON (RFC 7946) reader.
+//! - [`grid`]: raster layers ([`Grid`], an ESRI ASCII grid such as a DEM).
 //! - [`property`]: typed access to feature attributes, with errors that name them.
 //! - [`build`]: raw features → model types in the metric CRS, validated.
 //! - [`LayerError`]: every error names the file, the feature and the problem.
@@ -10,6 +11,7 @@
 pub mod build;
 mod error;
 pub mod geojson_reader;
+pub mod grid;
 pub mod property;
 pub mod reader;
 pub mod source;
@@ -20,5 +22,6 @@ pub use build::{
 };
 pub use error::{FeatureRef, LayerError};
 pub use geojson_reader::GeoJsonReader;
+pub use grid::Grid;
 pub use reader::{bounds, LayerReader, RawFeature, RawGeometry};
 pub use source::Source;

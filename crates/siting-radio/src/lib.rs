@@ -12,14 +12,12 @@
 //! - [`model`]: the [`CoverageModel`] trait the coverage stage calls.
 //! - [`propagation`]: [`LinkBudgetModel`], coverage from a model per
 //!   environment and a budget.
-//! - [`range`]: [`RangeModel`], a fixed range per environment.
 
 pub mod budget;
 pub mod diffraction;
 pub mod model;
 pub mod pathloss;
 pub mod propagation;
-pub mod range;
 
 pub use budget::LinkBudget;
 pub use model::{CoverageModel, Receiver, Transmitter};
@@ -27,4 +25,3 @@ pub use pathloss::{
     CitySize, Geometry, HataEnvironment, ModelKind, OutOfRange, PathLoss, Prepared,
 };
 pub use propagation::LinkBudgetModel;
-pub use range::{RangeModel, RangeModelError};

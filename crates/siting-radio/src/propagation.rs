@@ -27,6 +27,7 @@ pub struct LinkBudgetModel {
     radius: Vec<[f64; MAX_EFFECTIVE_HEIGHT_M]>,
     max_radius: f64,
     terrain: bool,
+    min_ground_m: Option<f64>,
 }
 
 impl LinkBudgetModel {
@@ -66,7 +67,16 @@ impl LinkBudgetModel {
             radius,
             max_radius,
             terrain,
+            min_ground_m: None,
         }
+    }
+
+    /// Tells the model the lowest ground anywhere (the DEM's minimum), so
+    /// that a site's range query is no larger than its antenna's height over
+    /// that ground allows.
+    pub fn with_min_ground_m(mut self, min_ground_m: f64) -> Self {
+        self.min_ground_m = Some(min_ground_m);
+        self
     }
 
     /// Maximum allowable path loss, dB.
@@ -94,7 +104,7 @@ impl LinkBudgetModel {
             let mut m = *self.model(e);
             m.geometry.tx_height_m = height_m;
             let r = self.radius_m(e, height_m);
-            if let Err(err) = m.check(r.max(1.0)) {
+            if let Err(err) = m.check(r.round().max(1.0)) {
                 out.push(format!(
                     "{e} at {height_m} m antenna height, radius {r:.0} m: {}",
                     err.to_string().split("; use").next().unwrap_or("")

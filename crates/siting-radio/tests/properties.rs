@@ -42,11 +42,14 @@ proptest! {
     }
 
     /// Hata, COST-231, RMa: a taller base station loses less (UMa and UMi fix
-    /// the base-station height, and free space ignores it).
+    /// the base-station height, and free space ignores it). RMa only from
+    /// 1 km: nearer, a taller mast is farther away in 3D and its NLOS slope
+    /// term changes sign, so the loss may rise with height there.
     #[test]
     fn loss_falls_with_antenna_height(k in prop::sample::select(vec![ModelKind::OkumuraHata, ModelKind::Cost231Hata, ModelKind::RmaNlos]),
                                       u in prop::array::uniform3(0.0..1.0f64), t in 0.0..1.0f64, dh in 1.0..50.0f64) {
         let (g, dmin, dmax) = valid(k, u);
+        let dmin = if k == ModelKind::RmaNlos { dmin.max(1000.0) } else { dmin };
         let d = dmin + (dmax - dmin) * t;
         let low = PathLoss::new(k, g);
         let high = PathLoss::new(k, Geometry { tx_height_m: (g.tx_height_m + dh).min(low.validity().tx_height_m.max), ..g });

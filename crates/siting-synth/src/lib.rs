@@ -4,7 +4,6 @@
 //! Every modelling choice is documented once, in `data/chongqing/MODELLED.md`;
 //! the code here follows it.
 //!
-//! - [`dem`]: the ESRI ASCII DEM grid, sampled at a point.
 //! - [`params`]: [`SynthParams`], the knobs and their defaults.
 //! - [`demand`]: the demand grid (population kernels plus a rural floor).
 //! - [`sites`]: existing sites (end-2014) and candidate sites.
@@ -12,7 +11,6 @@
 //! - [`write`]: GeoJSON text of the modelled layers.
 //! - [`synthesize`]: all of it, from a data folder.
 
-pub mod dem;
 pub mod demand;
 pub mod params;
 pub mod sites;

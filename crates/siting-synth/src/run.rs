@@ -1,6 +1,5 @@
 //! Reading the real layers and building every modelled one.
 
-use crate::dem::Dem;
 use crate::demand::{demand_grid, Cell};
 use crate::params::SynthParams;
 use crate::sites::{candidates, existing};
@@ -11,7 +10,7 @@ use rand_chacha::ChaCha8Rng;
 use siting_crs::Projector;
 use siting_index::PolygonIndex;
 use siting_layers::{
-    bounds, districts_from, property, townships_from, GeoJsonReader, LayerReader, RawGeometry,
+    bounds, districts_from, property, townships_from, GeoJsonReader, Grid, LayerReader, RawGeometry,
     Source,
 };
 use siting_model::{District, Township};
@@ -26,14 +25,6 @@ pub enum SynthError {
     /// The CRS could not be set up.
     #[error(transparent)]
     Crs(#[from] siting_crs::CrsError),
-    /// The DEM could not be read.
-    #[error("{file}: {message}")]
-    Dem {
-        /// The DEM file.
-        file: String,
-        /// What is wrong.
-        message: String,
-    },
 }
 
 /// A GeoNames populated place, in the metric CRS.
@@ -62,7 +53,7 @@ pub struct Area {
     /// GeoNames places.
     pub places: Vec<Place>,
     /// Terrain.
-    pub dem: Dem,
+    pub dem: Grid,
 }
 
 impl Area {
@@ -133,15 +124,7 @@ pub fn synthesize(data_dir: &Path, p: &SynthParams) -> Result<Synthesized, Synth
                 .unwrap_or_default(),
         });
     }
-    let dem_path = data_dir.join("dem_5arcmin.asc");
-    let dem_text = std::fs::read_to_string(&dem_path).map_err(|e| SynthError::Dem {
-        file: dem_path.display().to_string(),
-        message: format!("cannot read: {e}"),
-    })?;
-    let dem = Dem::parse(&dem_text).map_err(|message| SynthError::Dem {
-        file: dem_path.display().to_string(),
-        message,
-    })?;
+    let dem = Grid::read(&Source::File(data_dir.join("dem_5arcmin.asc")))?;
     let geoms: Vec<_> = districts.iter().map(|d| d.geometry.clone()).collect();
     let area = Area {
         district_index: PolygonIndex::new(&geoms, 5_000.0),

@@ -1,8 +1,8 @@
-//! An ESRI ASCII grid DEM, sampled at WGS84 points.
+//! Raster layers: an ESRI ASCII grid (a DEM), sampled at WGS84 points.
 
 /// A north-up grid of elevations in metres, cells in degrees.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Dem {
+pub struct Grid {
     ncols: usize,
     nrows: usize,
     xll: f64,
@@ -12,17 +12,17 @@ pub struct Dem {
     values: Vec<f64>,
 }
 
-impl Dem {
+impl Grid {
     /// Parses an ESRI ASCII grid (`ncols`, `nrows`, `xllcorner`,
     /// `yllcorner`, `cellsize`, optional `NODATA_value`, then rows north to south).
     ///
     /// ```
-    /// let dem = siting_synth::dem::Dem::parse("ncols 2\nnrows 2\nxllcorner 100\nyllcorner 30\ncellsize 1\nNODATA_value -9999\n1 2\n3 4\n").unwrap();
+    /// let dem = siting_layers::Grid::parse("ncols 2\nnrows 2\nxllcorner 100\nyllcorner 30\ncellsize 1\nNODATA_value -9999\n1 2\n3 4\n").unwrap();
     /// assert_eq!(dem.at(100.5, 31.5), Some(1.0));
     /// assert_eq!(dem.at(101.5, 30.5), Some(4.0));
     /// assert_eq!(dem.at(99.0, 30.5), None);
     /// ```
-    pub fn parse(text: &str) -> Result<Dem, String> {
+    pub fn parse(text: &str) -> Result<Grid, String> {
         let mut header = std::collections::HashMap::new();
         let mut tokens = text.split_whitespace().peekable();
         while let Some(t) = tokens.peek() {
@@ -54,7 +54,7 @@ impl Dem {
                 values.len()
             ));
         }
-        Ok(Dem {
+        Ok(Grid {
             ncols,
             nrows,
             xll: get("xllcorner")?,
@@ -79,5 +79,30 @@ impl Dem {
         let row = self.nrows - 1 - r_from_south as usize;
         let v = self.values[row * self.ncols + c as usize];
         (v != self.nodata).then_some(v)
+    }
+
+    /// Cell edge, degrees.
+    pub fn cell_deg(&self) -> f64 {
+        self.cell
+    }
+
+    /// Lowest value in the grid, ignoring nodata; `None` when all are nodata.
+    pub fn min(&self) -> Option<f64> {
+        self.values.iter().copied().filter(|v| *v != self.nodata).reduce(f64::min)
+    }
+
+    /// Reads a grid from a layer source; errors name the file.
+    pub fn read(source: &crate::Source) -> Result<Grid, crate::LayerError> {
+        let bytes = source.bytes()?;
+        let text = std::str::from_utf8(&bytes).map_err(|e| crate::LayerError::Malformed {
+            file: source.label(),
+            format: "ESRI ASCII grid",
+            message: format!("not UTF-8 text ({e})"),
+        })?;
+        Grid::parse(text).map_err(|message| crate::LayerError::Malformed {
+            file: source.label(),
+            format: "ESRI ASCII grid",
+            message,
+        })
     }
 }
