@@ -29,6 +29,53 @@ pub enum Command {
     Plan(PlanArgs),
     /// Build the modelled layers (demand, existing sites, candidates, zones) from the real ones.
     Synth(SynthArgs),
+    /// Print the path loss of one propagation model for one link, in dB.
+    Pathloss(PathlossArgs),
+}
+
+/// Flags of `siting pathloss`.
+#[derive(Debug, Args)]
+pub struct PathlossArgs {
+    /// free-space, okumura-hata, cost231-hata, 3gpp-rma-los, 3gpp-rma-nlos,
+    /// 3gpp-uma-los, 3gpp-uma-nlos, 3gpp-umi-los or 3gpp-umi-nlos.
+    #[arg(long)]
+    pub model: String,
+    /// Carrier frequency, MHz.
+    #[arg(long)]
+    pub freq_mhz: f64,
+    /// Horizontal (2D) distance between the antennas, metres.
+    #[arg(long)]
+    pub distance_m: f64,
+    /// Base-station antenna height, metres.
+    #[arg(long)]
+    pub tx_height_m: f64,
+    /// Mobile antenna height, metres.
+    #[arg(long)]
+    pub rx_height_m: f64,
+    /// Hata's area type: urban, suburban or open (Okumura-Hata).
+    #[arg(long, default_value = "urban")]
+    pub environment: String,
+    /// Hata's city size for the mobile-antenna correction a(hm): large or medium.
+    #[arg(long, default_value = "medium")]
+    pub city: String,
+    /// COST-231's 3 dB metropolitan-centre term.
+    #[arg(long)]
+    pub metropolitan: bool,
+    /// RMa average building height, metres.
+    #[arg(long, default_value_t = 5.0)]
+    pub building_height_m: f64,
+    /// RMa average street width, metres.
+    #[arg(long, default_value_t = 20.0)]
+    pub street_width_m: f64,
+    /// UMa/UMi effective environment height hE, metres.
+    #[arg(long, default_value_t = 1.0)]
+    pub effective_env_height_m: f64,
+    /// Evaluate even outside the model's validity range.
+    #[arg(long)]
+    pub allow_extrapolation: bool,
+    /// Print one JSON object {"loss_db": …} instead of the bare number.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Flags of `siting plan`.

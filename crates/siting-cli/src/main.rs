@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use siting_cli::cli::{Cli, Command, PlanArgs, SynthArgs};
+use siting_cli::cli::{Cli, Command, PathlossArgs, PlanArgs, SynthArgs};
 use siting_cli::embedded;
 use siting_engine::ConfigSource;
 use std::process::ExitCode;
@@ -38,6 +38,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Plan(a) => plan(a),
         Command::Synth(a) => synth(a),
+        Command::Pathloss(a) => pathloss(a),
     }
 }
 
@@ -96,6 +97,45 @@ fn synth(a: SynthArgs) -> Result<()> {
     }
     for w in written {
         println!("wrote {}", w.display());
+    }
+    Ok(())
+}
+
+fn pathloss(a: PathlossArgs) -> Result<()> {
+    use siting_radio::{CitySize, Geometry, HataEnvironment, ModelKind, PathLoss};
+    let kind: ModelKind = a.model.parse().map_err(anyhow::Error::msg)?;
+    let geometry = Geometry {
+        environment: a
+            .environment
+            .parse::<HataEnvironment>()
+            .map_err(anyhow::Error::msg)?,
+        city: a.city.parse::<CitySize>().map_err(anyhow::Error::msg)?,
+        metropolitan: a.metropolitan,
+        building_height_m: a.building_height_m,
+        street_width_m: a.street_width_m,
+        effective_env_height_m: a.effective_env_height_m,
+        ..Geometry::new(a.freq_mhz, a.tx_height_m, a.rx_height_m)
+    };
+    for (name, v) in [
+        ("--freq-mhz", a.freq_mhz),
+        ("--distance-m", a.distance_m),
+        ("--tx-height-m", a.tx_height_m),
+        ("--rx-height-m", a.rx_height_m),
+    ] {
+        anyhow::ensure!(
+            v.is_finite() && v > 0.0,
+            "{name} must be a positive number, got {v}"
+        );
+    }
+    let model = PathLoss::new(kind, geometry);
+    if !a.allow_extrapolation {
+        model.check(a.distance_m)?;
+    }
+    let loss = model.loss_db(a.distance_m);
+    if a.json {
+        println!("{}", serde_json::json!({ "loss_db": loss }));
+    } else {
+        println!("{loss:.2}");
     }
     Ok(())
 }

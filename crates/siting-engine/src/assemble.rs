@@ -341,9 +341,15 @@ fn report(a: &Assembly<'_>, sites: &[PlanSite], covered: &[Vec<bool>], n_items: 
         ));
     }
     for (op, model) in Operator::ALL.iter().zip(a.models) {
-        for (kind, h) in [("ground tower", 35.0), ("rooftop", 25.0), ("street pole", 12.0)] {
+        for (kind, h) in [
+            ("ground tower", 35.0),
+            ("rooftop", 25.0),
+            ("street pole", 12.0),
+        ] {
             for breach in model.validity_notes(h) {
-                notes.push(format!("{op} {kind}: model used outside its validity range (extrapolated): {breach}"));
+                notes.push(format!(
+                    "{op} {kind}: model used outside its validity range (extrapolated): {breach}"
+                ));
             }
         }
     }

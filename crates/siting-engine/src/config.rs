@@ -222,7 +222,10 @@ fn diffraction_cell() -> f64 {
 
 impl Default for TerrainConfig {
     fn default() -> Self {
-        TerrainConfig { dem: None, diffraction_max_cell_m: diffraction_cell() }
+        TerrainConfig {
+            dem: None,
+            diffraction_max_cell_m: diffraction_cell(),
+        }
     }
 }
 
@@ -344,17 +347,36 @@ impl Config {
             let Some(r) = self.radio.get(op.code()) else {
                 return Err(format!("[radio.{op}] is missing"));
             };
-            r.budget.validate().map_err(|e| format!("[radio.{op}.budget]: {e}"))?;
+            r.budget
+                .validate()
+                .map_err(|e| format!("[radio.{op}.budget]: {e}"))?;
             if !positive(r.freq_mhz) || !positive(r.rx_height_m) || !positive(r.max_distance_m) {
-                return Err(format!("[radio.{op}]: freq_mhz, rx_height_m and max_distance_m must be positive"));
+                return Err(format!(
+                    "[radio.{op}]: freq_mhz, rx_height_m and max_distance_m must be positive"
+                ));
             }
-            for (env, m) in ["dense_urban", "urban", "suburban", "rural"].iter().zip(r.environments.all()) {
+            for (env, m) in ["dense_urban", "urban", "suburban", "rural"]
+                .iter()
+                .zip(r.environments.all())
+            {
                 let at = format!("[radio.{op}.environments.{env}]");
-                m.model.parse::<siting_radio::ModelKind>().map_err(|e| format!("{at}: {e}"))?;
-                m.hata_environment.parse::<siting_radio::HataEnvironment>().map_err(|e| format!("{at}: {e}"))?;
-                m.city.parse::<siting_radio::CitySize>().map_err(|e| format!("{at}: {e}"))?;
-                if !non_negative(m.penetration_loss_db) || !positive(m.building_height_m) || !positive(m.street_width_m) || !non_negative(m.effective_env_height_m) {
-                    return Err(format!("{at}: heights, widths and losses must be non-negative numbers"));
+                m.model
+                    .parse::<siting_radio::ModelKind>()
+                    .map_err(|e| format!("{at}: {e}"))?;
+                m.hata_environment
+                    .parse::<siting_radio::HataEnvironment>()
+                    .map_err(|e| format!("{at}: {e}"))?;
+                m.city
+                    .parse::<siting_radio::CitySize>()
+                    .map_err(|e| format!("{at}: {e}"))?;
+                if !non_negative(m.penetration_loss_db)
+                    || !positive(m.building_height_m)
+                    || !positive(m.street_width_m)
+                    || !non_negative(m.effective_env_height_m)
+                {
+                    return Err(format!(
+                        "{at}: heights, widths and losses must be non-negative numbers"
+                    ));
                 }
             }
         }

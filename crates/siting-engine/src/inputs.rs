@@ -73,7 +73,12 @@ impl RawLayers {
                 let src = source.layer(path)?;
                 let bytes = src.bytes()?;
                 let grid = siting_layers::Grid::read(&src)?;
-                let input = InputFile { layer: "dem".into(), file: src.label(), sha256: sha256(&bytes), features: 0 };
+                let input = InputFile {
+                    layer: "dem".into(),
+                    file: src.label(),
+                    sha256: sha256(&bytes),
+                    features: 0,
+                };
                 (Some((src.label(), grid)), Some(input))
             }
         };

@@ -15,7 +15,10 @@ use siting_layers::{
 use siting_model::{Environment, Model, Operator, SiteKind, SiteOrigin, ZoneClass};
 use siting_optimize::{solve, Params, Problem, SiteChoice};
 use siting_plan::{PlanSite, Report};
-use siting_radio::{CitySize, CoverageModel, Geometry, HataEnvironment, LinkBudgetModel, ModelKind, PathLoss, Transmitter};
+use siting_radio::{
+    CitySize, CoverageModel, Geometry, HataEnvironment, LinkBudgetModel, ModelKind, PathLoss,
+    Transmitter,
+};
 use siting_rules::{judge, Catalogue, Verdict};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -66,18 +69,37 @@ fn site_defaults(cfg: &Config) -> SiteDefaults {
 
 /// The radio model of each operator, in [`Operator::ALL`] order. With
 /// `terrain`, effective antenna heights follow the ground.
-pub fn radio_models(cfg: &Config, source: &ConfigSource, terrain: bool) -> Result<Vec<LinkBudgetModel>, EngineError> {
-    let bad = |message: String| EngineError::Config { file: source.label(), message };
+pub fn radio_models(
+    cfg: &Config,
+    source: &ConfigSource,
+    terrain: bool,
+) -> Result<Vec<LinkBudgetModel>, EngineError> {
+    let bad = |message: String| EngineError::Config {
+        file: source.label(),
+        message,
+    };
     Operator::ALL
         .iter()
         .map(|op| {
-            let r = cfg.radio.get(op.code()).ok_or_else(|| bad(format!("[radio.{op}] is missing")))?;
+            let r = cfg
+                .radio
+                .get(op.code())
+                .ok_or_else(|| bad(format!("[radio.{op}] is missing")))?;
             let mut models = Vec::with_capacity(4);
             for m in r.environments.all() {
-                let kind: ModelKind = m.model.parse().map_err(|e| bad(format!("[radio.{op}]: {e}")))?;
+                let kind: ModelKind = m
+                    .model
+                    .parse()
+                    .map_err(|e| bad(format!("[radio.{op}]: {e}")))?;
                 let geometry = Geometry {
-                    environment: m.hata_environment.parse::<HataEnvironment>().map_err(|e| bad(format!("[radio.{op}]: {e}")))?,
-                    city: m.city.parse::<CitySize>().map_err(|e| bad(format!("[radio.{op}]: {e}")))?,
+                    environment: m
+                        .hata_environment
+                        .parse::<HataEnvironment>()
+                        .map_err(|e| bad(format!("[radio.{op}]: {e}")))?,
+                    city: m
+                        .city
+                        .parse::<CitySize>()
+                        .map_err(|e| bad(format!("[radio.{op}]: {e}")))?,
                     metropolitan: m.metropolitan,
                     building_height_m: m.building_height_m,
                     street_width_m: m.street_width_m,
@@ -88,7 +110,13 @@ pub fn radio_models(cfg: &Config, source: &ConfigSource, terrain: bool) -> Resul
             }
             let models: [PathLoss; 4] = [models[0], models[1], models[2], models[3]];
             let pen = r.environments.all().map(|m| m.penetration_loss_db);
-            Ok(LinkBudgetModel::new(models, pen, r.budget.clone(), r.max_distance_m, terrain))
+            Ok(LinkBudgetModel::new(
+                models,
+                pen,
+                r.budget.clone(),
+                r.max_distance_m,
+                terrain,
+            ))
         })
         .collect()
 }
@@ -205,7 +233,10 @@ pub fn prepare(cfg: &Config, raw: &RawLayers) -> Result<Prepared, EngineError> {
             None => Ok(0.0),
             Some((file, grid)) => grid.at(ll.lon, ll.lat).ok_or_else(|| EngineError::Config {
                 file: file.clone(),
-                message: format!("the DEM does not cover {what} #{i} at {:.6}, {:.6}", ll.lon, ll.lat),
+                message: format!(
+                    "the DEM does not cover {what} #{i} at {:.6}, {:.6}",
+                    ll.lon, ll.lat
+                ),
             }),
         }
     };
@@ -240,6 +271,53 @@ pub fn prepare(cfg: &Config, raw: &RawLayers) -> Result<Prepared, EngineError> {
     })
 }
 
+/// Each site's position and antenna for the coverage stage. With a DEM, the
+/// lowest ground within the site's reach bounds the antenna's effective
+/// height, and so its range query: starting from the farthest any model
+/// reaches, the reach and the lowest ground within it are narrowed together
+/// (each step can only shrink both) a few times.
+pub fn site_radios(prep: &Prepared, raw: &RawLayers, models: &[LinkBudgetModel]) -> Vec<SiteRadio> {
+    let reach_m = models
+        .iter()
+        .map(LinkBudgetModel::reach_m)
+        .fold(0.0, f64::max);
+    prep.model
+        .sites
+        .iter()
+        .zip(&prep.site_ground_m)
+        .map(|(s, &ground_m)| {
+            let mut tx = Transmitter {
+                height_m: s.height_m,
+                ground_m,
+                lowest_ground_m: ground_m,
+            };
+            if let Some((_, grid)) = &raw.dem {
+                let mut reach = reach_m;
+                for _ in 0..4 {
+                    let dlat = reach / 111_320.0;
+                    let dlon = dlat / s.lonlat.lat.to_radians().cos().max(0.01);
+                    let lowest = grid
+                        .min_within(s.lonlat.lon, s.lonlat.lat, dlon, dlat)
+                        .unwrap_or(ground_m);
+                    tx.lowest_ground_m = lowest.min(ground_m);
+                    let next = models
+                        .iter()
+                        .map(|m| m.max_range_m(&tx))
+                        .fold(0.0, f64::max);
+                    if next >= reach {
+                        break;
+                    }
+                    reach = next;
+                }
+            }
+            SiteRadio {
+                xy: [s.xy.x, s.xy.y],
+                tx,
+            }
+        })
+        .collect()
+}
+
 /// Runs the pipeline from a config; writes nothing.
 pub fn run(source: &ConfigSource) -> Result<RunOutput, EngineError> {
     let mut timings = Vec::new();
@@ -251,32 +329,13 @@ pub fn run(source: &ConfigSource) -> Result<RunOutput, EngineError> {
     let cfg = Config::load(source)?;
     let catalogue = Catalogue::embedded()?;
     let raw = RawLayers::read(&cfg, source)?;
-    let min_ground = raw.dem.as_ref().and_then(|(_, g)| g.min());
-    let models: Vec<LinkBudgetModel> = radio_models(&cfg, source, raw.dem.is_some())?
-        .into_iter()
-        .map(|m| match min_ground {
-            Some(g) => m.with_min_ground_m(g),
-            None => m,
-        })
-        .collect();
+    let models = radio_models(&cfg, source, raw.dem.is_some())?;
     lap("read", &mut timings);
     let prep = prepare(&cfg, &raw)?;
     lap("model, indices, rules", &mut timings);
 
     let item_index = PointIndex::new(prep.item_xy.iter().copied());
-    let radios: Vec<SiteRadio> = prep
-        .model
-        .sites
-        .iter()
-        .zip(&prep.site_ground_m)
-        .map(|(s, g)| SiteRadio {
-            xy: [s.xy.x, s.xy.y],
-            tx: Transmitter {
-                height_m: s.height_m,
-                ground_m: *g,
-            },
-        })
-        .collect();
+    let radios = site_radios(&prep, &raw, &models);
     let model_refs: Vec<&dyn CoverageModel> =
         models.iter().map(|m| m as &dyn CoverageModel).collect();
     let sets = coverage_sets(

@@ -81,6 +81,40 @@ impl Grid {
         (v != self.nodata).then_some(v)
     }
 
+    /// Lowest value among the cells that intersect the box of `dlon` × `dlat`
+    /// degrees on each side of (lon, lat); `None` when none has data.
+    ///
+    /// ```
+    /// let g = siting_layers::Grid::parse("ncols 3\nnrows 1\nxllcorner 0\nyllcorner 0\ncellsize 1\n5 1 9\n").unwrap();
+    /// assert_eq!(g.min_within(0.5, 0.5, 0.6, 0.1), Some(1.0));
+    /// assert_eq!(g.min_within(2.5, 0.5, 0.4, 0.1), Some(9.0));
+    /// ```
+    pub fn min_within(&self, lon: f64, lat: f64, dlon: f64, dlat: f64) -> Option<f64> {
+        let col = |x: f64| {
+            ((x - self.xll) / self.cell)
+                .floor()
+                .clamp(0.0, self.ncols as f64 - 1.0) as usize
+        };
+        let row_s = |y: f64| {
+            ((y - self.yll) / self.cell)
+                .floor()
+                .clamp(0.0, self.nrows as f64 - 1.0) as usize
+        };
+        let (c0, c1) = (col(lon - dlon), col(lon + dlon));
+        let (r0, r1) = (row_s(lat - dlat), row_s(lat + dlat));
+        let mut best: Option<f64> = None;
+        for rs in r0..=r1 {
+            let row = self.nrows - 1 - rs;
+            for c in c0..=c1 {
+                let v = self.values[row * self.ncols + c];
+                if v != self.nodata {
+                    best = Some(best.map_or(v, |b: f64| b.min(v)));
+                }
+            }
+        }
+        best
+    }
+
     /// Cell edge, degrees.
     pub fn cell_deg(&self) -> f64 {
         self.cell
@@ -88,7 +122,11 @@ impl Grid {
 
     /// Lowest value in the grid, ignoring nodata; `None` when all are nodata.
     pub fn min(&self) -> Option<f64> {
-        self.values.iter().copied().filter(|v| *v != self.nodata).reduce(f64::min)
+        self.values
+            .iter()
+            .copied()
+            .filter(|v| *v != self.nodata)
+            .reduce(f64::min)
     }
 
     /// Reads a grid from a layer source; errors name the file.

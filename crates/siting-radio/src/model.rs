@@ -9,6 +9,9 @@ pub struct Transmitter {
     pub height_m: f64,
     /// Ground height at the site, metres above the DEM's datum (0 without a DEM).
     pub ground_m: f64,
+    /// Lowest ground within the model's reach of the site, metres (equal to
+    /// `ground_m` without a DEM): bounds the antenna's effective height.
+    pub lowest_ground_m: f64,
 }
 
 /// What a model needs to know of a receiver.

@@ -27,7 +27,6 @@ pub struct LinkBudgetModel {
     radius: Vec<[f64; MAX_EFFECTIVE_HEIGHT_M]>,
     max_radius: f64,
     terrain: bool,
-    min_ground_m: Option<f64>,
 }
 
 impl LinkBudgetModel {
@@ -47,9 +46,14 @@ impl LinkBudgetModel {
         let radius: Vec<[f64; MAX_EFFECTIVE_HEIGHT_M]> = (0..4)
             .map(|e| {
                 let mut row = [0.0; MAX_EFFECTIVE_HEIGHT_M];
+                let cap = models[e].validity().tx_height_m.max;
                 for (i, r) in row.iter_mut().enumerate() {
                     let mut m = models[e];
-                    m.geometry.tx_height_m = (i + 1) as f64;
+                    m.geometry.tx_height_m = if terrain {
+                        ((i + 1) as f64).min(cap.max(1.0))
+                    } else {
+                        (i + 1) as f64
+                    };
                     *r = m.prepare().range_m(mapl - penetration_db[e], limit_m);
                 }
                 row
@@ -67,16 +71,12 @@ impl LinkBudgetModel {
             radius,
             max_radius,
             terrain,
-            min_ground_m: None,
         }
     }
 
-    /// Tells the model the lowest ground anywhere (the DEM's minimum), so
-    /// that a site's range query is no larger than its antenna's height over
-    /// that ground allows.
-    pub fn with_min_ground_m(mut self, min_ground_m: f64) -> Self {
-        self.min_ground_m = Some(min_ground_m);
-        self
+    /// The farthest this model covers at any effective height, metres.
+    pub fn reach_m(&self) -> f64 {
+        self.max_radius
     }
 
     /// Maximum allowable path loss, dB.

@@ -94,6 +94,7 @@ fn radius_is_the_inverted_formula() {
     let tx = Transmitter {
         height_m: hb,
         ground_m: 0.0,
+        lowest_ground_m: 0.0,
     };
     let rx = Receiver {
         environment: Environment::Urban,
@@ -132,6 +133,7 @@ fn terrain_raises_the_effective_height() {
     let tx = Transmitter {
         height_m: 30.0,
         ground_m: 300.0,
+        lowest_ground_m: 200.0,
     };
     let flat = Receiver {
         environment: Environment::Rural,

@@ -10,8 +10,8 @@ use rand_chacha::ChaCha8Rng;
 use siting_crs::Projector;
 use siting_index::PolygonIndex;
 use siting_layers::{
-    bounds, districts_from, property, townships_from, GeoJsonReader, Grid, LayerReader, RawGeometry,
-    Source,
+    bounds, districts_from, property, townships_from, GeoJsonReader, Grid, LayerReader,
+    RawGeometry, Source,
 };
 use siting_model::{District, Township};
 use std::path::Path;
