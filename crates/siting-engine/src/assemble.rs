@@ -429,21 +429,16 @@ fn report(a: &Assembly<'_>, sites: &[PlanSite], covered: &[Vec<bool>], n_items: 
         optimality_gap: if ub > 0.0 { (ub - got) / ub } else { 0.0 },
         radio_models,
         inputs: a.raw.inputs(),
-        config: serde_json::to_value(cfg).unwrap_or(serde_json::Value::Null),
+        config: config_json(cfg, a.source),
         notes,
     }
-    .with_source(a.source)
 }
 
-trait WithSource {
-    fn with_source(self, source: &ConfigSource) -> Self;
-}
-
-impl WithSource for Report {
-    fn with_source(mut self, source: &ConfigSource) -> Self {
-        if let serde_json::Value::Object(map) = &mut self.config {
-            map.insert("source".into(), serde_json::Value::String(source.label()));
-        }
-        self
+/// The config as JSON, with the file it came from under `source`.
+fn config_json(cfg: &Config, source: &ConfigSource) -> serde_json::Value {
+    let mut v = serde_json::to_value(cfg).unwrap_or(serde_json::Value::Null);
+    if let serde_json::Value::Object(map) = &mut v {
+        map.insert("source".into(), serde_json::Value::String(source.label()));
     }
+    v
 }

@@ -234,60 +234,59 @@ pub fn candidates(
         })
         .collect();
     let urban_sampler = Sampler::new(urban.iter().copied());
-    for n in 0..p.street_poles {
-        let Some(i) = urban_sampler.draw(rng) else {
-            break;
-        };
-        out.push(SynthSite {
-            site_id: format!("P{:05}", n + 1),
-            kind: "street_pole",
-            lonlat: round6(jitter(area, &cells[i], p.cell_m, rng)?),
-            tenants: Vec::new(),
-            capacity: 3,
-            height_m: 10.0 + (rng.gen::<f64>() * 5.0).round(),
-            public_building: false,
-            load_capacity_kg: None,
-            name: None,
-        });
-    }
-    for n in 0..p.private_rooftops {
-        let Some(i) = urban_sampler.draw(rng) else {
-            break;
-        };
-        out.push(SynthSite {
-            site_id: format!("R{:05}", n + 1),
-            kind: "rooftop",
-            lonlat: round6(jitter(area, &cells[i], p.cell_m, rng)?),
-            tenants: Vec::new(),
-            capacity: 3,
-            height_m: 20.0 + (rng.gen::<f64>() * 20.0).round(),
-            public_building: false,
-            load_capacity_kg: Some(300.0 + (rng.gen::<f64>() * 12.0).round() * 100.0),
-            name: None,
-        });
-    }
-    let rural_sampler =
-        Sampler::new(
-            cells
-                .iter()
-                .zip(&urban)
-                .map(|(_, u)| if *u > 0.0 { 0.0 } else { 1.0 }),
-        );
-    for n in 0..p.greenfield_towers {
-        let Some(i) = rural_sampler.draw(rng) else {
-            break;
-        };
-        out.push(SynthSite {
-            site_id: format!("G{:05}", n + 1),
-            kind: "ground_tower",
-            lonlat: round6(jitter(area, &cells[i], p.cell_m, rng)?),
-            tenants: Vec::new(),
-            capacity: 3,
-            height_m: 30.0 + (rng.gen::<f64>() * 20.0).round(),
-            public_building: false,
-            load_capacity_kg: None,
-            name: None,
-        });
+    let rural_sampler = Sampler::new(urban.iter().map(|u| if *u > 0.0 { 0.0 } else { 1.0 }));
+    // (id prefix, kind, count, where, height base and span in m, roof load base in kg and 100 kg steps)
+    let spots: [(
+        &str,
+        &'static str,
+        usize,
+        &Sampler,
+        (f64, f64),
+        Option<(f64, f64)>,
+    ); 3] = [
+        (
+            "P",
+            "street_pole",
+            p.street_poles,
+            &urban_sampler,
+            (10.0, 5.0),
+            None,
+        ),
+        (
+            "R",
+            "rooftop",
+            p.private_rooftops,
+            &urban_sampler,
+            (20.0, 20.0),
+            Some((300.0, 12.0)),
+        ),
+        (
+            "G",
+            "ground_tower",
+            p.greenfield_towers,
+            &rural_sampler,
+            (30.0, 20.0),
+            None,
+        ),
+    ];
+    for (prefix, kind, count, sampler, (h0, dh), load) in spots {
+        for n in 0..count {
+            let Some(i) = sampler.draw(rng) else {
+                break;
+            };
+            out.push(SynthSite {
+                site_id: format!("{prefix}{:05}", n + 1),
+                kind,
+                lonlat: round6(jitter(area, &cells[i], p.cell_m, rng)?),
+                tenants: Vec::new(),
+                capacity: 3,
+                height_m: h0 + (rng.gen::<f64>() * dh).round(),
+                public_building: false,
+                load_capacity_kg: load
+                    .map(|(l0, steps)| l0 + (rng.gen::<f64>() * steps).round() * 100.0),
+                name: None,
+            });
+        }
     }
     Ok(out)
 }
