@@ -236,14 +236,7 @@ pub fn candidates(
     let urban_sampler = Sampler::new(urban.iter().copied());
     let rural_sampler = Sampler::new(urban.iter().map(|u| if *u > 0.0 { 0.0 } else { 1.0 }));
     // (id prefix, kind, count, where, height base and span in m, roof load base in kg and 100 kg steps)
-    let spots: [(
-        &str,
-        &'static str,
-        usize,
-        &Sampler,
-        (f64, f64),
-        Option<(f64, f64)>,
-    ); 3] = [
+    let spots = [
         (
             "P",
             "street_pole",
