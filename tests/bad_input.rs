@@ -211,3 +211,49 @@ fn never_overwrites_an_input() {
     assert_eq!(fs::read(dir.path().join("plan.geojson")).unwrap(), keep);
     assert!(!Path::new(&dir.path().join("report.md")).exists());
 }
+
+#[test]
+fn malformed_dem() {
+    let dir = small_copy();
+    fs::write(
+        dir.path().join("dem.asc"),
+        "ncols 2\nnrows 2\nxllcorner 106\nyllcorner 29\ncellsize 1\n1 2 3\n",
+    )
+    .unwrap();
+    let cfg = fs::read_to_string(dir.path().join("plan.toml")).unwrap()
+        + "\n[terrain]\ndem = \"dem.asc\"\n";
+    fs::write(dir.path().join("plan.toml"), cfg).unwrap();
+    let out = dir.path().join("out");
+    let o = plan(&dir.path().join("plan.toml"), &out, &["-q"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("dem.asc") && stderr.contains("3 values for a 2 × 2 grid"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn dem_that_misses_the_area() {
+    let dir = small_copy();
+    fs::write(
+        dir.path().join("dem.asc"),
+        "ncols 1\nnrows 1\nxllcorner 100\nyllcorner 20\ncellsize 1\n500\n",
+    )
+    .unwrap();
+    let cfg = fs::read_to_string(dir.path().join("plan.toml")).unwrap()
+        + "\n[terrain]\ndem = \"dem.asc\"\n";
+    fs::write(dir.path().join("plan.toml"), cfg).unwrap();
+    let o = plan(
+        &dir.path().join("plan.toml"),
+        &dir.path().join("out"),
+        &["-q"],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("dem.asc") && stderr.contains("does not cover site E01"),
+        "{stderr}"
+    );
+}

@@ -228,29 +228,34 @@ pub fn prepare(cfg: &Config, raw: &RawLayers) -> Result<Prepared, EngineError> {
         item_xy.push(p);
         item_env.push(env);
     }
-    let ground = |what: &str, i: usize, ll: siting_model::LonLat| -> Result<f64, EngineError> {
-        match &raw.dem {
-            None => Ok(0.0),
-            Some((file, grid)) => grid.at(ll.lon, ll.lat).ok_or_else(|| EngineError::Config {
-                file: file.clone(),
-                message: format!(
-                    "the DEM does not cover {what} #{i} at {:.6}, {:.6}",
-                    ll.lon, ll.lat
-                ),
-            }),
-        }
-    };
+    let ground =
+        |what: &dyn Fn() -> String, ll: siting_model::LonLat| -> Result<f64, EngineError> {
+            match &raw.dem {
+                None => Ok(0.0),
+                Some((file, grid)) => grid.at(ll.lon, ll.lat).ok_or_else(|| EngineError::Config {
+                    file: file.clone(),
+                    message: format!(
+                        "the DEM does not cover {} at {:.6}, {:.6}",
+                        what(),
+                        ll.lon,
+                        ll.lat
+                    ),
+                }),
+            }
+        };
     let site_ground_m = sites
         .iter()
-        .enumerate()
-        .map(|(i, s)| ground("site", i, s.lonlat))
+        .map(|s| ground(&|| format!("site {}", s.id), s.lonlat))
         .collect::<Result<Vec<_>, _>>()?;
     let item_ground_m = demand
         .iter()
-        .map(|d| d.lonlat)
-        .chain(townships.iter().map(|t| t.lonlat))
         .enumerate()
-        .map(|(i, ll)| ground("demand item", i, ll))
+        .map(|(i, d)| ground(&|| format!("{} feature #{i}", raw.demand.file), d.lonlat))
+        .chain(
+            townships
+                .iter()
+                .map(|t| ground(&|| format!("township centre {}", t.code), t.lonlat)),
+        )
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Prepared {
         site_ground_m,
