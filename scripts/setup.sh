@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the system packages the build needs, once; idempotent.
 # PROJ (libproj-dev) is linked by the `proj` crate, whose bindgen step needs
-# libclang-dev; proj-bin gives `cs2cs`/`projinfo`, used by tests as an outside
-# reference. Called by the README's commands and by .ci/run.
+# libclang-dev; GDAL (libgdal-dev) by the `gdal` crate. proj-bin (`cs2cs`,
+# `projinfo`) and gdal-bin (`ogrinfo`, `ogr2ogr`) are outside references and
+# clients in tests. Called by the README's commands and by .ci/run.
 set -euo pipefail
 
-PKGS=(libproj-dev libclang-dev pkg-config proj-bin sqlite3)
+PKGS=(libproj-dev libclang-dev pkg-config proj-bin sqlite3 libgdal-dev gdal-bin)
 
 missing=()
 for p in "${PKGS[@]}"; do

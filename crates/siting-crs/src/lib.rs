@@ -3,13 +3,18 @@
 //! - [`choose`]: pick a metric CRS for an area (the CGCS2000 3° Gauss-Krüger
 //!   zone whose central meridian is nearest the area's centre).
 //! - [`Projector`]: WGS84 lon/lat ⇄ metric easting/northing for one CRS.
+//! - [`gcj`]: GCJ-02 and BD-09, the web-map coordinates no EPSG code covers.
+//! - [`SourceCrs`] and [`Transform`]: any input CRS to and from WGS84.
 //! - [`CrsError`]: what can go wrong.
 
 mod choose;
+pub mod gcj;
 mod projector;
+mod source;
 
 pub use choose::{choose, gauss_kruger_3deg_epsg};
 pub use projector::Projector;
+pub use source::{SourceCrs, Transform};
 
 /// Errors from creating or applying a transform.
 #[derive(Debug, thiserror::Error)]
