@@ -29,7 +29,12 @@ impl SourceCrs {
     /// assert_eq!(SourceCrs::parse("EPSG:4545"), SourceCrs::Proj("EPSG:4545".into()));
     /// ```
     pub fn parse(s: &str) -> SourceCrs {
-        let k: String = s.trim().to_ascii_lowercase().chars().filter(|c| *c != '-' && *c != '_').collect();
+        let k: String = s
+            .trim()
+            .to_ascii_lowercase()
+            .chars()
+            .filter(|c| *c != '-' && *c != '_')
+            .collect();
         match k.as_str() {
             "wgs84" | "epsg:4326" | "crs84" | "ogc:crs84" => SourceCrs::Wgs84,
             "gcj02" => SourceCrs::Gcj02,
@@ -81,7 +86,11 @@ impl Transform {
             }
             _ => (None, None),
         };
-        Ok(Transform { crs: crs.clone(), to_wgs84: to, from_wgs84: from })
+        Ok(Transform {
+            crs: crs.clone(),
+            to_wgs84: to,
+            from_wgs84: from,
+        })
     }
 
     /// The source CRS.
@@ -95,7 +104,9 @@ impl Transform {
             (SourceCrs::Wgs84, _) => (x, y),
             (SourceCrs::Gcj02, _) => gcj::gcj02_to_wgs84(x, y),
             (SourceCrs::Bd09, _) => gcj::bd09_to_wgs84(x, y),
-            (SourceCrs::Proj(_), Some(p)) => p.convert((x, y)).map_err(|e| self.err(x, y, e.to_string()))?,
+            (SourceCrs::Proj(_), Some(p)) => p
+                .convert((x, y))
+                .map_err(|e| self.err(x, y, e.to_string()))?,
             (SourceCrs::Proj(_), None) => unreachable!("built in new"),
         };
         if out.0.is_finite() && out.1.is_finite() {
@@ -111,23 +122,35 @@ impl Transform {
             (SourceCrs::Wgs84, _) => (lon, lat),
             (SourceCrs::Gcj02, _) => gcj::wgs84_to_gcj02(lon, lat),
             (SourceCrs::Bd09, _) => gcj::wgs84_to_bd09(lon, lat),
-            (SourceCrs::Proj(_), Some(p)) => p.convert((lon, lat)).map_err(|e| CrsError::Transform {
-                from: "EPSG:4326".into(),
-                x: lon,
-                y: lat,
-                message: e.to_string(),
-            })?,
+            (SourceCrs::Proj(_), Some(p)) => {
+                p.convert((lon, lat)).map_err(|e| CrsError::Transform {
+                    from: "EPSG:4326".into(),
+                    x: lon,
+                    y: lat,
+                    message: e.to_string(),
+                })?
+            }
             (SourceCrs::Proj(_), None) => unreachable!("built in new"),
         };
         if out.0.is_finite() && out.1.is_finite() {
             Ok(out)
         } else {
-            Err(CrsError::Transform { from: "EPSG:4326".into(), x: lon, y: lat, message: "result is not finite".into() })
+            Err(CrsError::Transform {
+                from: "EPSG:4326".into(),
+                x: lon,
+                y: lat,
+                message: "result is not finite".into(),
+            })
         }
     }
 
     fn err(&self, x: f64, y: f64, message: String) -> CrsError {
-        CrsError::Transform { from: self.crs.to_string(), x, y, message }
+        CrsError::Transform {
+            from: self.crs.to_string(),
+            x,
+            y,
+            message,
+        }
     }
 }
 
@@ -142,7 +165,10 @@ mod tests {
     fn gauss_kruger_and_utm_against_cs2cs() {
         let t = Transform::new(&SourceCrs::parse("EPSG:4545")).unwrap();
         let (lon, lat) = t.to_wgs84(360_221.74, 3_272_236.82).unwrap();
-        assert!((lon - 106.55771).abs() < 1e-6 && (lat - 29.56026).abs() < 1e-6, "{lon} {lat}");
+        assert!(
+            (lon - 106.55771).abs() < 1e-6 && (lat - 29.56026).abs() < 1e-6,
+            "{lon} {lat}"
+        );
         let (e, n) = t.from_wgs84(106.55771, 29.56026).unwrap();
         assert!((e - 360_221.74).abs() < 0.01 && (n - 3_272_236.82).abs() < 0.01);
         // `echo 29.56026 106.55771 | cs2cs EPSG:4326 EPSG:n` for other zones and systems.
@@ -154,15 +180,23 @@ mod tests {
         ] {
             let t = Transform::new(&SourceCrs::parse(crs)).unwrap();
             let (e, n) = t.from_wgs84(106.55771, 29.56026).unwrap();
-            assert!((e - e0).abs() < 0.01 && (n - n0).abs() < 0.01, "{crs}: {e} {n}");
+            assert!(
+                (e - e0).abs() < 0.01 && (n - n0).abs() < 0.01,
+                "{crs}: {e} {n}"
+            );
             let (lon, lat) = t.to_wgs84(e0, n0).unwrap();
-            assert!((lon - 106.55771).abs() < 1e-6 && (lat - 29.56026).abs() < 1e-6, "{crs}");
+            assert!(
+                (lon - 106.55771).abs() < 1e-6 && (lat - 29.56026).abs() < 1e-6,
+                "{crs}"
+            );
         }
     }
 
     #[test]
     fn unknown_crs_names_itself() {
-        let e = Transform::new(&SourceCrs::parse("EPSG:123456")).unwrap_err().to_string();
+        let e = Transform::new(&SourceCrs::parse("EPSG:123456"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("EPSG:123456"), "{e}");
     }
 }

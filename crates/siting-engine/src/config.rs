@@ -2,7 +2,7 @@
 
 use crate::EngineError;
 use serde::{Deserialize, Serialize};
-use siting_layers::Source;
+use siting_layers::{LayerSpec, Source};
 use siting_model::SiteKind;
 use siting_rules::RuleParams;
 use std::collections::BTreeMap;
@@ -26,22 +26,38 @@ pub enum ConfigSource {
     },
 }
 
-/// The layers a run reads, as paths relative to the config (or absolute).
+/// The layers a run reads: each a path relative to the config (or absolute),
+/// or a table with `path`, `crs`, `encoding`, `layer`, `x_field`, `y_field`
+/// and `fields` (see [`LayerSpec`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Layers {
     /// District and county boundaries.
-    pub districts: String,
+    pub districts: LayerSpec,
     /// Township centres.
-    pub townships: String,
+    pub townships: LayerSpec,
     /// Demand points with `weight`.
-    pub demand: String,
+    pub demand: LayerSpec,
     /// Existing sites.
-    pub sites_existing: String,
+    pub sites_existing: LayerSpec,
     /// Candidate sites.
-    pub candidates: String,
+    pub candidates: LayerSpec,
     /// Zones with `class`.
-    pub zones: String,
+    pub zones: LayerSpec,
+}
+
+impl Layers {
+    /// Every layer with its role, in a fixed order.
+    pub fn all(&self) -> [(&'static str, &LayerSpec); 6] {
+        [
+            ("districts", &self.districts),
+            ("townships", &self.townships),
+            ("demand", &self.demand),
+            ("sites_existing", &self.sites_existing),
+            ("candidates", &self.candidates),
+            ("zones", &self.zones),
+        ]
+    }
 }
 
 /// The area: CRS and which districts form the main urban area.

@@ -3,7 +3,10 @@
 use crate::config::{Config, ConfigSource};
 use crate::EngineError;
 use sha2::{Digest, Sha256};
-use siting_layers::{GeoJsonReader, LayerReader, RawFeature, Source};
+use siting_crs::{SourceCrs, Transform};
+use siting_layers::{
+    bounds, rename_fields, reproject, GeoJsonReader, LayerReader, LayerSpec, RawFeature, Source,
+};
 use siting_plan::InputFile;
 
 /// One layer as read.
@@ -17,26 +20,90 @@ pub struct RawLayer {
     pub features: Vec<RawFeature>,
     /// Its fingerprint.
     pub input: InputFile,
+    /// The CRS it was read in.
+    pub crs: String,
 }
 
 fn sha256(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Reads one layer through the format reader.
-pub fn read_layer(layer: &'static str, source: &Source) -> Result<RawLayer, EngineError> {
+/// Reads one layer: GeoJSON in pure Rust (also from the binary's embedded
+/// data), anything else through GDAL; then field mapping, and every
+/// coordinate from the layer's CRS (the config's, else the file's) to WGS84.
+pub fn read_layer(
+    layer: &'static str,
+    spec: &LayerSpec,
+    source: &Source,
+) -> Result<RawLayer, EngineError> {
+    let file = source.label();
     let bytes = source.bytes()?;
-    let features = GeoJsonReader.read(source)?;
+    let read = if spec.needs_gdal() {
+        siting_gdal::GdalReader {
+            encoding: spec.encoding.clone(),
+            layer: spec.layer.clone(),
+            x_field: spec.x_field.clone(),
+            y_field: spec.y_field.clone(),
+        }
+        .read(source)?
+    } else {
+        GeoJsonReader.read(source)?
+    };
+    let crs = spec.crs.clone().or(read.crs).ok_or_else(|| EngineError::Config {
+        file: file.clone(),
+        message: format!(
+            "the {layer} layer declares no coordinate system and the config gives none: add crs = \"EPSG:…\" (or \"gcj02\", \"bd09\") to its entry"
+        ),
+    })?;
+    let transform = Transform::new(&SourceCrs::parse(&crs)).map_err(|e| EngineError::Config {
+        file: file.clone(),
+        message: format!("unknown coordinate system {crs:?} for the {layer} layer: {e}"),
+    })?;
+    let mut features = read.features;
+    rename_fields(&mut features, &spec.fields);
+    let features = reproject(&file, features, &transform)?;
     Ok(RawLayer {
         layer,
-        file: source.label(),
+        file: file.clone(),
         input: InputFile {
             layer: layer.into(),
-            file: source.label(),
+            file,
             sha256: sha256(&bytes),
             features: features.len() as u64,
         },
+        crs,
         features,
+    })
+}
+
+/// Checks that a layer lies in the area the districts cover, and says so
+/// when its coordinates look swapped (latitude first).
+pub fn check_extent(layer: &RawLayer, area: (f64, f64, f64, f64)) -> Result<(), EngineError> {
+    let Some(b) = bounds(&layer.features) else {
+        return Ok(());
+    };
+    let margin = 0.5;
+    let overlaps = |b: (f64, f64, f64, f64)| {
+        b.0 <= area.2 + margin
+            && b.2 >= area.0 - margin
+            && b.1 <= area.3 + margin
+            && b.3 >= area.1 - margin
+    };
+    if overlaps(b) {
+        return Ok(());
+    }
+    let swapped = (b.1, b.0, b.3, b.2);
+    let what = if overlaps(swapped) {
+        "its coordinates look swapped (latitude given as x, longitude as y): swap the columns or set x_field/y_field"
+    } else {
+        "check its coordinate system (crs) and columns"
+    };
+    Err(EngineError::Config {
+        file: layer.file.clone(),
+        message: format!(
+            "the {} layer's extent ({:.4}, {:.4})–({:.4}, {:.4}) in {} lies outside the area of the districts ({:.4}, {:.4})–({:.4}, {:.4}); {what}",
+            layer.layer, b.0, b.1, b.2, b.3, layer.crs, area.0, area.1, area.2, area.3
+        ),
     })
 }
 
@@ -72,7 +139,12 @@ impl RawLayers {
             Some(path) => {
                 let src = source.layer(path)?;
                 let bytes = src.bytes()?;
-                let grid = siting_layers::Grid::read(&src)?;
+                let ascii = src.label().to_ascii_lowercase().ends_with(".asc");
+                let grid = if ascii {
+                    siting_layers::Grid::read(&src)?
+                } else {
+                    siting_gdal::read_grid(&src)?
+                };
                 let input = InputFile {
                     layer: "dem".into(),
                     file: src.label(),
@@ -82,22 +154,42 @@ impl RawLayers {
                 (Some((src.label(), grid)), Some(input))
             }
         };
-        Ok(RawLayers {
+        let layers = RawLayers {
             dem,
             dem_input,
-            districts: read_layer("districts", &source.layer(&l.districts)?)?,
-            townships: read_layer("townships", &source.layer(&l.townships)?)?,
-            demand: read_layer("demand", &source.layer(&l.demand)?)?,
-            sites_existing: read_layer("sites_existing", &source.layer(&l.sites_existing)?)?,
-            candidates: read_layer("candidates", &source.layer(&l.candidates)?)?,
-            zones: read_layer("zones", &source.layer(&l.zones)?)?,
+            districts: read_layer("districts", &l.districts, &source.layer(&l.districts.path)?)?,
+            townships: read_layer("townships", &l.townships, &source.layer(&l.townships.path)?)?,
+            demand: read_layer("demand", &l.demand, &source.layer(&l.demand.path)?)?,
+            sites_existing: read_layer(
+                "sites_existing",
+                &l.sites_existing,
+                &source.layer(&l.sites_existing.path)?,
+            )?,
+            candidates: read_layer(
+                "candidates",
+                &l.candidates,
+                &source.layer(&l.candidates.path)?,
+            )?,
+            zones: read_layer("zones", &l.zones, &source.layer(&l.zones.path)?)?,
             config: InputFile {
                 layer: "config".into(),
                 file: source.label(),
                 sha256: sha256(text.as_bytes()),
                 features: 0,
             },
-        })
+        };
+        if let Some(area) = bounds(&layers.districts.features) {
+            for l in [
+                &layers.townships,
+                &layers.demand,
+                &layers.sites_existing,
+                &layers.candidates,
+                &layers.zones,
+            ] {
+                check_extent(l, area)?;
+            }
+        }
+        Ok(layers)
     }
 
     /// Fingerprints of every input, config first.

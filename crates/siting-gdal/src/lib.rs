@@ -1,1 +1,17 @@
-//! tmp
+//! GIS formats through GDAL, the library every GIS tool uses.
+//!
+//! - [`read`]: [`GdalReader`], a [`siting_layers::LayerReader`] for
+//!   Shapefile (honouring `.cpg`, or an encoding override such as GBK),
+//!   GeoPackage, FlatGeobuf, KML, GeoJSON and CSV with coordinate columns.
+//! - [`write`]: [`write_layers`], features to any of those formats, chosen
+//!   by file extension.
+//! - [`raster`]: [`read_grid`], a DEM (GeoTIFF or any raster GDAL reads).
+//! - [`GdalLayerError`]: what can go wrong writing.
+
+pub mod raster;
+pub mod read;
+pub mod write;
+
+pub use raster::read_grid;
+pub use read::{driver_for, GdalReader};
+pub use write::{write_layers, GdalLayerError, OutLayer};

@@ -355,12 +355,14 @@ mod tests {
     use crate::{GeoJsonReader, LayerReader, Source};
 
     fn features(text: &'static str) -> Vec<RawFeature> {
-        GeoJsonReader
+        let layer = GeoJsonReader
             .read(&Source::Embedded {
                 name: "s.geojson".into(),
                 bytes: text.as_bytes(),
             })
-            .unwrap()
+            .unwrap();
+        let t = siting_crs::Transform::new(&siting_crs::SourceCrs::Wgs84).unwrap();
+        crate::reproject("s.geojson", layer.features, &t).unwrap()
     }
 
     fn projector() -> Projector {

@@ -1,6 +1,6 @@
 //! GeoJSON (RFC 7946) layers through the `geojson` crate.
 
-use crate::reader::{LayerReader, RawFeature, RawGeometry};
+use crate::reader::{LayerReader, RawFeature, RawGeometry, ReadLayer};
 use crate::{FeatureRef, LayerError, Source};
 use geojson::{GeoJson, GeometryValue, Position};
 
@@ -9,7 +9,7 @@ use geojson::{GeoJson, GeometryValue, Position};
 pub struct GeoJsonReader;
 
 impl LayerReader for GeoJsonReader {
-    fn read(&self, source: &Source) -> Result<Vec<RawFeature>, LayerError> {
+    fn read(&self, source: &Source) -> Result<ReadLayer, LayerError> {
         let file = source.label();
         let bytes = source.bytes()?;
         let text = std::str::from_utf8(&bytes).map_err(|e| LayerError::Malformed {
@@ -24,8 +24,20 @@ impl LayerReader for GeoJsonReader {
                 format: "GeoJSON",
                 message: e.to_string(),
             })?;
+        let mut crs = "EPSG:4326".to_string();
         let features = match gj {
-            GeoJson::FeatureCollection(fc) => fc.features,
+            GeoJson::FeatureCollection(fc) => {
+                if let Some(name) = fc
+                    .foreign_members
+                    .as_ref()
+                    .and_then(|m| m.get("crs"))
+                    .and_then(|c| c.pointer("/properties/name"))
+                    .and_then(|n| n.as_str())
+                {
+                    crs = legacy_crs_name(name);
+                }
+                fc.features
+            }
             GeoJson::Feature(f) => vec![f],
             GeoJson::Geometry(_) => {
                 return Err(LayerError::Malformed {
@@ -35,7 +47,7 @@ impl LayerReader for GeoJsonReader {
                 })
             }
         };
-        features
+        let features = features
             .into_iter()
             .enumerate()
             .map(|(index, f)| {
@@ -57,7 +69,23 @@ impl LayerReader for GeoJsonReader {
                     properties,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>, LayerError>>()?;
+        Ok(ReadLayer {
+            features,
+            crs: Some(crs),
+        })
+    }
+}
+
+/// The CRS named by a pre-RFC 7946 `crs` member (`urn:ogc:def:crs:EPSG::4545`,
+/// `EPSG:4545`, `urn:ogc:def:crs:OGC:1.3:CRS84`).
+fn legacy_crs_name(name: &str) -> String {
+    if name.ends_with("CRS84") {
+        return "EPSG:4326".into();
+    }
+    match name.rsplit_once("EPSG::") {
+        Some((_, code)) => format!("EPSG:{code}"),
+        None => name.to_string(),
     }
 }
 
@@ -66,14 +94,13 @@ fn position(p: &Position) -> Result<[f64; 2], String> {
     if s.len() < 2 {
         return Err(format!("position with {} coordinate(s), need 2", s.len()));
     }
-    let (lon, lat) = (s[0], s[1]);
-    if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
-        return Err(format!("longitude {lon} outside -180..180"));
+    if !s[0].is_finite() || !s[1].is_finite() {
+        return Err(format!(
+            "position ({}, {}) is not a pair of numbers",
+            s[0], s[1]
+        ));
     }
-    if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
-        return Err(format!("latitude {lat} outside -90..90"));
-    }
-    Ok([lon, lat])
+    Ok([s[0], s[1]])
 }
 
 fn polygon(rings: &[Vec<Position>]) -> Result<Vec<Vec<[f64; 2]>>, String> {
@@ -115,10 +142,23 @@ mod tests {
     use super::*;
 
     fn read(text: &'static str) -> Result<Vec<RawFeature>, LayerError> {
-        GeoJsonReader.read(&Source::Embedded {
+        let layer = GeoJsonReader.read(&Source::Embedded {
             name: "t.geojson".into(),
             bytes: text.as_bytes(),
-        })
+        })?;
+        let t = siting_crs::Transform::new(&siting_crs::SourceCrs::Wgs84).unwrap();
+        crate::reader::reproject("t.geojson", layer.features, &t)
+    }
+
+    #[test]
+    fn legacy_crs_member_is_read() {
+        let layer = GeoJsonReader
+            .read(&Source::Embedded {
+                name: "t.geojson".into(),
+                bytes: br#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4545"}},"features":[]}"#,
+            })
+            .unwrap();
+        assert_eq!(layer.crs.as_deref(), Some("EPSG:4545"));
     }
 
     #[test]

@@ -115,6 +115,37 @@ impl Grid {
         best
     }
 
+    /// A grid from its parts: `values` row by row from the north, `xll`/`yll`
+    /// the south-west corner, `cell` the square cell edge (all in degrees).
+    pub fn from_parts(
+        ncols: usize,
+        nrows: usize,
+        xll: f64,
+        yll: f64,
+        cell: f64,
+        nodata: f64,
+        values: Vec<f64>,
+    ) -> Result<Grid, String> {
+        if values.len() != ncols * nrows || ncols == 0 || nrows == 0 {
+            return Err(format!(
+                "{} values for a {ncols} × {nrows} grid",
+                values.len()
+            ));
+        }
+        if !(cell.is_finite() && cell > 0.0) {
+            return Err(format!("cell size {cell} is not a positive number"));
+        }
+        Ok(Grid {
+            ncols,
+            nrows,
+            xll,
+            yll,
+            cell,
+            nodata,
+            values,
+        })
+    }
+
     /// Cell edge, degrees.
     pub fn cell_deg(&self) -> f64 {
         self.cell

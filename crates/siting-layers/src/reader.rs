@@ -3,7 +3,8 @@
 use crate::{LayerError, Source};
 use serde_json::{Map, Value};
 
-/// A geometry as read, WGS84 lon/lat degrees, checked to be in range.
+/// A geometry as read: in the layer's CRS from a reader, in WGS84 lon/lat
+/// degrees (checked to be in range) after [`reproject`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum RawGeometry {
     /// A single position.
@@ -25,10 +26,78 @@ pub struct RawFeature {
     pub properties: Map<String, Value>,
 }
 
-/// Reads one layer format. New formats (Shapefile, GeoPackage, …) implement this.
+/// A layer as read: its features, in its own CRS, and that CRS if the file
+/// declares one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadLayer {
+    /// The features, coordinates in the layer's CRS.
+    pub features: Vec<RawFeature>,
+    /// The CRS the file declares (a PROJ definition), if any.
+    pub crs: Option<String>,
+}
+
+/// Reads one layer format. New formats implement this.
 pub trait LayerReader {
-    /// Reads every feature of the layer, checking coordinates are valid WGS84.
-    fn read(&self, source: &Source) -> Result<Vec<RawFeature>, LayerError>;
+    /// Reads every feature of the layer.
+    fn read(&self, source: &Source) -> Result<ReadLayer, LayerError>;
+}
+
+/// Transforms every coordinate to WGS84 and checks it is a valid
+/// longitude and latitude; errors name the file and the feature.
+pub fn reproject(
+    file: &str,
+    mut features: Vec<RawFeature>,
+    transform: &siting_crs::Transform,
+) -> Result<Vec<RawFeature>, LayerError> {
+    for f in &mut features {
+        let fail = |problem: String, f: &RawFeature| LayerError::Feature {
+            file: file.to_string(),
+            feature: crate::FeatureRef {
+                index: f.index,
+                id: crate::property::feature_id(&f.properties),
+            },
+            problem,
+        };
+        let mut convert = |p: &mut [f64; 2]| -> Result<(), String> {
+            let (lon, lat) = transform.to_wgs84(p[0], p[1]).map_err(|e| e.to_string())?;
+            if !(-180.0..=180.0).contains(&lon) {
+                return Err(format!("longitude {lon} outside -180..180"));
+            }
+            if !(-90.0..=90.0).contains(&lat) {
+                return Err(format!("latitude {lat} outside -90..90"));
+            }
+            *p = [lon, lat];
+            Ok(())
+        };
+        let result = match &mut f.geometry {
+            Some(RawGeometry::Point(p)) => convert(p),
+            Some(RawGeometry::Polygons(polys)) => polys
+                .iter_mut()
+                .flatten()
+                .flatten()
+                .try_for_each(&mut convert),
+            _ => Ok(()),
+        };
+        if let Err(problem) = result {
+            return Err(fail(problem, f));
+        }
+    }
+    Ok(features)
+}
+
+/// Renames attributes: for each `(model, source)` pair, the feature's
+/// `source` attribute is taken as `model`.
+pub fn rename_fields(
+    features: &mut [RawFeature],
+    fields: &std::collections::BTreeMap<String, String>,
+) {
+    for f in features {
+        for (model, source) in fields {
+            if let Some(v) = f.properties.remove(source) {
+                f.properties.insert(model.clone(), v);
+            }
+        }
+    }
 }
 
 /// The WGS84 bounds `(min_lon, min_lat, max_lon, max_lat)` of the features'

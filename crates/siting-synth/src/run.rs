@@ -82,7 +82,12 @@ pub struct Synthesized {
 
 fn read(dir: &Path, name: &str) -> Result<(String, Vec<siting_layers::RawFeature>), SynthError> {
     let src = Source::File(dir.join(name));
-    Ok((src.label(), GeoJsonReader.read(&src)?))
+    let layer = GeoJsonReader.read(&src)?;
+    let wgs84 = siting_crs::Transform::new(&siting_crs::SourceCrs::Wgs84)?;
+    Ok((
+        src.label(),
+        siting_layers::reproject(&src.label(), layer.features, &wgs84)?,
+    ))
 }
 
 /// Reads `districts.geojson`, `townships.geojson`, `places.geojson` and

@@ -1,0 +1,197 @@
+//! Writing vector layers through GDAL.
+
+use crate::read::driver_for;
+use gdal::spatial_ref::SpatialRef;
+use gdal::vector::{
+    Feature, FieldValue, Geometry, LayerAccess, LayerOptions, OGRFieldType, OGRwkbGeometryType,
+};
+use gdal::DriverManager;
+use serde_json::{Map, Value};
+use siting_layers::RawGeometry;
+use std::path::{Path, PathBuf};
+
+/// A layer could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum GdalLayerError {
+    /// No driver for the file's extension.
+    #[error("{0}: unknown output format (use .gpkg, .shp, .fgb, .kml, .geojson or .csv)")]
+    Format(PathBuf),
+    /// GDAL refused.
+    #[error("{path}: GDAL cannot write it: {message}")]
+    Gdal {
+        /// The file.
+        path: PathBuf,
+        /// GDAL's message.
+        message: String,
+    },
+}
+
+/// One layer to write: a name, features (geometry and attributes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutLayer {
+    /// Layer name (GeoPackage table; ignored by single-layer formats).
+    pub name: String,
+    /// Geometry and attributes of each feature.
+    pub features: Vec<(RawGeometry, Map<String, Value>)>,
+}
+
+fn point(p: [f64; 2]) -> gdal::errors::Result<Geometry> {
+    let mut g = Geometry::empty(OGRwkbGeometryType::wkbPoint)?;
+    g.add_point_2d((p[0], p[1]));
+    Ok(g)
+}
+
+fn polygon(rings: &[Vec<[f64; 2]>]) -> gdal::errors::Result<Geometry> {
+    let mut poly = Geometry::empty(OGRwkbGeometryType::wkbPolygon)?;
+    for r in rings {
+        let mut ring = Geometry::empty(OGRwkbGeometryType::wkbLinearRing)?;
+        for p in r {
+            ring.add_point_2d((p[0], p[1]));
+        }
+        poly.add_geometry(ring)?;
+    }
+    Ok(poly)
+}
+
+fn geometry(g: &RawGeometry) -> gdal::errors::Result<Option<Geometry>> {
+    Ok(match g {
+        RawGeometry::Point(p) => Some(point(*p)?),
+        RawGeometry::Polygons(polys) if polys.len() == 1 => Some(polygon(&polys[0])?),
+        RawGeometry::Polygons(polys) => {
+            let mut mp = Geometry::empty(OGRwkbGeometryType::wkbMultiPolygon)?;
+            for p in polys {
+                mp.add_geometry(polygon(p)?)?;
+            }
+            Some(mp)
+        }
+        RawGeometry::Other(_) => None,
+    })
+}
+
+/// The OGR field type that holds every value of a column.
+fn field_type(values: impl Iterator<Item = Option<Value>>) -> OGRFieldType::Type {
+    let mut ty = None;
+    for v in values.flatten() {
+        let t = match v {
+            Value::Null => continue,
+            Value::Bool(_) => OGRFieldType::OFTInteger,
+            Value::Number(n) if n.is_i64() || n.is_u64() => OGRFieldType::OFTInteger64,
+            Value::Number(_) => OGRFieldType::OFTReal,
+            _ => OGRFieldType::OFTString,
+        };
+        ty = Some(match (ty, t) {
+            (None, t) => t,
+            (Some(a), b) if a == b => a,
+            (Some(OGRFieldType::OFTInteger64), OGRFieldType::OFTReal)
+            | (Some(OGRFieldType::OFTReal), OGRFieldType::OFTInteger64) => OGRFieldType::OFTReal,
+            _ => OGRFieldType::OFTString,
+        });
+    }
+    ty.unwrap_or(OGRFieldType::OFTString)
+}
+
+fn field_value(v: &Value, ty: OGRFieldType::Type) -> Option<FieldValue> {
+    Some(match (v, ty) {
+        (Value::Null, _) => return None,
+        (Value::Bool(b), OGRFieldType::OFTInteger) => FieldValue::IntegerValue(*b as i32),
+        (Value::Number(n), OGRFieldType::OFTInteger64) => FieldValue::Integer64Value(n.as_i64()?),
+        (Value::Number(n), OGRFieldType::OFTReal) => FieldValue::RealValue(n.as_f64()?),
+        (Value::String(s), _) => FieldValue::StringValue(s.clone()),
+        (other, _) => FieldValue::StringValue(other.to_string()),
+    })
+}
+
+/// Writes `layers` to `path` in the format its extension names, with the
+/// coordinate system `srs` (a PROJ/GDAL definition such as `EPSG:4326`, or
+/// `None` for none, as for GCJ-02 and BD-09). An existing file is replaced.
+/// Lists and objects are written as JSON text.
+pub fn write_layers(
+    path: &Path,
+    layers: &[OutLayer],
+    srs: Option<&str>,
+) -> Result<(), GdalLayerError> {
+    let driver_name = driver_for(path).ok_or_else(|| GdalLayerError::Format(path.to_path_buf()))?;
+    let fail = |e: gdal::errors::GdalError| GdalLayerError::Gdal {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    if path.exists() {
+        std::fs::remove_file(path).map_err(|e| GdalLayerError::Gdal {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+    }
+    let driver = DriverManager::get_driver_by_name(driver_name).map_err(fail)?;
+    let mut ds = driver.create_vector_only(path).map_err(fail)?;
+    let srs = match srs {
+        Some(def) => {
+            let mut s = SpatialRef::from_definition(def).map_err(fail)?;
+            s.set_axis_mapping_strategy(
+                gdal::spatial_ref::AxisMappingStrategy::TraditionalGisOrder,
+            );
+            Some(s)
+        }
+        None => None,
+    };
+    for l in layers {
+        let mut names: Vec<String> = Vec::new();
+        for (_, props) in &l.features {
+            for k in props.keys() {
+                if !names.contains(k) {
+                    names.push(k.clone());
+                }
+            }
+        }
+        let types: Vec<OGRFieldType::Type> = names
+            .iter()
+            .map(|n| field_type(l.features.iter().map(|(_, p)| p.get(n).cloned())))
+            .collect();
+        let ty = match l.features.first().map(|f| &f.0) {
+            Some(RawGeometry::Point(_)) => OGRwkbGeometryType::wkbPoint,
+            Some(RawGeometry::Polygons(_)) => OGRwkbGeometryType::wkbMultiPolygon,
+            _ => OGRwkbGeometryType::wkbUnknown,
+        };
+        let options: &[&str] = if driver_name == "ESRI Shapefile" {
+            &["ENCODING=UTF-8"]
+        } else {
+            &[]
+        };
+        let layer = ds
+            .create_layer(LayerOptions {
+                name: &l.name,
+                srs: srs.as_ref(),
+                ty,
+                options: Some(options),
+            })
+            .map_err(fail)?;
+        let defs: Vec<(&str, OGRFieldType::Type)> = names
+            .iter()
+            .map(String::as_str)
+            .zip(types.iter().copied())
+            .collect();
+        layer.create_defn_fields(&defs).map_err(fail)?;
+        for (g, props) in &l.features {
+            let mut f = Feature::new(layer.defn()).map_err(fail)?;
+            if let Some(geom) = geometry(g).map_err(fail)? {
+                let geom = match (ty, geom.geometry_type()) {
+                    (OGRwkbGeometryType::wkbMultiPolygon, OGRwkbGeometryType::wkbPolygon) => {
+                        let mut mp =
+                            Geometry::empty(OGRwkbGeometryType::wkbMultiPolygon).map_err(fail)?;
+                        mp.add_geometry(geom).map_err(fail)?;
+                        mp
+                    }
+                    _ => geom,
+                };
+                f.set_geometry(geom).map_err(fail)?;
+            }
+            for (i, (name, ty)) in names.iter().zip(&types).enumerate() {
+                if let Some(v) = props.get(name).and_then(|v| field_value(v, *ty)) {
+                    f.set_field(i, &v).map_err(fail)?;
+                }
+            }
+            f.create(&layer).map_err(fail)?;
+        }
+    }
+    ds.close().map_err(fail)?;
+    Ok(())
+}
