@@ -31,6 +31,40 @@ pub enum Command {
     Synth(SynthArgs),
     /// Print the path loss of one propagation model for one link, in dB.
     Pathloss(PathlossArgs),
+    /// Convert a whole layer to another format (by extension) and coordinate system.
+    Convert(ConvertArgs),
+    /// List every layer a config names: driver, CRS, feature count, extent, attributes.
+    Layers(LayersArgs),
+}
+
+/// Flags of `siting convert`.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// Input CRS: gcj02, bd09, wgs84 or EPSG:n (any PROJ definition); optional
+    /// where the file declares its CRS.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Output CRS: gcj02, bd09, wgs84 or EPSG:n.
+    #[arg(long)]
+    pub to: String,
+    /// Attribute encoding of the input where it does not say (Shapefile
+    /// without .cpg), e.g. GBK or GB18030.
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// Input layer: .shp, .gpkg, .fgb, .kml, .geojson, .csv.
+    pub input: PathBuf,
+    /// Output layer; the format follows the extension (.gpkg, .shp, .fgb, .kml, .geojson, .csv).
+    pub output: PathBuf,
+}
+
+/// Flags of `siting layers`.
+#[derive(Debug, Args)]
+pub struct LayersArgs {
+    /// The config whose layers to list (default: the embedded Chongqing config).
+    pub config: Option<PathBuf>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Flags of `siting pathloss`.

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use siting_cli::cli::{Cli, Command, PathlossArgs, PlanArgs, SynthArgs};
+use siting_cli::cli::{Cli, Command, ConvertArgs, LayersArgs, PathlossArgs, PlanArgs, SynthArgs};
 use siting_cli::embedded;
 use siting_engine::ConfigSource;
 use std::process::ExitCode;
@@ -39,6 +39,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Plan(a) => plan(a),
         Command::Synth(a) => synth(a),
         Command::Pathloss(a) => pathloss(a),
+        Command::Convert(a) => convert(a),
+        Command::Layers(a) => layers(a),
     }
 }
 
@@ -136,6 +138,47 @@ fn pathloss(a: PathlossArgs) -> Result<()> {
         println!("{}", serde_json::json!({ "loss_db": loss }));
     } else {
         println!("{loss:.2}");
+    }
+    Ok(())
+}
+
+fn convert(a: ConvertArgs) -> Result<()> {
+    let n = siting_gdal::convert(
+        &a.input,
+        &a.output,
+        a.from.as_deref(),
+        &a.to,
+        a.encoding.as_deref(),
+    )?;
+    println!("wrote {} ({n} features, {})", a.output.display(), a.to);
+    Ok(())
+}
+
+fn layers(a: LayersArgs) -> Result<()> {
+    let source = match a.config {
+        Some(p) => ConfigSource::File(p),
+        None => embedded::config(),
+    };
+    let cfg = siting_engine::Config::load(&source)?;
+    let info = siting_engine::inputs::describe_layers(&cfg, &source)?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&info)?);
+        return Ok(());
+    }
+    for l in info {
+        println!("{} — {}", l.layer, l.file);
+        println!(
+            "  driver: {}; CRS: {}; features: {}",
+            l.driver, l.crs, l.features
+        );
+        if let Some(e) = l.extent_wgs84 {
+            println!(
+                "  extent (WGS84): {:.6}, {:.6} – {:.6}, {:.6}",
+                e[0], e[1], e[2], e[3]
+            );
+        }
+        let fields: Vec<String> = l.fields.iter().map(|(n, t)| format!("{n}: {t}")).collect();
+        println!("  attributes: {}", fields.join(", "));
     }
     Ok(())
 }

@@ -209,3 +209,69 @@ impl RawLayers {
         v
     }
 }
+
+/// What `siting layers` tells of one configured layer.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LayerInfo {
+    /// Role in the config (`districts`, …, `dem`).
+    pub layer: String,
+    /// The file.
+    pub file: String,
+    /// The reader: GDAL's driver name, or the built-in GeoJSON reader.
+    pub driver: String,
+    /// The CRS the layer was read in.
+    pub crs: String,
+    /// Number of features.
+    pub features: u64,
+    /// Extent in WGS84: min lon, min lat, max lon, max lat.
+    pub extent_wgs84: Option<[f64; 4]>,
+    /// Attribute names and the JSON types seen in them.
+    pub fields: Vec<(String, String)>,
+}
+
+/// Reads every layer the config names and describes it, without planning.
+pub fn describe_layers(cfg: &Config, source: &ConfigSource) -> Result<Vec<LayerInfo>, EngineError> {
+    let mut out = Vec::new();
+    for (role, spec) in cfg.layers.all() {
+        let src = source.layer(&spec.path)?;
+        let l = read_layer(role, spec, &src)?;
+        let driver = if spec.needs_gdal() {
+            siting_gdal::driver_for(std::path::Path::new(&spec.path))
+                .unwrap_or("GDAL")
+                .to_string()
+        } else {
+            "GeoJSON (built-in reader)".to_string()
+        };
+        let mut fields: Vec<(String, String)> = Vec::new();
+        for f in &l.features {
+            for (k, v) in &f.properties {
+                let t = match v {
+                    serde_json::Value::Null => continue,
+                    serde_json::Value::Bool(_) => "boolean",
+                    serde_json::Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+                    serde_json::Value::Number(_) => "real",
+                    serde_json::Value::String(_) => "string",
+                    serde_json::Value::Array(_) => "list",
+                    serde_json::Value::Object(_) => "object",
+                };
+                match fields.iter_mut().find(|(n, _)| n == k) {
+                    None => fields.push((k.clone(), t.to_string())),
+                    Some((_, have)) if have != t && !have.contains(t) => {
+                        *have = format!("{have}|{t}");
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out.push(LayerInfo {
+            layer: role.to_string(),
+            file: l.file,
+            driver,
+            crs: l.crs,
+            features: l.features.len() as u64,
+            extent_wgs84: bounds(&l.features).map(|b| [b.0, b.1, b.2, b.3]),
+            fields,
+        });
+    }
+    Ok(out)
+}

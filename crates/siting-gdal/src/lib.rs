@@ -5,13 +5,16 @@
 //!   GeoPackage, FlatGeobuf, KML, GeoJSON and CSV with coordinate columns.
 //! - [`write`]: [`write_layers`], features to any of those formats, chosen
 //!   by file extension.
+//! - [`convert`]: [`convert()`], a whole layer to another format and CRS.
 //! - [`raster`]: [`read_grid`], a DEM (GeoTIFF or any raster GDAL reads).
 //! - [`GdalLayerError`]: what can go wrong writing.
 
+pub mod convert;
 pub mod raster;
 pub mod read;
 pub mod write;
 
+pub use convert::{convert, write_atomically, ConvertError};
 pub use raster::read_grid;
 pub use read::{driver_for, GdalReader};
 pub use write::{write_layers, GdalLayerError, OutLayer};

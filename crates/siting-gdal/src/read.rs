@@ -203,15 +203,26 @@ fn raw_geometry(g: &Geometry) -> Result<RawGeometry, String> {
             }
             RawGeometry::Point([x, y])
         }
-        OGRwkbGeometryType::wkbPolygon => RawGeometry::Polygons(vec![polygon(g)?]),
+        OGRwkbGeometryType::wkbPolygon => RawGeometry::Polygon(polygon(g)?),
         OGRwkbGeometryType::wkbMultiPolygon => RawGeometry::Polygons(
             (0..g.geometry_count())
                 .map(|i| polygon(&g.get_geometry(i)))
                 .collect::<Result<_, _>>()?,
         ),
-        OGRwkbGeometryType::wkbLineString => RawGeometry::Other("LineString"),
-        OGRwkbGeometryType::wkbMultiPoint => RawGeometry::Other("MultiPoint"),
-        OGRwkbGeometryType::wkbMultiLineString => RawGeometry::Other("MultiLineString"),
+        OGRwkbGeometryType::wkbLineString => RawGeometry::Line(ring(g)),
+        OGRwkbGeometryType::wkbMultiPoint => RawGeometry::MultiPoint(
+            (0..g.geometry_count())
+                .map(|i| {
+                    let (x, y, _) = g.get_geometry(i).get_point(0);
+                    [x, y]
+                })
+                .collect(),
+        ),
+        OGRwkbGeometryType::wkbMultiLineString => RawGeometry::MultiLine(
+            (0..g.geometry_count())
+                .map(|i| ring(&g.get_geometry(i)))
+                .collect(),
+        ),
         _ => RawGeometry::Other("GeometryCollection"),
     })
 }

@@ -56,7 +56,7 @@ fn polygon(rings: &[Vec<[f64; 2]>]) -> gdal::errors::Result<Geometry> {
 fn geometry(g: &RawGeometry) -> gdal::errors::Result<Option<Geometry>> {
     Ok(match g {
         RawGeometry::Point(p) => Some(point(*p)?),
-        RawGeometry::Polygons(polys) if polys.len() == 1 => Some(polygon(&polys[0])?),
+        RawGeometry::Polygon(rings) => Some(polygon(rings)?),
         RawGeometry::Polygons(polys) => {
             let mut mp = Geometry::empty(OGRwkbGeometryType::wkbMultiPolygon)?;
             for p in polys {
@@ -64,8 +64,31 @@ fn geometry(g: &RawGeometry) -> gdal::errors::Result<Option<Geometry>> {
             }
             Some(mp)
         }
+        RawGeometry::MultiPoint(ps) => {
+            let mut mp = Geometry::empty(OGRwkbGeometryType::wkbMultiPoint)?;
+            for p in ps {
+                mp.add_geometry(point(*p)?)?;
+            }
+            Some(mp)
+        }
+        RawGeometry::Line(ps) => Some(line(ps)?),
+        RawGeometry::MultiLine(ls) => {
+            let mut ml = Geometry::empty(OGRwkbGeometryType::wkbMultiLineString)?;
+            for l in ls {
+                ml.add_geometry(line(l)?)?;
+            }
+            Some(ml)
+        }
         RawGeometry::Other(_) => None,
     })
+}
+
+fn line(ps: &[[f64; 2]]) -> gdal::errors::Result<Geometry> {
+    let mut l = Geometry::empty(OGRwkbGeometryType::wkbLineString)?;
+    for p in ps {
+        l.add_point_2d((p[0], p[1]));
+    }
+    Ok(l)
 }
 
 /// The OGR field type that holds every value of a column.
@@ -146,9 +169,17 @@ pub fn write_layers(
             .iter()
             .map(|n| field_type(l.features.iter().map(|(_, p)| p.get(n).cloned())))
             .collect();
-        let ty = match l.features.first().map(|f| &f.0) {
-            Some(RawGeometry::Point(_)) => OGRwkbGeometryType::wkbPoint,
-            Some(RawGeometry::Polygons(_)) => OGRwkbGeometryType::wkbMultiPolygon,
+        let kinds: std::collections::BTreeSet<&str> =
+            l.features.iter().map(|f| f.0.type_name()).collect();
+        let ty = match kinds.iter().copied().collect::<Vec<_>>().as_slice() {
+            ["Point"] => OGRwkbGeometryType::wkbPoint,
+            ["MultiPoint"] => OGRwkbGeometryType::wkbMultiPoint,
+            ["LineString"] => OGRwkbGeometryType::wkbLineString,
+            ["MultiLineString"] | ["LineString", "MultiLineString"] => {
+                OGRwkbGeometryType::wkbMultiLineString
+            }
+            ["Polygon"] => OGRwkbGeometryType::wkbPolygon,
+            ["MultiPolygon"] | ["MultiPolygon", "Polygon"] => OGRwkbGeometryType::wkbMultiPolygon,
             _ => OGRwkbGeometryType::wkbUnknown,
         };
         let options: &[&str] = if driver_name == "ESRI Shapefile" {

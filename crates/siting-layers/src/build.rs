@@ -71,26 +71,29 @@ impl Ctx<'_> {
                     lat: p[1],
                 },
             )),
-            Some(RawGeometry::Polygons(_)) => {
-                Err(self.err(f, "geometry is a polygon, expected a Point"))
-            }
-            Some(RawGeometry::Other(t)) => {
-                Err(self.err(f, format!("geometry is a {t}, expected a Point")))
-            }
+            Some(g) => Err(self.err(
+                f,
+                format!("geometry is a {}, expected a Point", g.type_name()),
+            )),
             None => Err(self.err(f, "feature has no geometry, expected a Point")),
         }
     }
 
     fn polygons(&self, f: &RawFeature) -> Result<MultiPolygon<f64>, LayerError> {
+        let single;
         let polys = match &f.geometry {
             Some(RawGeometry::Polygons(p)) => p,
-            Some(RawGeometry::Point(_)) => {
-                return Err(self.err(f, "geometry is a Point, expected a Polygon or MultiPolygon"))
+            Some(RawGeometry::Polygon(rings)) => {
+                single = vec![rings.clone()];
+                &single
             }
-            Some(RawGeometry::Other(t)) => {
+            Some(g) => {
                 return Err(self.err(
                     f,
-                    format!("geometry is a {t}, expected a Polygon or MultiPolygon"),
+                    format!(
+                        "geometry is a {}, expected a Polygon or MultiPolygon",
+                        g.type_name()
+                    ),
                 ))
             }
             None => {

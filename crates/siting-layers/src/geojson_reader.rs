@@ -124,13 +124,23 @@ fn polygon(rings: &[Vec<Position>]) -> Result<Vec<Vec<[f64; 2]>>, String> {
 fn convert(v: &GeometryValue) -> Result<RawGeometry, String> {
     Ok(match v {
         GeometryValue::Point { coordinates } => RawGeometry::Point(position(coordinates)?),
-        GeometryValue::Polygon { coordinates } => {
-            RawGeometry::Polygons(vec![polygon(coordinates)?])
-        }
+        GeometryValue::Polygon { coordinates } => RawGeometry::Polygon(polygon(coordinates)?),
         GeometryValue::MultiPolygon { coordinates } => RawGeometry::Polygons(
             coordinates
                 .iter()
                 .map(|p| polygon(p))
+                .collect::<Result<_, _>>()?,
+        ),
+        GeometryValue::MultiPoint { coordinates } => {
+            RawGeometry::MultiPoint(coordinates.iter().map(position).collect::<Result<_, _>>()?)
+        }
+        GeometryValue::LineString { coordinates } => {
+            RawGeometry::Line(coordinates.iter().map(position).collect::<Result<_, _>>()?)
+        }
+        GeometryValue::MultiLineString { coordinates } => RawGeometry::MultiLine(
+            coordinates
+                .iter()
+                .map(|l| l.iter().map(position).collect::<Result<Vec<_>, _>>())
                 .collect::<Result<_, _>>()?,
         ),
         other => RawGeometry::Other(other.type_name()),
@@ -170,7 +180,7 @@ mod tests {
         .unwrap();
         assert_eq!(f.len(), 3);
         assert_eq!(f[0].geometry, Some(RawGeometry::Point([106.5, 29.5])));
-        assert!(matches!(f[1].geometry, Some(RawGeometry::Polygons(ref p)) if p[0][0].len() == 4));
+        assert!(matches!(f[1].geometry, Some(RawGeometry::Polygon(ref p)) if p[0].len() == 4));
         assert_eq!(f[2].geometry, None);
     }
 

@@ -32,6 +32,8 @@ pub fn required_str(props: &Map<String, Value>, key: &str) -> Result<String, Str
 pub fn optional_str(props: &Map<String, Value>, key: &str) -> Result<Option<String>, String> {
     match props.get(key) {
         None | Some(Value::Null) => Ok(None),
+        // Formats without nulls (Shapefile, KML) write an empty text instead.
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
         Some(_) => required_str(props, key).map(Some),
     }
 }
@@ -61,6 +63,17 @@ pub fn optional_bool(props: &Map<String, Value>, key: &str) -> Result<Option<boo
     match props.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
+        // Formats without a boolean type store it as 1/0 or as text.
+        Some(Value::Number(n)) if n.as_i64() == Some(1) => Ok(Some(true)),
+        Some(Value::Number(n)) if n.as_i64() == Some(0) => Ok(Some(false)),
+        Some(Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "1" => Ok(Some(true)),
+            "false" | "no" | "0" => Ok(Some(false)),
+            "" => Ok(None),
+            _ => Err(format!(
+                "property {key:?} must be true or false, found the text {s:?}"
+            )),
+        },
         Some(other) => Err(format!(
             "property {key:?} must be true or false, found {}",
             type_name(other)
@@ -87,13 +100,33 @@ pub fn optional_str_list(
             })
             .collect::<Result<Vec<_>, _>>()
             .map(Some),
-        Some(Value::String(s)) => Ok(Some(
-            s.split(',')
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(String::from)
-                .collect(),
-        )),
+        Some(Value::String(s)) => {
+            let t = s.trim();
+            // A JSON array written as text by formats without lists.
+            if t.starts_with('[') {
+                if let Ok(Value::Array(items)) = serde_json::from_str::<Value>(t) {
+                    let mut m = Map::new();
+                    m.insert(key.to_string(), Value::Array(items));
+                    return optional_str_list(&m, key);
+                }
+            }
+            // GDAL's text form of a string list: "(2:CMCC,CUCC)".
+            let t = match (t.strip_prefix('('), t.find(':')) {
+                (Some(rest), Some(i))
+                    if t.ends_with(')') && i > 1 && t[1..i].bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    &rest[i..rest.len() - 1]
+                }
+                _ => t,
+            };
+            Ok(Some(
+                t.split(',')
+                    .map(str::trim)
+                    .filter(|x| !x.is_empty())
+                    .map(String::from)
+                    .collect(),
+            ))
+        }
         Some(other) => Err(format!(
             "property {key:?} must be a list of strings, found {}",
             type_name(other)
@@ -136,6 +169,17 @@ mod tests {
             optional_str_list(&p, "c").unwrap().unwrap(),
             vec!["CMCC", "CUCC"]
         );
+        let q = props(
+            json!({"j": "[\"CTCC\"]", "g": "(2:CMCC,CUCC)", "b1": 1, "b2": "No", "b3": "maybe"}),
+        );
+        assert_eq!(optional_str_list(&q, "j").unwrap().unwrap(), vec!["CTCC"]);
+        assert_eq!(
+            optional_str_list(&q, "g").unwrap().unwrap(),
+            vec!["CMCC", "CUCC"]
+        );
+        assert_eq!(optional_bool(&q, "b1").unwrap(), Some(true));
+        assert_eq!(optional_bool(&q, "b2").unwrap(), Some(false));
+        assert!(optional_bool(&q, "b3").is_err());
         assert!(required_f64(&p, "bad")
             .unwrap_err()
             .contains("must be a number"));

@@ -9,10 +9,49 @@ use serde_json::{Map, Value};
 pub enum RawGeometry {
     /// A single position.
     Point([f64; 2]),
-    /// Polygons, each a list of rings (exterior first), each a list of positions.
+    /// One polygon: rings (exterior first), each a list of positions.
+    Polygon(Vec<Vec<[f64; 2]>>),
+    /// A multipolygon: polygons, each a list of rings.
     Polygons(Vec<Vec<Vec<[f64; 2]>>>),
-    /// Any other geometry type, by name (rejected where a layer needs one of the above).
+    /// Several positions.
+    MultiPoint(Vec<[f64; 2]>),
+    /// One line.
+    Line(Vec<[f64; 2]>),
+    /// Several lines.
+    MultiLine(Vec<Vec<[f64; 2]>>),
+    /// Any other geometry type, by name (a geometry collection).
     Other(&'static str),
+}
+
+impl RawGeometry {
+    /// The GeoJSON name of the geometry's type.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            RawGeometry::Point(_) => "Point",
+            RawGeometry::Polygon(_) => "Polygon",
+            RawGeometry::Polygons(_) => "MultiPolygon",
+            RawGeometry::MultiPoint(_) => "MultiPoint",
+            RawGeometry::Line(_) => "LineString",
+            RawGeometry::MultiLine(_) => "MultiLineString",
+            RawGeometry::Other(t) => t,
+        }
+    }
+
+    /// Applies `f` to every position.
+    pub fn try_for_each_position<E>(
+        &mut self,
+        mut f: impl FnMut(&mut [f64; 2]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        match self {
+            RawGeometry::Point(p) => f(p),
+            RawGeometry::Polygon(rings) | RawGeometry::MultiLine(rings) => {
+                rings.iter_mut().flatten().try_for_each(f)
+            }
+            RawGeometry::Polygons(polys) => polys.iter_mut().flatten().flatten().try_for_each(f),
+            RawGeometry::MultiPoint(ps) | RawGeometry::Line(ps) => ps.iter_mut().try_for_each(f),
+            RawGeometry::Other(_) => Ok(()),
+        }
+    }
 }
 
 /// One feature as read: its position in the layer, geometry and attributes.
@@ -64,19 +103,18 @@ pub fn reproject(
                 return Err(format!("longitude {lon} outside -180..180"));
             }
             if !(-90.0..=90.0).contains(&lat) {
-                return Err(format!("latitude {lat} outside -90..90"));
+                return Err(if lon.abs() <= 90.0 && lat.abs() <= 180.0 {
+                    format!("latitude {lat} outside -90..90 (longitude and latitude swapped?)")
+                } else {
+                    format!("latitude {lat} outside -90..90")
+                });
             }
             *p = [lon, lat];
             Ok(())
         };
         let result = match &mut f.geometry {
-            Some(RawGeometry::Point(p)) => convert(p),
-            Some(RawGeometry::Polygons(polys)) => polys
-                .iter_mut()
-                .flatten()
-                .flatten()
-                .try_for_each(&mut convert),
-            _ => Ok(()),
+            Some(g) => g.try_for_each_position(&mut convert),
+            None => Ok(()),
         };
         if let Err(problem) = result {
             return Err(fail(problem, f));
@@ -111,12 +149,12 @@ pub fn bounds(features: &[RawFeature]) -> Option<(f64, f64, f64, f64)> {
         })
     };
     for f in features {
-        match &f.geometry {
-            Some(RawGeometry::Point(p)) => add(p),
-            Some(RawGeometry::Polygons(polys)) => {
-                polys.iter().flatten().flatten().for_each(&mut add);
-            }
-            _ => {}
+        if let Some(g) = &f.geometry {
+            let mut g = g.clone();
+            let _ = g.try_for_each_position(|p| -> Result<(), ()> {
+                add(p);
+                Ok(())
+            });
         }
     }
     b
