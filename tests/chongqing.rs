@@ -82,3 +82,89 @@ fn synth_rebuilds_the_committed_layers_byte_for_byte() {
         assert!(a == b, "{f} differs from the committed layer");
     }
 }
+
+/// The embedded layers as a planner would bring them: sites as Shapefiles
+/// and the rest in a GeoPackage, all in CGCS2000 / 3° Gauss-Krüger CM 108°E
+/// (EPSG:4545), written by GDAL's own ogr2ogr. The plan must be the one the
+/// GeoJSON layers give.
+#[test]
+fn chongqing_from_shapefile_and_geopackage_in_gauss_kruger_gives_the_same_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/chongqing");
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new("ogr2ogr")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let d = |n: &str| data.join(n).to_str().unwrap().to_string();
+    let p = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    for (i, layer) in ["districts", "townships", "demand", "zones"]
+        .iter()
+        .enumerate()
+    {
+        let mut args = vec!["-f", "GPKG", "-t_srs", "EPSG:4545"];
+        if i > 0 {
+            args.push("-update");
+        }
+        let (out, src) = (p("chongqing_gk.gpkg"), d(&format!("{layer}.geojson")));
+        args.extend([out.as_str(), src.as_str(), "-nln", layer]);
+        run(&args);
+    }
+    // Shapefiles have no list type: the tenants list travels as text.
+    run(&[
+        "-f",
+        "ESRI Shapefile",
+        "-t_srs",
+        "EPSG:4545",
+        "-fieldTypeToString",
+        "StringList",
+        &p("sites_existing.shp"),
+        &d("sites_existing.geojson"),
+    ]);
+    run(&[
+        "-f",
+        "ESRI Shapefile",
+        "-t_srs",
+        "EPSG:4545",
+        &p("candidates.shp"),
+        &d("candidates.geojson"),
+    ]);
+    let cfg = std::fs::read_to_string(data.join("plan.toml")).unwrap();
+    let (start, end) = (cfg.find("[layers]").unwrap(), cfg.find("[area]").unwrap());
+    let layers = r#"[layers]
+districts = { path = "chongqing_gk.gpkg", layer = "districts" }
+townships = { path = "chongqing_gk.gpkg", layer = "townships" }
+demand = { path = "chongqing_gk.gpkg", layer = "demand" }
+zones = { path = "chongqing_gk.gpkg", layer = "zones" }
+sites_existing = { path = "sites_existing.shp", fields = { public_building = "public_bui", load_capacity_kg = "load_capac" } }
+candidates = { path = "candidates.shp", fields = { public_building = "public_bui", load_capacity_kg = "load_capac" } }
+"#;
+    let cfg = format!("{}{layers}\n{}", &cfg[..start], &cfg[end..]).replace(
+        "dem = \"dem_5arcmin.asc\"",
+        &format!("dem = {:?}", d("dem_5arcmin.asc")),
+    );
+    std::fs::write(dir.path().join("plan.toml"), cfg).unwrap();
+    let out = dir.path().join("out");
+    let o = siting()
+        .args(["-q", "plan", "--config"])
+        .arg(dir.path().join("plan.toml"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let base = tempfile::tempdir().unwrap();
+    assert!(siting()
+        .args(["-q", "plan", "--out"])
+        .arg(base.path())
+        .output()
+        .unwrap()
+        .status
+        .success());
+    common::same_plan(
+        &json(&out.join("plan.geojson")),
+        &json(&base.path().join("plan.geojson")),
+    );
+}

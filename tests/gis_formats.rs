@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{fixture, json, plan, siting, small_copy};
+use common::{fixture, json, plan, same_plan, siting, small_copy};
 use serde_json::Value;
 use siting_layers::{LayerReader, Source};
 use std::path::{Path, PathBuf};
@@ -233,42 +233,6 @@ zones = { path = "zones.kml", fields = { name = "Name" } }
     path
 }
 
-fn plan_summary(v: &Value) -> Vec<(String, Value, Value, Value, [f64; 2])> {
-    let mut out: Vec<_> = v["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            let p = &f["properties"];
-            let c = &f["geometry"]["coordinates"];
-            (
-                p["site_id"].as_str().unwrap().to_string(),
-                p["tenants_added"].clone(),
-                p["phase"].clone(),
-                p["eia_authority"].clone(),
-                [c[0].as_f64().unwrap(), c[1].as_f64().unwrap()],
-            )
-        })
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
-}
-
-fn same_plan(a: &Value, b: &Value) {
-    let (x, y) = (plan_summary(a), plan_summary(b));
-    assert_eq!(x.len(), y.len());
-    for (p, q) in x.iter().zip(&y) {
-        assert_eq!((&p.0, &p.1, &p.2, &p.3), (&q.0, &q.1, &q.2, &q.3));
-        assert!(
-            (p.4[0] - q.4[0]).abs() < 2e-7 && (p.4[1] - q.4[1]).abs() < 2e-7,
-            "{} moved: {:?} vs {:?}",
-            p.0,
-            p.4,
-            q.4
-        );
-    }
-}
-
 #[test]
 fn five_formats_in_two_crs_give_the_geojson_plan() {
     let dir = tempfile::tempdir().unwrap();
@@ -416,5 +380,49 @@ fn truncated_geopackage_is_an_error_naming_the_file() {
     assert!(
         o.status.code() == Some(1) && e.contains("z.gpkg") && !e.contains("panicked"),
         "{e}"
+    );
+}
+
+#[test]
+fn plan_gpkg_opens_in_ogrinfo_with_three_layers() {
+    let out = tempfile::tempdir().unwrap();
+    assert!(plan(&fixture("small/plan.toml"), out.path(), &["-q"])
+        .status
+        .success());
+    let gpkg = out.path().join("plan.gpkg");
+    let o = Command::new("ogrinfo")
+        .args(["-ro", "-so", "-al"])
+        .arg(&gpkg)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let count = |layer: &str| -> u64 {
+        let at = text
+            .find(&format!("Layer name: {layer}"))
+            .unwrap_or_else(|| panic!("no layer {layer} in {text}"));
+        let rest = &text[at..];
+        let line = rest
+            .lines()
+            .find(|l| l.starts_with("Feature Count:"))
+            .unwrap();
+        line.trim_start_matches("Feature Count:")
+            .trim()
+            .parse()
+            .unwrap()
+    };
+    let sites = json(&out.path().join("plan.geojson"))["features"]
+        .as_array()
+        .unwrap()
+        .len() as u64;
+    assert_eq!(count("sites"), sites);
+    assert_eq!(count("covered_demand") + count("uncovered_demand"), 200);
+    assert!(
+        text.contains("EPSG\",4326") || text.contains("WGS 84"),
+        "{text}"
+    );
+    assert!(
+        text.contains("tenants_added: String") && text.contains("CMCC_after: Integer"),
+        "{text}"
     );
 }

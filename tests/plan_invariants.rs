@@ -245,7 +245,7 @@ fn same_output_at_one_and_two_threads() {
     )
     .status
     .success());
-    for f in ["plan.geojson", "report.json", "report.md"] {
+    for f in ["plan.geojson", "report.json", "report.md", "plan.gpkg"] {
         assert_eq!(
             std::fs::read(a.path().join(f)).unwrap(),
             std::fs::read(b.path().join(f)).unwrap(),

@@ -55,7 +55,9 @@ pub fn phase_of(k: usize, n: usize, years: &[u16], shares: &[f64]) -> u16 {
 }
 
 /// Builds the plan sites and the report.
-pub fn assemble(a: Assembly<'_>) -> (Vec<PlanSite>, Report) {
+/// Returns the plan sites, the report, and per operator and demand item
+/// whether it is covered once the plan is built.
+pub fn assemble(a: Assembly<'_>) -> (Vec<PlanSite>, Report, Vec<Vec<bool>>) {
     let m = &a.prep.model;
     let cfg = a.cfg;
     let n_items = a.covered_before.first().map_or(0, Vec::len);
@@ -126,7 +128,7 @@ pub fn assemble(a: Assembly<'_>) -> (Vec<PlanSite>, Report) {
     sites.sort_by_key(|s| s.phase);
 
     let report = report(&a, &sites, &covered, n_items);
-    (sites, report)
+    (sites, report, covered)
 }
 
 fn report(a: &Assembly<'_>, sites: &[PlanSite], covered: &[Vec<bool>], n_items: usize) -> Report {

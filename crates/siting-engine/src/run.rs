@@ -37,6 +37,25 @@ pub struct RunOutput {
     pub inputs: Vec<PathBuf>,
     /// Seconds spent per stage, for progress logs and benchmarks.
     pub timings: Vec<(&'static str, f64)>,
+    /// Each demand point and who covers it, before and after the plan.
+    pub demand: Vec<DemandOutcome>,
+}
+
+/// One demand point and its coverage, for `plan.gpkg`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemandOutcome {
+    /// Position, WGS84.
+    pub lonlat: siting_model::LonLat,
+    /// Demand weight.
+    pub weight: f64,
+    /// Radio environment.
+    pub environment: Environment,
+    /// District adcode, if inside one.
+    pub adcode: Option<String>,
+    /// Covered per operator (CMCC, CUCC, CTCC) before the plan.
+    pub before: [bool; 3],
+    /// Covered per operator once the plan is built.
+    pub after: [bool; 3],
 }
 
 /// Everything the stages between the layers and the optimiser produce.
@@ -416,7 +435,7 @@ pub fn run(source: &ConfigSource) -> Result<RunOutput, EngineError> {
     let solution = solve(&problem, &params)?;
     lap("optimise", &mut timings);
 
-    let (sites, report) = assemble(Assembly {
+    let (sites, report, covered_after) = assemble(Assembly {
         cfg: &cfg,
         source,
         raw: &raw,
@@ -436,15 +455,103 @@ pub fn run(source: &ConfigSource) -> Result<RunOutput, EngineError> {
         .filter(|i| !i.file.starts_with("embedded:"))
         .map(|i| PathBuf::from(&i.file))
         .collect();
+    let demand = prep
+        .model
+        .demand
+        .iter()
+        .enumerate()
+        .map(|(i, d)| DemandOutcome {
+            lonlat: d.lonlat,
+            weight: d.weight,
+            environment: prep.item_env[i],
+            adcode: prep.demand_district[i]
+                .map(|k| prep.model.districts[k as usize].adcode.clone()),
+            before: [0, 1, 2].map(|o| problem.covered_before[o][i]),
+            after: [0, 1, 2].map(|o| covered_after[o][i]),
+        })
+        .collect();
     Ok(RunOutput {
         sites,
         report,
         inputs,
         timings,
+        demand,
     })
 }
 
-/// Writes `plan.geojson`, `report.json` and `report.md` into `out_dir`, all or none.
+/// `plan.gpkg`: layer `sites` (the plan's sites, as in plan.geojson), and
+/// the demand points split into `covered_demand` (covered by all three
+/// operators once the plan is built) and `uncovered_demand` (missed by at
+/// least one), each with per-operator coverage before and after. WGS84.
+pub fn plan_gpkg(out: &RunOutput) -> Result<Vec<u8>, EngineError> {
+    use serde_json::{json, Map, Value};
+    use siting_gdal::OutLayer;
+    use siting_layers::RawGeometry;
+    let sites = out
+        .sites
+        .iter()
+        .map(|s| {
+            (
+                RawGeometry::Point([s.lonlat.lon, s.lonlat.lat]),
+                siting_plan::geojson::site_properties(s),
+            )
+        })
+        .collect();
+    let (mut covered, mut uncovered) = (Vec::new(), Vec::new());
+    for d in &out.demand {
+        let mut p = Map::new();
+        p.insert("weight".into(), json!(d.weight));
+        p.insert("environment".into(), json!(d.environment.code()));
+        p.insert(
+            "adcode".into(),
+            d.adcode.clone().map_or(Value::Null, Value::String),
+        );
+        for (o, op) in Operator::ALL.iter().enumerate() {
+            p.insert(format!("{op}_before"), json!(d.before[o]));
+            p.insert(format!("{op}_after"), json!(d.after[o]));
+        }
+        let g = RawGeometry::Point([d.lonlat.lon, d.lonlat.lat]);
+        if d.after.iter().all(|c| *c) {
+            covered.push((g, p));
+        } else {
+            uncovered.push((g, p));
+        }
+    }
+    let layers = [
+        OutLayer {
+            name: "sites".into(),
+            features: sites,
+        },
+        OutLayer {
+            name: "covered_demand".into(),
+            features: covered,
+        },
+        OutLayer {
+            name: "uncovered_demand".into(),
+            features: uncovered,
+        },
+    ];
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let dir = std::env::temp_dir().join(format!("siting-gpkg-{}-{nanos}", std::process::id()));
+    let io = |e: std::io::Error| siting_plan::WriteError {
+        path: dir.display().to_string(),
+        source: e,
+    };
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let path = dir.join("plan.gpkg");
+    let result = siting_gdal::write_layers(&path, &layers, Some("EPSG:4326"))
+        .map_err(|e| siting_plan::WriteError {
+            path: "plan.gpkg".into(),
+            source: std::io::Error::other(e.to_string()),
+        })
+        .and_then(|()| std::fs::read(&path).map_err(io));
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(result?)
+}
+
+/// Writes `plan.geojson`, `report.json`, `report.md` and `plan.gpkg` into `out_dir`, all or none.
 pub fn write(out: &RunOutput, out_dir: &Path) -> Result<Vec<PathBuf>, EngineError> {
     let json = serde_json::to_string_pretty(&out.report).expect("report serialises") + "\n";
     let files = vec![
@@ -457,6 +564,7 @@ pub fn write(out: &RunOutput, out_dir: &Path) -> Result<Vec<PathBuf>, EngineErro
             "report.md",
             siting_plan::markdown::report_markdown(&out.report).into_bytes(),
         ),
+        ("plan.gpkg", plan_gpkg(out)?),
     ];
     Ok(siting_plan::write_outputs(out_dir, &files, &out.inputs)?)
 }

@@ -144,6 +144,10 @@ pub fn write_layers(
             message: e.to_string(),
         })?;
     }
+    // GeoPackages record a last-change time: pin it, so that the same
+    // features give the same bytes.
+    gdal::config::set_config_option("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z")
+        .map_err(fail)?;
     let driver = DriverManager::get_driver_by_name(driver_name).map_err(fail)?;
     let mut ds = driver.create_vector_only(path).map_err(fail)?;
     let srs = match srs {
@@ -156,6 +160,25 @@ pub fn write_layers(
         }
         None => None,
     };
+    // A GeoPackage commits once, not once per feature.
+    if driver_name == "GPKG" {
+        let mut txn = ds.start_transaction().map_err(fail)?;
+        write_all(&mut txn, layers, srs.as_ref(), driver_name, &fail)?;
+        txn.commit().map_err(fail)?;
+    } else {
+        write_all(&mut ds, layers, srs.as_ref(), driver_name, &fail)?;
+    }
+    ds.close().map_err(fail)?;
+    Ok(())
+}
+
+fn write_all(
+    ds: &mut gdal::Dataset,
+    layers: &[OutLayer],
+    srs: Option<&SpatialRef>,
+    driver_name: &str,
+    fail: &dyn Fn(gdal::errors::GdalError) -> GdalLayerError,
+) -> Result<(), GdalLayerError> {
     for l in layers {
         let mut names: Vec<String> = Vec::new();
         for (_, props) in &l.features {
@@ -190,7 +213,7 @@ pub fn write_layers(
         let layer = ds
             .create_layer(LayerOptions {
                 name: &l.name,
-                srs: srs.as_ref(),
+                srs,
                 ty,
                 options: Some(options),
             })
@@ -223,6 +246,5 @@ pub fn write_layers(
             f.create(&layer).map_err(fail)?;
         }
     }
-    ds.close().map_err(fail)?;
     Ok(())
 }

@@ -1,12 +1,39 @@
 //! `plan.geojson`: one Point feature per plan site (RFC 7946).
 
 use crate::site::PlanSite;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 /// Rounds to `decimals` places (for coordinates: 7, about 1 cm).
 pub fn round_to(x: f64, decimals: i32) -> f64 {
     let f = 10f64.powi(decimals);
     (x * f).round() / f
+}
+
+/// A plan site's properties, as `plan.geojson` (and `plan.gpkg`) carry them.
+pub fn site_properties(s: &PlanSite) -> Map<String, Value> {
+    let v = json!({
+        "site_id": s.site_id,
+        "origin": s.origin.code(),
+        "kind": s.kind,
+        "tenants_before": s.tenants_before.codes(),
+        "tenants_added": s.tenants_added.codes(),
+        "tenants_after": s.tenants_after().codes(),
+        "shared": s.shared(),
+        "district": s.district,
+        "adcode": s.adcode,
+        "phase": s.phase,
+        "cost_yuan": round_to(s.cost_yuan, 2),
+        "camouflage": s.camouflage,
+        "notice_board": s.notice_board,
+        "planning_approval": s.planning_approval,
+        "eia_authority": s.eia_authority,
+        "rules": s.rules,
+        "covered_weight_gain": round_to(s.covered_weight_gain, 3),
+    });
+    match v {
+        Value::Object(m) => m,
+        _ => unreachable!("json! of an object literal"),
+    }
 }
 
 /// The plan as a GeoJSON FeatureCollection, one feature per line.
@@ -15,25 +42,7 @@ pub fn plan_geojson(sites: &[PlanSite]) -> String {
     for (i, s) in sites.iter().enumerate() {
         let f = json!({
             "type": "Feature",
-            "properties": {
-                "site_id": s.site_id,
-                "origin": s.origin.code(),
-                "kind": s.kind,
-                "tenants_before": s.tenants_before.codes(),
-                "tenants_added": s.tenants_added.codes(),
-                "tenants_after": s.tenants_after().codes(),
-                "shared": s.shared(),
-                "district": s.district,
-                "adcode": s.adcode,
-                "phase": s.phase,
-                "cost_yuan": round_to(s.cost_yuan, 2),
-                "camouflage": s.camouflage,
-                "notice_board": s.notice_board,
-                "planning_approval": s.planning_approval,
-                "eia_authority": s.eia_authority,
-                "rules": s.rules,
-                "covered_weight_gain": round_to(s.covered_weight_gain, 3),
-            },
+            "properties": site_properties(s),
             "geometry": {
                 "type": "Point",
                 "coordinates": [round_to(s.lonlat.lon, 7), round_to(s.lonlat.lat, 7)],
