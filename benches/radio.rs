@@ -60,7 +60,7 @@ fn coverage(c: &mut Criterion) {
     let cfg = Config::load(&source).expect("config");
     let raw = RawLayers::read(&cfg, &source).expect("layers");
     let prep = prepare(&cfg, &raw).expect("prepare");
-    let models = radio_models(&cfg, &source, raw.dem.is_some()).expect("models");
+    let models = radio_models(&cfg, &source, raw.dem.as_ref().map(|(_, g)| g)).expect("models");
     let refs: Vec<&dyn CoverageModel> = models.iter().map(|m| m as &dyn CoverageModel).collect();
     let index = PointIndex::new(prep.item_xy.iter().copied());
     let radios = site_radios(&prep, &raw, &models);
@@ -68,6 +68,7 @@ fn coverage(c: &mut Criterion) {
         index: &index,
         environment: &prep.item_env,
         ground_m: &prep.item_ground_m,
+        position: &prep.item_lonlat,
     };
     let mut g = c.benchmark_group("coverage");
     g.sample_size(10);

@@ -14,6 +14,8 @@ pub struct Demand<'a> {
     pub environment: &'a [Environment],
     /// Ground height of each demand item, metres (zeros without a DEM).
     pub ground_m: &'a [f64],
+    /// Position of each demand item for terrain profiles (WGS84 lon/lat in the engine).
+    pub position: &'a [[f64; 2]],
 }
 
 /// The site side: where a site stands and what it transmits from.
@@ -44,8 +46,8 @@ pub type CoverageSets = Vec<Vec<Vec<u32>>>;
 /// let hata = PathLoss::new(ModelKind::Cost231Hata, Geometry::new(1800.0, 30.0, 1.5));
 /// let model = LinkBudgetModel::new([hata; 4], [0.0; 4], budget, 20_000.0, false);
 /// let models: Vec<&dyn CoverageModel> = vec![&model];
-/// let site = SiteRadio { xy: [0.0, 0.0], tx: Transmitter { height_m: 30.0, ground_m: 0.0, lowest_ground_m: 0.0 } };
-/// let sets = coverage_sets(&[site], &models, Demand { index: &index, environment: &env, ground_m: &[0.0; 3] });
+/// let site = SiteRadio { xy: [0.0, 0.0], tx: Transmitter { height_m: 30.0, ground_m: 0.0, lowest_ground_m: 0.0, position: [0.0, 0.0] } };
+/// let sets = coverage_sets(&[site], &models, Demand { index: &index, environment: &env, ground_m: &[0.0; 3], position: &[[0.0; 2]; 3] });
 /// assert_eq!(sets[0][0], vec![0, 1]);
 /// ```
 pub fn coverage_sets(
@@ -67,6 +69,7 @@ pub fn coverage_sets(
                             let rx = Receiver {
                                 environment: demand.environment[i as usize],
                                 ground_m: demand.ground_m[i as usize],
+                                position: demand.position[i as usize],
                             };
                             model.covers(&site.tx, &rx, d)
                         })

@@ -363,7 +363,11 @@ fn report(a: &Assembly<'_>, sites: &[PlanSite], covered: &[Vec<bool>], n_items: 
                 "DEM {file} ({:.0} m cells at the equator): antenna heights are corrected by the ground height at site and receiver.",
                 cell_m
             ));
-            if cell_m > cfg.terrain.diffraction_max_cell_m {
+            if a.models.iter().any(LinkBudgetModel::diffraction) {
+                notes.push(format!(
+                    "Knife-edge diffraction (Deygout, ITU-R P.526) is applied along the terrain profile from each site to each receiver in range, sampled every DEM cell ({cell_m:.0} m)."
+                ));
+            } else if cell_m > cfg.terrain.diffraction_max_cell_m {
                 notes.push(format!(
                     "Line-of-sight and knife-edge diffraction along the terrain profile are not applied: the DEM's cells ({cell_m:.0} m) are coarser than terrain.diffraction_max_cell_m ({} m).",
                     cfg.terrain.diffraction_max_cell_m

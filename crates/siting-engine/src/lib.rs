@@ -11,6 +11,7 @@
 //! - [`environment`]: demand density and zones → radio environment.
 //! - [`run`]: [`run`], the whole pipeline, returning a [`RunOutput`].
 //! - [`assemble`]: plan sites, phases and report figures.
+//! - [`terrain`]: terrain profiles from a DEM for diffraction.
 //! - [`EngineError`]: what can stop a run.
 
 pub mod assemble;
@@ -19,6 +20,7 @@ pub mod environment;
 mod error;
 pub mod inputs;
 pub mod run;
+pub mod terrain;
 
 pub use config::{Config, ConfigSource};
 pub use error::EngineError;

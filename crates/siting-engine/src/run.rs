@@ -76,6 +76,8 @@ pub struct Prepared {
     pub site_ground_m: Vec<f64>,
     /// Ground height of each item, metres (zeros without a DEM).
     pub item_ground_m: Vec<f64>,
+    /// WGS84 lon/lat of each item.
+    pub item_lonlat: Vec<[f64; 2]>,
 }
 
 fn site_defaults(cfg: &Config) -> SiteDefaults {
@@ -86,13 +88,20 @@ fn site_defaults(cfg: &Config) -> SiteDefaults {
     }
 }
 
-/// The radio model of each operator, in [`Operator::ALL`] order. With
-/// `terrain`, effective antenna heights follow the ground.
+/// The radio model of each operator, in [`Operator::ALL`] order. With a
+/// DEM, effective antenna heights follow the ground, and where its cells are
+/// at most `terrain.diffraction_max_cell_m`, knife-edge diffraction along
+/// terrain profiles applies.
 pub fn radio_models(
     cfg: &Config,
     source: &ConfigSource,
-    terrain: bool,
+    dem: Option<&siting_layers::Grid>,
 ) -> Result<Vec<LinkBudgetModel>, EngineError> {
+    let terrain = dem.is_some();
+    let profiles: Option<std::sync::Arc<dyn siting_radio::TerrainProfile>> = dem
+        .map(|g| crate::terrain::GridTerrain::new(g.clone()))
+        .filter(|t| t.cell_m() <= cfg.terrain.diffraction_max_cell_m)
+        .map(|t| std::sync::Arc::new(t) as std::sync::Arc<dyn siting_radio::TerrainProfile>);
     let bad = |message: String| EngineError::Config {
         file: source.label(),
         message,
@@ -129,13 +138,12 @@ pub fn radio_models(
             }
             let models: [PathLoss; 4] = [models[0], models[1], models[2], models[3]];
             let pen = r.environments.all().map(|m| m.penetration_loss_db);
-            Ok(LinkBudgetModel::new(
-                models,
-                pen,
-                r.budget.clone(),
-                r.max_distance_m,
-                terrain,
-            ))
+            let model =
+                LinkBudgetModel::new(models, pen, r.budget.clone(), r.max_distance_m, terrain);
+            Ok(match &profiles {
+                Some(p) => model.with_diffraction(p.clone()),
+                None => model,
+            })
         })
         .collect()
 }
@@ -276,9 +284,16 @@ pub fn prepare(cfg: &Config, raw: &RawLayers) -> Result<Prepared, EngineError> {
                 .map(|t| ground(&|| format!("township centre {}", t.code), t.lonlat)),
         )
         .collect::<Result<Vec<_>, _>>()?;
+    let item_lonlat = demand
+        .iter()
+        .map(|d| d.lonlat)
+        .chain(townships.iter().map(|t| t.lonlat))
+        .map(|ll| [ll.lon, ll.lat])
+        .collect();
     Ok(Prepared {
         site_ground_m,
         item_ground_m,
+        item_lonlat,
         model: Model {
             metric_crs: metric,
             districts,
@@ -314,6 +329,7 @@ pub fn site_radios(prep: &Prepared, raw: &RawLayers, models: &[LinkBudgetModel])
                 height_m: s.height_m,
                 ground_m,
                 lowest_ground_m: ground_m,
+                position: [s.lonlat.lon, s.lonlat.lat],
             };
             if let Some((_, grid)) = &raw.dem {
                 let mut reach = reach_m;
@@ -353,7 +369,7 @@ pub fn run(source: &ConfigSource) -> Result<RunOutput, EngineError> {
     let cfg = Config::load(source)?;
     let catalogue = Catalogue::embedded()?;
     let raw = RawLayers::read(&cfg, source)?;
-    let models = radio_models(&cfg, source, raw.dem.is_some())?;
+    let models = radio_models(&cfg, source, raw.dem.as_ref().map(|(_, g)| g))?;
     lap("read", &mut timings);
     let prep = prepare(&cfg, &raw)?;
     lap("model, indices, rules", &mut timings);
@@ -369,6 +385,7 @@ pub fn run(source: &ConfigSource) -> Result<RunOutput, EngineError> {
             index: &item_index,
             environment: &prep.item_env,
             ground_m: &prep.item_ground_m,
+            position: &prep.item_lonlat,
         },
     );
     lap("coverage", &mut timings);

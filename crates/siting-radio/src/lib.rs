@@ -20,7 +20,7 @@ pub mod pathloss;
 pub mod propagation;
 
 pub use budget::LinkBudget;
-pub use model::{CoverageModel, Receiver, Transmitter};
+pub use model::{CoverageModel, Receiver, TerrainProfile, Transmitter};
 pub use pathloss::{
     CitySize, Geometry, HataEnvironment, ModelKind, OutOfRange, PathLoss, Prepared,
 };

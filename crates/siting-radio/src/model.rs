@@ -12,6 +12,22 @@ pub struct Transmitter {
     /// Lowest ground within the model's reach of the site, metres (equal to
     /// `ground_m` without a DEM): bounds the antenna's effective height.
     pub lowest_ground_m: f64,
+    /// Where the site stands, for a terrain profile: an opaque position the
+    /// [`TerrainProfile`] understands (the engine uses WGS84 lon/lat).
+    pub position: [f64; 2],
+}
+
+/// Ground heights along the path between a transmitter and a receiver.
+/// Implemented by whoever holds the terrain (the engine, from a DEM).
+pub trait TerrainProfile: Send + Sync + std::fmt::Debug {
+    /// The profile from `tx` to `rx`, `distance_m` apart, or `None` where the
+    /// terrain does not cover it.
+    fn profile(
+        &self,
+        tx: &Transmitter,
+        rx: &Receiver,
+        distance_m: f64,
+    ) -> Option<crate::diffraction::Profile>;
 }
 
 /// What a model needs to know of a receiver.
@@ -21,6 +37,8 @@ pub struct Receiver {
     pub environment: Environment,
     /// Ground height at the receiver, metres above the DEM's datum (0 without a DEM).
     pub ground_m: f64,
+    /// Where the receiver is, in the same terms as [`Transmitter::position`].
+    pub position: [f64; 2],
 }
 
 /// Decides which receivers a transmitter covers.

@@ -1,9 +1,11 @@
 //! Coverage from a path-loss model per environment and a link budget.
 
 use crate::budget::LinkBudget;
-use crate::model::{CoverageModel, Receiver, Transmitter};
+use crate::diffraction::deygout_db;
+use crate::model::{CoverageModel, Receiver, TerrainProfile, Transmitter};
 use crate::pathloss::{PathLoss, Prepared};
 use siting_model::Environment;
+use std::sync::Arc;
 
 /// Highest effective antenna height the radius table holds, metres; above
 /// it the table's last entry is used.
@@ -27,6 +29,7 @@ pub struct LinkBudgetModel {
     radius: Vec<[f64; MAX_EFFECTIVE_HEIGHT_M]>,
     max_radius: f64,
     terrain: bool,
+    diffraction: Option<Arc<dyn TerrainProfile>>,
 }
 
 impl LinkBudgetModel {
@@ -71,7 +74,22 @@ impl LinkBudgetModel {
             radius,
             max_radius,
             terrain,
+            diffraction: None,
         }
+    }
+
+    /// Adds knife-edge diffraction (Deygout, ITU-R P.526) along the terrain
+    /// profile between each transmitter and receiver within range: a
+    /// receiver is then covered where path loss plus penetration plus
+    /// diffraction loss stays within the budget.
+    pub fn with_diffraction(mut self, terrain: Arc<dyn TerrainProfile>) -> Self {
+        self.diffraction = Some(terrain);
+        self
+    }
+
+    /// Whether diffraction along profiles is applied.
+    pub fn diffraction(&self) -> bool {
+        self.diffraction.is_some()
     }
 
     /// The farthest this model covers at any effective height, metres.
@@ -143,7 +161,29 @@ impl CoverageModel for LinkBudgetModel {
     }
 
     fn covers(&self, tx: &Transmitter, rx: &Receiver, distance_m: f64) -> bool {
-        distance_m <= self.radius_m(rx.environment, self.effective_height(tx, rx))
+        let h = self.effective_height(tx, rx);
+        if distance_m > self.radius_m(rx.environment, h) {
+            return false;
+        }
+        let Some(terrain) = &self.diffraction else {
+            return true;
+        };
+        let Some(profile) = terrain.profile(tx, rx, distance_m) else {
+            return true;
+        };
+        let e = rx.environment.index();
+        let m = &self.models[e];
+        let cap = m.validity().tx_height_m.max.max(1.0);
+        let loss = self
+            .prepared(rx.environment, h.min(cap))
+            .loss_db(distance_m.max(1.0))
+            + deygout_db(
+                &profile,
+                tx.height_m,
+                m.geometry.rx_height_m,
+                m.geometry.freq_mhz,
+            );
+        loss <= self.max_path_loss_db() - self.penetration_db[e]
     }
 
     fn describe(&self) -> String {
@@ -163,10 +203,10 @@ impl CoverageModel for LinkBudgetModel {
             self.max_path_loss_db(),
             self.models[0].geometry.freq_mhz,
             parts.join(", "),
-            if self.terrain {
-                "; antenna heights corrected by terrain"
-            } else {
-                ""
+            match (self.terrain, self.diffraction.is_some()) {
+                (_, true) => "; antenna heights corrected by terrain; knife-edge diffraction along terrain profiles",
+                (true, false) => "; antenna heights corrected by terrain",
+                _ => "",
             }
         )
     }

@@ -95,10 +95,12 @@ fn radius_is_the_inverted_formula() {
         height_m: hb,
         ground_m: 0.0,
         lowest_ground_m: 0.0,
+        position: [0.0, 0.0],
     };
     let rx = Receiver {
         environment: Environment::Urban,
         ground_m: 0.0,
+        position: [0.0, 0.0],
     };
     assert!(model.covers(&tx, &rx, got - 1.0) && !model.covers(&tx, &rx, got + 1.0));
 }
@@ -134,16 +136,86 @@ fn terrain_raises_the_effective_height() {
         height_m: 30.0,
         ground_m: 300.0,
         lowest_ground_m: 200.0,
+        position: [0.0, 0.0],
     };
     let flat = Receiver {
         environment: Environment::Rural,
         ground_m: 300.0,
+        position: [0.0, 0.0],
     };
     let valley = Receiver {
         environment: Environment::Rural,
         ground_m: 200.0,
+        position: [0.0, 0.0],
     };
     let r_flat = model.radius_m(Environment::Rural, 30.0);
     assert!(!model.covers(&tx, &flat, r_flat * 1.2));
     assert!(model.covers(&tx, &valley, r_flat * 1.2));
+}
+
+/// A ridge of the given height halfway along every path.
+#[derive(Debug)]
+struct Ridge(f64);
+
+impl siting_radio::TerrainProfile for Ridge {
+    fn profile(
+        &self,
+        _tx: &Transmitter,
+        _rx: &Receiver,
+        d: f64,
+    ) -> Option<siting_radio::diffraction::Profile> {
+        let n = 21;
+        Some(siting_radio::diffraction::Profile {
+            distance_m: (0..n).map(|i| d * i as f64 / (n - 1) as f64).collect(),
+            ground_m: (0..n)
+                .map(|i| if i == n / 2 { self.0 } else { 0.0 })
+                .collect(),
+        })
+    }
+}
+
+/// A ridge between site and receiver costs its knife-edge loss: a receiver
+/// just inside the radius on flat ground is lost behind a ridge, and the
+/// loss grows with the ridge.
+#[test]
+fn diffraction_over_a_ridge_shrinks_coverage() {
+    let m = PathLoss::new(ModelKind::Cost231Hata, Geometry::new(1800.0, 30.0, 1.5));
+    let flat = LinkBudgetModel::new([m; 4], [0.0; 4], budget(140.0), 50_000.0, true);
+    let r = flat.radius_m(Environment::Rural, 30.0);
+    let tx = Transmitter {
+        height_m: 30.0,
+        ground_m: 0.0,
+        lowest_ground_m: 0.0,
+        position: [0.0, 0.0],
+    };
+    let rx = Receiver {
+        environment: Environment::Rural,
+        ground_m: 0.0,
+        position: [0.0, 0.0],
+    };
+    let low = flat
+        .clone()
+        .with_diffraction(std::sync::Arc::new(Ridge(0.0)));
+    let high = flat
+        .clone()
+        .with_diffraction(std::sync::Arc::new(Ridge(120.0)));
+    assert!(
+        low.covers(&tx, &rx, 0.9 * r),
+        "a ground-level profile blocks nothing"
+    );
+    assert!(
+        !high.covers(&tx, &rx, 0.9 * r),
+        "a 120 m ridge blocks a receiver at 0.9 radius"
+    );
+    assert!(high.describe().contains("diffraction"));
+    // The farthest covered receiver comes nearer as the ridge grows.
+    let reach = |h: f64| {
+        let m = flat.clone().with_diffraction(std::sync::Arc::new(Ridge(h)));
+        (1..=1000)
+            .map(|i| r * i as f64 / 1000.0)
+            .filter(|d| m.covers(&tx, &rx, *d))
+            .fold(0.0, f64::max)
+    };
+    let (a, b, c) = (reach(20.0), reach(60.0), reach(120.0));
+    assert!(a > b && b > c, "{a} {b} {c}");
 }
