@@ -48,21 +48,15 @@ impl Grid {
         let values: Vec<f64> = tokens
             .map(|t| t.parse::<f64>().map_err(|e| format!("value {t:?}: {e}")))
             .collect::<Result<_, _>>()?;
-        if values.len() != ncols * nrows {
-            return Err(format!(
-                "{} values for a {ncols} × {nrows} grid",
-                values.len()
-            ));
-        }
-        Ok(Grid {
+        Grid::from_parts(
             ncols,
             nrows,
-            xll: get("xllcorner")?,
-            yll: get("yllcorner")?,
-            cell: get("cellsize")?,
-            nodata: header.get("nodata_value").copied().unwrap_or(f64::NAN),
+            get("xllcorner")?,
+            get("yllcorner")?,
+            get("cellsize")?,
+            header.get("nodata_value").copied().unwrap_or(f64::NAN),
             values,
-        })
+        )
     }
 
     /// Elevation of the cell holding (lon, lat), metres; `None` outside or nodata.
