@@ -468,15 +468,17 @@ impl Config {
             ("rules.equipment_yuan", r.equipment_yuan),
             ("rules.share_yuan", r.share_yuan),
         ] {
-            if !non_negative(v) {
-                return Err(format!("{name} must be a non-negative number of yuan"));
+            if !yuan(v) {
+                return Err(format!(
+                    "{name} must be a number of yuan from 0 to {MAX_YUAN:e}"
+                ));
             }
         }
         for (name, k) in [
             ("rules.build_yuan", &r.build_yuan),
             ("rules.camouflage_yuan", &r.camouflage_yuan),
         ] {
-            if SiteKind::ALL.iter().any(|kind| !non_negative(k.get(*kind))) {
+            if SiteKind::ALL.iter().any(|kind| !yuan(k.get(*kind))) {
                 return Err(format!(
                     "{name}: every kind needs a non-negative number of yuan"
                 ));
@@ -507,4 +509,12 @@ fn positive(x: f64) -> bool {
 
 fn non_negative(x: f64) -> bool {
     x.is_finite() && x >= 0.0
+}
+
+/// The largest single cost the engine accepts, yuan: sums over a whole plan
+/// stay exact in whole yuan.
+pub const MAX_YUAN: f64 = 1e12;
+
+fn yuan(x: f64) -> bool {
+    non_negative(x) && x <= MAX_YUAN
 }

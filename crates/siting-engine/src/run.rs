@@ -410,6 +410,17 @@ pub fn run(source: &ConfigSource) -> Result<RunOutput, EngineError> {
             n_items - n_cells,
         ))
         .collect();
+    // The optimiser adds weights in u64: refuse totals it could not hold.
+    if weights
+        .iter()
+        .try_fold(0u64, |a, w| a.checked_add(*w))
+        .is_none_or(|t| t > u64::MAX / 4)
+    {
+        return Err(EngineError::Config {
+            file: raw.demand.file.clone(),
+            message: "demand weights (with the township-centre weight) add up to more than 4.6e15; scale them down".into(),
+        });
+    }
     let mut choice_site = Vec::new();
     let mut choices = Vec::new();
     for (s, (site, v)) in prep.model.sites.iter().zip(&prep.verdicts).enumerate() {

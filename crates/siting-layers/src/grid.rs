@@ -21,6 +21,7 @@ impl Grid {
     /// assert_eq!(dem.at(100.5, 31.5), Some(1.0));
     /// assert_eq!(dem.at(101.5, 30.5), Some(4.0));
     /// assert_eq!(dem.at(99.0, 30.5), None);
+    /// assert!(siting_layers::Grid::parse("ncols 1e30\nnrows 10\nxllcorner 0\nyllcorner 0\ncellsize 1\n1\n").is_err());
     /// ```
     pub fn parse(text: &str) -> Result<Grid, String> {
         let mut header = std::collections::HashMap::new();
@@ -120,7 +121,7 @@ impl Grid {
         nodata: f64,
         values: Vec<f64>,
     ) -> Result<Grid, String> {
-        if values.len() != ncols * nrows || ncols == 0 || nrows == 0 {
+        if ncols.checked_mul(nrows) != Some(values.len()) || ncols == 0 || nrows == 0 {
             return Err(format!(
                 "{} values for a {ncols} × {nrows} grid",
                 values.len()

@@ -40,7 +40,10 @@ pub fn upper_bound(p: &Problem) -> Weight {
                 })
                 .collect();
             gains.sort_unstable_by(|a, b| b.cmp(a));
-            let top: Weight = gains.iter().take(p.quota[o] as usize).sum();
+            let top: Weight = gains
+                .iter()
+                .take(p.quota[o] as usize)
+                .fold(0, |a: Weight, g| a.saturating_add(*g));
             top.min(uncovered)
         })
         .sum()

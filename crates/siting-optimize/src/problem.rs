@@ -89,6 +89,9 @@ pub enum ProblemError {
     /// More tenants than capacity.
     #[error("site {0}: more tenants than capacity")]
     Capacity(usize),
+    /// Weights too large to add up exactly.
+    #[error("demand weights add up to more than {} (a quarter of u64's range)", u64::MAX / 4)]
+    Weights,
     /// A sharing rate outside 0..1.
     #[error("minimum sharing rate {0} is outside 0..1")]
     SharingRate(f64),
@@ -115,6 +118,10 @@ impl Problem {
         len("quota", self.quota.len())?;
         len("covered_before", self.covered_before.len())?;
         let n = self.weights.len();
+        let total = self.weights.iter().try_fold(0u64, |a, w| a.checked_add(*w));
+        if total.is_none_or(|t| t > u64::MAX / 4) {
+            return Err(ProblemError::Weights);
+        }
         for c in &self.covered_before {
             if c.len() != n {
                 return Err(ProblemError::Length {

@@ -268,3 +268,18 @@ fn malformed_instance_is_an_error() {
     };
     assert!(solve(&p, &Params::default()).is_err());
 }
+
+#[test]
+fn weights_too_large_to_add_are_an_error_not_an_overflow() {
+    let p = Problem {
+        operators: 1,
+        weights: vec![u64::MAX / 2, u64::MAX / 2],
+        covered_before: vec![vec![false; 2]],
+        sites: vec![site(false, 0, 1, 1, vec![vec![0, 1]])],
+        quota: vec![1],
+    };
+    assert!(matches!(
+        solve(&p, &Params::default()),
+        Err(siting_optimize::ProblemError::Weights)
+    ));
+}
