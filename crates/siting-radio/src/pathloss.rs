@@ -66,7 +66,7 @@ impl ModelKind {
     /// The model's source.
     pub fn source(self) -> &'static str {
         match self {
-            ModelKind::FreeSpace => "ITU-R P.525-4 eq. (4)",
+            ModelKind::FreeSpace => "ITU-R P.525-4 eq. (2), 20·log10(4πd/λ)",
             ModelKind::OkumuraHata => "Hata, IEEE Trans. VT-29(3), 1980",
             ModelKind::Cost231Hata => "COST 231 Final Report (1999) §4.4.1",
             _ => "3GPP TR 38.901 v17 Table 7.4.1-1",
@@ -363,7 +363,8 @@ impl PathLoss {
         let dh = hb - hm;
         match self.kind {
             ModelKind::FreeSpace => Prepared::LogLinear {
-                a: 32.4 + 20.0 * log10(f) - 60.0,
+                // 20·log10(4π·d·f / c), exactly (P.525's eq. (4) rounds the constant to 32.4).
+                a: 20.0 * log10(4.0 * std::f64::consts::PI * f * 1e6 / C_M_S),
                 b: 20.0,
             },
             ModelKind::OkumuraHata | ModelKind::Cost231Hata => {

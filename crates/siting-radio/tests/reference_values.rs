@@ -6,7 +6,9 @@
 //!   (SIGNET Lab, University of Padova; "the value obtained using the formula
 //!   in 3GPP TR 38.901, Table 7.4.1-1"), tolerance 0.05 dB there and here.
 //! - pysim5g (E. Oughton): `tests/test_path_loss.py`, free-space values
-//!   without their stochastic term (ITU-R P.525's 32.4 dB constant).
+//!   without their stochastic term; they use P.525 eq. (4)'s rounded 32.4 dB
+//!   constant where we use the exact 20·log10(4π/c) (32.45 dB with d in km, f
+//!   in MHz), so they sit 0.045 dB below ours.
 //! - radio-gyms (tamsri): `test/test_model_outdoor.py`, free space from 3D
 //!   positions with c = 3·10⁸ m/s.
 //! - OkumuraHata.jl (mbaz): `test/runtests.jl`, values truncated to 0.001 dB,
@@ -55,9 +57,10 @@ fn free_space_p525() {
             ModelKind::FreeSpace,
             geom(f, 20.0, 1.5),
             d,
-            want,
-            0.01,
-            "pysim5g",
+            want + 0.0448,
+            // Their figures are rounded to 0.01 dB (two, 100 and 102.5, further).
+            0.012,
+            "pysim5g (+0.045 dB for their rounded constant)",
         );
     }
     // radio-gyms test/test_model_outdoor.py: tx (0,5,0), 2.3 GHz, 3D distance.
@@ -68,13 +71,13 @@ fn free_space_p525() {
         ([-5.0, 1.5, 16.0], 64.3487),
     ] {
         let d = (rx[0] * rx[0] + (rx[1] - 5.0f64).powi(2) + rx[2] * rx[2]).sqrt();
-        // P.525's rounded 32.4 dB constant against their exact 4π/λ with c = 3e8: 0.042 dB.
+        // Their c = 3e8 m/s against our 299,792,458 m/s: 0.006 dB.
         close(
             ModelKind::FreeSpace,
             geom(2300.0, 5.0, 1.5),
             d,
             want,
-            0.05,
+            0.01,
             "radio-gyms",
         );
     }
