@@ -25,7 +25,7 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Plan from the layers a config names and write plan.geojson, report.json and report.md.
+    /// Plan from the layers a config names and write plan.geojson, report.json, report.md and plan.gpkg.
     Plan(PlanArgs),
     /// Build the modelled layers (demand, existing sites, candidates, zones) from the real ones.
     Synth(SynthArgs),
