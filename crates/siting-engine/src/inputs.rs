@@ -47,7 +47,7 @@ pub fn read_layer(
         }
         .read(source)?
     } else {
-        GeoJsonReader.read(source)?
+        GeoJsonReader::parse(&file, &bytes)?
     };
     let crs = spec.crs.clone().or(read.crs).ok_or_else(|| EngineError::Config {
         file: file.clone(),
@@ -141,7 +141,7 @@ impl RawLayers {
                 let bytes = src.bytes()?;
                 let ascii = src.label().to_ascii_lowercase().ends_with(".asc");
                 let grid = if ascii {
-                    siting_layers::Grid::read(&src)?
+                    siting_layers::Grid::from_bytes(&src.label(), &bytes)?
                 } else {
                     siting_gdal::read_grid(&src)?
                 };

@@ -10,9 +10,15 @@ pub struct GeoJsonReader;
 
 impl LayerReader for GeoJsonReader {
     fn read(&self, source: &Source) -> Result<ReadLayer, LayerError> {
-        let file = source.label();
-        let bytes = source.bytes()?;
-        let text = std::str::from_utf8(&bytes).map_err(|e| LayerError::Malformed {
+        GeoJsonReader::parse(&source.label(), &source.bytes()?)
+    }
+}
+
+impl GeoJsonReader {
+    /// Parses a layer from a file's bytes already read; errors name `file`.
+    pub fn parse(file: &str, bytes: &[u8]) -> Result<ReadLayer, LayerError> {
+        let file = file.to_string();
+        let text = std::str::from_utf8(bytes).map_err(|e| LayerError::Malformed {
             file: file.clone(),
             format: "GeoJSON",
             message: format!("not UTF-8 text ({e})"),

@@ -157,16 +157,18 @@ impl Grid {
 
     /// Reads a grid from a layer source; errors name the file.
     pub fn read(source: &crate::Source) -> Result<Grid, crate::LayerError> {
-        let bytes = source.bytes()?;
-        let text = std::str::from_utf8(&bytes).map_err(|e| crate::LayerError::Malformed {
-            file: source.label(),
-            format: "ESRI ASCII grid",
-            message: format!("not UTF-8 text ({e})"),
-        })?;
-        Grid::parse(text).map_err(|message| crate::LayerError::Malformed {
-            file: source.label(),
+        Grid::from_bytes(&source.label(), &source.bytes()?)
+    }
+
+    /// Parses a grid from a file's bytes already read; errors name `file`.
+    pub fn from_bytes(file: &str, bytes: &[u8]) -> Result<Grid, crate::LayerError> {
+        let malformed = |message: String| crate::LayerError::Malformed {
+            file: file.to_string(),
             format: "ESRI ASCII grid",
             message,
-        })
+        };
+        let text =
+            std::str::from_utf8(bytes).map_err(|e| malformed(format!("not UTF-8 text ({e})")))?;
+        Grid::parse(text).map_err(malformed)
     }
 }
