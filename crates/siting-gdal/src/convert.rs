@@ -70,8 +70,10 @@ pub fn convert(
     let t_in = Transform::new(&SourceCrs::parse(&from)).map_err(|e| crs_err(&from, e))?;
     let to_crs = SourceCrs::parse(to);
     let t_out = Transform::new(&to_crs).map_err(|e| crs_err(to, e))?;
-    let mut features = Vec::with_capacity(read.features.len());
-    for f in read.features {
+    // To WGS84 through the same step every layer takes (with its range checks).
+    let wgs84 = siting_layers::reproject(&file, read.features, &t_in)?;
+    let mut features = Vec::with_capacity(wgs84.len());
+    for f in wgs84 {
         let fail = |problem: String| LayerError::Feature {
             file: file.clone(),
             feature: FeatureRef {
@@ -84,11 +86,7 @@ pub fn convert(
             return Err(fail("feature has no geometry".into()).into());
         };
         g.try_for_each_position(|p| -> Result<(), String> {
-            let (lon, lat) = t_in.to_wgs84(p[0], p[1]).map_err(|e| e.to_string())?;
-            if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
-                return Err(format!("({}, {}) in {from} is ({lon}, {lat}) in WGS84, outside longitude/latitude ranges", p[0], p[1]));
-            }
-            let (x, y) = t_out.from_wgs84(lon, lat).map_err(|e| e.to_string())?;
+            let (x, y) = t_out.from_wgs84(p[0], p[1]).map_err(|e| e.to_string())?;
             *p = [x, y];
             Ok(())
         })
