@@ -250,23 +250,24 @@ fn report(a: &Assembly<'_>, sites: &[PlanSite], covered: &[Vec<bool>], n_items: 
         ),
     ];
 
+    // Demand per district in one pass (same order of addition as before).
+    let mut district_weight = vec![0.0; m.districts.len()];
+    for (p, d) in m.demand.iter().zip(&a.prep.demand_district) {
+        if let Some(d) = d {
+            district_weight[*d as usize] += p.weight;
+        }
+    }
     let by_district = m
         .districts
         .iter()
-        .map(|d| {
+        .zip(&district_weight)
+        .map(|(d, &demand_weight)| {
             let here: Vec<PlanSite> = sites
                 .iter()
                 .filter(|s| s.adcode == d.adcode)
                 .cloned()
                 .collect();
             let (new, shared) = site_counts(&here);
-            let demand_weight = m
-                .demand
-                .iter()
-                .zip(&a.prep.demand_district)
-                .filter(|(_, x)| x.is_some_and(|x| m.districts[x as usize].adcode == d.adcode))
-                .map(|(p, _)| p.weight)
-                .sum();
             ByDistrict {
                 adcode: d.adcode.clone(),
                 name: d.name.clone(),
