@@ -11,6 +11,10 @@ use std::str::FromStr;
 /// Speed of light, m/s.
 pub const C_M_S: f64 = 299_792_458.0;
 
+/// The propagation velocity TR 38.901 Table 7.4.1-1 (notes 1 and 5) fixes for
+/// its breakpoint distances, m/s: 3.0·10⁸, not the exact speed of light.
+pub const TR38901_C_M_S: f64 = 3.0e8;
+
 /// Which model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ModelKind {
@@ -371,7 +375,9 @@ impl PathLoss {
                 let lf = log10(f);
                 let a_hm = match g.city {
                     CitySize::Medium => (1.1 * lf - 0.7) * hm - (1.56 * lf - 0.8),
-                    CitySize::Large if f <= 300.0 => 8.29 * log10(1.54 * hm).powi(2) - 1.1,
+                    // Hata (1980) and COST 231 eq. (4.4.1): the 1.54·hm form up to
+                    // 200 MHz, the 11.75·hm form above.
+                    CitySize::Large if f <= 200.0 => 8.29 * log10(1.54 * hm).powi(2) - 1.1,
                     CitySize::Large => 3.2 * log10(11.75 * hm).powi(2) - 4.97,
                 };
                 let b = 44.9 - 6.55 * log10(hb);
@@ -394,7 +400,7 @@ impl PathLoss {
             ModelKind::RmaLos | ModelKind::RmaNlos => {
                 let h = g.building_height_m;
                 let w = g.street_width_m;
-                let d_bp = 2.0 * std::f64::consts::PI * hb * hm * f * 1e6 / C_M_S;
+                let d_bp = 2.0 * std::f64::consts::PI * hb * hm * f * 1e6 / TR38901_C_M_S;
                 let rma = Rma {
                     c1: 20.0 * log10(40.0 * std::f64::consts::PI * fghz / 3.0),
                     k: (0.03 * h.powf(1.72)).min(10.0),
@@ -418,7 +424,7 @@ impl PathLoss {
             ModelKind::UmaLos | ModelKind::UmaNlos | ModelKind::UmiLos | ModelKind::UmiNlos => {
                 let uma = matches!(self.kind, ModelKind::UmaLos | ModelKind::UmaNlos);
                 let he = g.effective_env_height_m;
-                let d_bp = 4.0 * (hb - he) * (hm - he) * f * 1e6 / C_M_S;
+                let d_bp = 4.0 * (hb - he) * (hm - he) * f * 1e6 / TR38901_C_M_S;
                 let lf = 20.0 * log10(fghz);
                 let (c0, s1, s2, bp) = if uma {
                     (28.0, 22.0, 40.0, 9.0)
