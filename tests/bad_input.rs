@@ -257,3 +257,49 @@ fn dem_that_misses_the_area() {
         "{stderr}"
     );
 }
+
+#[test]
+fn unknown_band_preset() {
+    fails(
+        "plan.toml",
+        |t| t.replace("[radio.CMCC]\n", "[radio.CMCC]\npreset = \"cmcc-b7\"\n"),
+        &[
+            "plan.toml",
+            "[radio.CMCC]",
+            "unknown band preset \"cmcc-b7\"",
+            "cmcc-b39",
+        ],
+    );
+}
+
+#[test]
+fn another_operators_band_preset() {
+    fails(
+        "plan.toml",
+        |t| t.replace("[radio.CUCC]\n", "[radio.CUCC]\npreset = \"ctcc-b3\"\n"),
+        &["[radio.CUCC]", "\"ctcc-b3\" is CTCC's licence, not CUCC's"],
+    );
+}
+
+#[test]
+fn inline_band_and_band_list_together() {
+    fails(
+        "plan.toml",
+        |t| {
+            t.replace(
+                "[radio.CTCC]\n",
+                "[radio.CTCC]\nbands = [{ preset = \"ctcc-b1\" }]\n",
+            )
+        },
+        &["plan.toml", "radio.CTCC", "not both"],
+    );
+}
+
+#[test]
+fn band_without_frequency_or_preset() {
+    fails(
+        "plan.toml",
+        |t| t.replace("freq_mhz = 1890.0\n", ""),
+        &["[radio.CMCC]", "freq_mhz is missing", "siting bands"],
+    );
+}

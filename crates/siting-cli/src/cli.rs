@@ -35,6 +35,16 @@ pub enum Command {
     Convert(ConvertArgs),
     /// List every layer a config names: driver, CRS, feature count, extent, attributes.
     Layers(LayersArgs),
+    /// List the band presets a config's radio can start from (`preset = "cmcc-b39"`), with sources.
+    Bands(BandsArgs),
+}
+
+/// Flags of `siting bands`.
+#[derive(Debug, Args)]
+pub struct BandsArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Flags of `siting convert`.

@@ -2,7 +2,9 @@
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use siting_cli::cli::{Cli, Command, ConvertArgs, LayersArgs, PathlossArgs, PlanArgs, SynthArgs};
+use siting_cli::cli::{
+    BandsArgs, Cli, Command, ConvertArgs, LayersArgs, PathlossArgs, PlanArgs, SynthArgs,
+};
 use siting_cli::embedded;
 use siting_engine::ConfigSource;
 use std::process::ExitCode;
@@ -41,6 +43,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Pathloss(a) => pathloss(a),
         Command::Convert(a) => convert(a),
         Command::Layers(a) => layers(a),
+        Command::Bands(a) => bands(a),
     }
 }
 
@@ -151,6 +154,57 @@ fn convert(a: ConvertArgs) -> Result<()> {
         a.encoding.as_deref(),
     )?;
     println!("wrote {} ({n} features, {})", a.output.display(), a.to);
+    Ok(())
+}
+
+fn bands(a: BandsArgs) -> Result<()> {
+    use siting_radio::band::{Duplex, BANDS};
+    let budget = siting_radio::LinkBudget::lte_2015_uplink();
+    if a.json {
+        let bands: Vec<serde_json::Value> = BANDS
+            .iter()
+            .map(|b| {
+                serde_json::json!({
+                    "code": b.code,
+                    "operator": b.operator.code(),
+                    "name": b.name,
+                    "eutra_band": b.eutra_band,
+                    "duplex": match b.duplex { Duplex::Tdd => "TDD", Duplex::Fdd => "FDD" },
+                    "downlink_mhz": b.downlink_mhz,
+                    "uplink_mhz": b.uplink_mhz,
+                    "freq_mhz": b.freq_mhz(),
+                    "indoor_only": b.indoor_only,
+                    "source": b.source,
+                })
+            })
+            .collect();
+        let out = serde_json::json!({
+            "bands": bands,
+            "default_budget": budget,
+            "default_budget_max_path_loss_db": budget.max_path_loss_db(),
+            "default_budget_source": siting_radio::budget::LTE_2015_UPLINK_SOURCE,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    for b in &BANDS {
+        println!("{} — {} {}", b.code, b.operator.code(), b.name);
+        println!(
+            "  path loss at {} MHz (downlink centre){}",
+            b.freq_mhz(),
+            if b.indoor_only {
+                "; indoor coverage only"
+            } else {
+                ""
+            }
+        );
+        println!("  source: {}", b.source);
+    }
+    println!(
+        "default budget (every preset): maximum path loss {:.1} dB; {}",
+        budget.max_path_loss_db(),
+        siting_radio::budget::LTE_2015_UPLINK_SOURCE
+    );
     Ok(())
 }
 

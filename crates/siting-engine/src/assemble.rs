@@ -11,7 +11,7 @@ use siting_plan::{
     ByDistrict, CoverageFigures, Origin, PlanSite, Report, RuleCount, StationCounts, TargetCheck,
     UncoveredTownship,
 };
-use siting_radio::{CoverageModel, LinkBudgetModel};
+use siting_radio::{CoverageModel, MultiBandModel};
 use siting_rules::{Catalogue, EiaAuthority};
 use std::collections::BTreeMap;
 
@@ -28,7 +28,7 @@ pub struct Assembly<'a> {
     /// Rules and targets.
     pub catalogue: &'a Catalogue,
     /// Radio model per operator.
-    pub models: &'a [LinkBudgetModel],
+    pub models: &'a [MultiBandModel],
     /// Coverage sets per site and operator.
     pub sets: &'a [Vec<Vec<u32>>],
     /// Coverage per operator and item before the plan.
@@ -327,7 +327,7 @@ fn report(a: &Assembly<'_>, sites: &[PlanSite], covered: &[Vec<bool>], n_items: 
         .count();
     let mut notes = vec![
         "Objective, upper bound and gap are in optimiser units: newly covered demand weight plus targets.township_centre_weight for each township centre newly covered.".to_string(),
-        "Radio coverage: a link budget per operator and a propagation model per environment (see radio_models); coverage radii are tabulated per whole metre of effective antenna height.".to_string(),
+        "Radio coverage: a link budget per operator and band and a propagation model per environment (see radio_models); a demand point is covered when any of the operator's bands covers it; coverage radii are tabulated per whole metre of effective antenna height.".to_string(),
         "Coverage before the plan counts every existing tenant as already serving its operator's demand within range.".to_string(),
     ];
     if !a.solution.sharing_target_met {
@@ -344,15 +344,17 @@ fn report(a: &Assembly<'_>, sites: &[PlanSite], covered: &[Vec<bool>], n_items: 
         ));
     }
     for (op, model) in Operator::ALL.iter().zip(a.models) {
-        for (kind, h) in [
-            ("ground tower", 35.0),
-            ("rooftop", 25.0),
-            ("street pole", 12.0),
-        ] {
-            for breach in model.validity_notes(h) {
-                notes.push(format!(
-                    "{op} {kind}: model used outside its validity range (extrapolated): {breach}"
-                ));
+        for (band, model) in model.bands() {
+            for (kind, h) in [
+                ("ground tower", 35.0),
+                ("rooftop", 25.0),
+                ("street pole", 12.0),
+            ] {
+                for breach in model.validity_notes(h) {
+                    notes.push(format!(
+                        "{op} {band}, {kind}: model used outside its validity range (extrapolated): {breach}"
+                    ));
+                }
             }
         }
     }
@@ -364,7 +366,7 @@ fn report(a: &Assembly<'_>, sites: &[PlanSite], covered: &[Vec<bool>], n_items: 
                 "DEM {file} ({:.0} m cells at the equator): antenna heights are corrected by the ground height at site and receiver.",
                 cell_m
             ));
-            if a.models.iter().any(LinkBudgetModel::diffraction) {
+            if a.models.iter().any(MultiBandModel::diffraction) {
                 notes.push(format!(
                     "Knife-edge diffraction (Deygout, ITU-R P.526) is applied along the terrain profile from each site to each receiver in range, sampled every DEM cell ({cell_m:.0} m)."
                 ));
@@ -387,17 +389,7 @@ fn report(a: &Assembly<'_>, sites: &[PlanSite], covered: &[Vec<bool>], n_items: 
     let radio_models = Operator::ALL
         .iter()
         .zip(a.models)
-        .map(|(op, model)| {
-            let band = cfg
-                .radio
-                .get(op.code())
-                .map(|r| r.band.clone())
-                .unwrap_or_default();
-            (
-                op.code().to_string(),
-                format!("{band}: {}", model.describe()),
-            )
-        })
+        .map(|(op, model)| (op.code().to_string(), model.describe()))
         .collect();
     let q = |op: Operator| {
         cfg.targets

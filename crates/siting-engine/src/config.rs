@@ -197,26 +197,215 @@ impl EnvModels {
     }
 }
 
-/// One operator's radio: band, link budget, a propagation model per environment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One band of an operator's radio: frequency, link budget and a propagation
+/// model per environment. With `preset` (a code of [`siting_radio::band::BANDS`],
+/// e.g. `cmcc-b39`), every other field defaults to the preset's: its label,
+/// source and downlink centre frequency, [`LinkBudget::lte_2015_uplink`], and
+/// [`preset_environments`]; any field given overrides it.
+///
+/// [`LinkBudget::lte_2015_uplink`]: siting_radio::LinkBudget::lte_2015_uplink
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RadioConfig {
-    /// Band, for the report.
-    pub band: String,
+pub struct BandConfig {
+    /// A band preset's code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    /// Band label, for the report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub band: Option<String>,
     /// Where the band and budget figures come from.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Carrier frequency, MHz.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub freq_mhz: Option<f64>,
+    /// Mobile antenna height, metres (1.5 if not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rx_height_m: Option<f64>,
+    /// Farthest coverage distance searched, metres (30 km if not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_distance_m: Option<f64>,
+    /// The link budget.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<siting_radio::LinkBudget>,
+    /// Propagation model per environment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environments: Option<EnvModels>,
+    /// Licensed for indoor coverage only: only indoor sites carry it
+    /// (default: the preset's, else false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indoor_only: Option<bool>,
+}
+
+/// A band with every default filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedBand {
+    /// Label, for the report.
+    pub label: String,
+    /// Where the figures come from.
     pub source: String,
     /// Carrier frequency, MHz.
     pub freq_mhz: f64,
     /// Mobile antenna height, metres.
     pub rx_height_m: f64,
     /// Farthest coverage distance searched, metres.
-    #[serde(default = "thirty_km")]
     pub max_distance_m: f64,
     /// The link budget.
     pub budget: siting_radio::LinkBudget,
     /// Propagation model per environment.
     pub environments: EnvModels,
+    /// Only indoor sites carry it.
+    pub indoor_only: bool,
+}
+
+impl BandConfig {
+    /// Fills the defaults in from the preset, and checks the preset is
+    /// `op`'s own band.
+    pub fn resolve(&self, op: siting_model::Operator) -> Result<ResolvedBand, String> {
+        let preset = match &self.preset {
+            None => None,
+            Some(code) => {
+                let Some(b) = siting_radio::Band::find(code) else {
+                    let codes: Vec<&str> =
+                        siting_radio::band::BANDS.iter().map(|b| b.code).collect();
+                    return Err(format!(
+                        "unknown band preset {code:?} (known: {})",
+                        codes.join(", ")
+                    ));
+                };
+                if b.operator != op {
+                    return Err(format!(
+                        "band preset {code:?} is {}'s licence, not {op}'s",
+                        b.operator
+                    ));
+                }
+                Some(b)
+            }
+        };
+        let need = |what: &str| {
+            format!("{what} is missing (give it, or a preset: `siting bands` lists them)")
+        };
+        let freq_mhz = self
+            .freq_mhz
+            .or(preset.map(|b| b.freq_mhz()))
+            .ok_or_else(|| need("freq_mhz"))?;
+        Ok(ResolvedBand {
+            label: self
+                .band
+                .clone()
+                .or(preset.map(|b| b.name.to_string()))
+                .ok_or_else(|| need("band (a label)"))?,
+            source: self
+                .source
+                .clone()
+                .or(preset.map(|b| b.source.to_string()))
+                .unwrap_or_default(),
+            freq_mhz,
+            rx_height_m: self.rx_height_m.unwrap_or(1.5),
+            max_distance_m: self.max_distance_m.unwrap_or_else(thirty_km),
+            budget: self
+                .budget
+                .clone()
+                .or(preset.map(|b| b.default_budget()))
+                .ok_or_else(|| need("[budget]"))?,
+            environments: self
+                .environments
+                .clone()
+                .or(preset.map(|_| preset_environments(freq_mhz)))
+                .ok_or_else(|| need("[environments]"))?,
+            indoor_only: self
+                .indoor_only
+                .unwrap_or(preset.is_some_and(|b| b.indoor_only)),
+        })
+    }
+}
+
+/// The propagation models a preset band starts with: TR 38.901 UMa NLOS in
+/// dense urban (+20 dB penetration) and urban (+15 dB) areas, COST-231 Hata
+/// in suburban ones (+10 dB; TR 38.901 UMa NLOS above COST-231's 2000 MHz),
+/// and TR 38.901 RMa NLOS (h = 5 m, W = 20 m) in rural ones (+5 dB).
+pub fn preset_environments(freq_mhz: f64) -> EnvModels {
+    let env = |model: &str, penetration_loss_db| EnvModelConfig {
+        model: model.into(),
+        hata_environment: urban(),
+        city: medium(),
+        metropolitan: false,
+        building_height_m: five(),
+        street_width_m: twenty(),
+        effective_env_height_m: one(),
+        penetration_loss_db,
+    };
+    EnvModels {
+        dense_urban: env("3gpp-uma-nlos", 20.0),
+        urban: env("3gpp-uma-nlos", 15.0),
+        suburban: if freq_mhz <= 2000.0 {
+            env("cost231-hata", 10.0)
+        } else {
+            env("3gpp-uma-nlos", 10.0)
+        },
+        rural: env("3gpp-rma-nlos", 5.0),
+    }
+}
+
+/// One operator's radio: one band given inline in `[radio.OP]`, or several
+/// as `[[radio.OP.bands]]`. A demand point is covered by the operator's base
+/// station when any of its bands covers it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "toml::Table")]
+pub struct RadioConfig {
+    /// The bands, at least one.
+    pub bands: Vec<BandConfig>,
+}
+
+impl TryFrom<toml::Table> for RadioConfig {
+    type Error = String;
+
+    fn try_from(table: toml::Table) -> Result<Self, String> {
+        let Some(list) = table.get("bands") else {
+            let band: BandConfig = toml::Value::Table(table)
+                .try_into()
+                .map_err(|e: toml::de::Error| e.message().to_string())?;
+            return Ok(RadioConfig { bands: vec![band] });
+        };
+        let others: Vec<&str> = table
+            .keys()
+            .filter(|k| *k != "bands")
+            .map(String::as_str)
+            .collect();
+        if !others.is_empty() {
+            return Err(format!(
+                "give one band inline or a list of [[bands]], not both (found {} beside bands)",
+                others.join(", ")
+            ));
+        }
+        let bands: Vec<BandConfig> = list
+            .clone()
+            .try_into()
+            .map_err(|e: toml::de::Error| format!("bands: {}", e.message()))?;
+        if bands.is_empty() {
+            return Err("bands is empty: give at least one band".into());
+        }
+        Ok(RadioConfig { bands })
+    }
+}
+
+impl RadioConfig {
+    /// Every band with its defaults filled in; an error names the band.
+    pub fn resolve(&self, op: siting_model::Operator) -> Result<Vec<ResolvedBand>, String> {
+        self.bands
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                b.resolve(op).map_err(|e| {
+                    if self.bands.len() == 1 {
+                        format!("[radio.{op}]: {e}")
+                    } else {
+                        format!("[radio.{op}] band {}: {e}", i + 1)
+                    }
+                })
+            })
+            .collect()
+    }
 }
 
 /// Terrain: a DEM that corrects effective antenna heights.
@@ -363,36 +552,46 @@ impl Config {
             let Some(r) = self.radio.get(op.code()) else {
                 return Err(format!("[radio.{op}] is missing"));
             };
-            r.budget
-                .validate()
-                .map_err(|e| format!("[radio.{op}.budget]: {e}"))?;
-            if !positive(r.freq_mhz) || !positive(r.rx_height_m) || !positive(r.max_distance_m) {
-                return Err(format!(
-                    "[radio.{op}]: freq_mhz, rx_height_m and max_distance_m must be positive"
-                ));
-            }
-            for (env, m) in ["dense_urban", "urban", "suburban", "rural"]
-                .iter()
-                .zip(r.environments.all())
-            {
-                let at = format!("[radio.{op}.environments.{env}]");
-                m.model
-                    .parse::<siting_radio::ModelKind>()
-                    .map_err(|e| format!("{at}: {e}"))?;
-                m.hata_environment
-                    .parse::<siting_radio::HataEnvironment>()
-                    .map_err(|e| format!("{at}: {e}"))?;
-                m.city
-                    .parse::<siting_radio::CitySize>()
-                    .map_err(|e| format!("{at}: {e}"))?;
-                if !non_negative(m.penetration_loss_db)
-                    || !positive(m.building_height_m)
-                    || !positive(m.street_width_m)
-                    || !non_negative(m.effective_env_height_m)
+            for (i, band) in r.resolve(op)?.into_iter().enumerate() {
+                let at = if r.bands.len() == 1 {
+                    format!("[radio.{op}]")
+                } else {
+                    format!("[radio.{op}] band {}", i + 1)
+                };
+                band.budget
+                    .validate()
+                    .map_err(|e| format!("{at} budget: {e}"))?;
+                if !positive(band.freq_mhz)
+                    || !positive(band.rx_height_m)
+                    || !positive(band.max_distance_m)
                 {
                     return Err(format!(
-                        "{at}: heights, widths and losses must be non-negative numbers"
+                        "{at}: freq_mhz, rx_height_m and max_distance_m must be positive"
                     ));
+                }
+                for (env, m) in ["dense_urban", "urban", "suburban", "rural"]
+                    .iter()
+                    .zip(band.environments.all())
+                {
+                    let at = format!("{at} environments.{env}");
+                    m.model
+                        .parse::<siting_radio::ModelKind>()
+                        .map_err(|e| format!("{at}: {e}"))?;
+                    m.hata_environment
+                        .parse::<siting_radio::HataEnvironment>()
+                        .map_err(|e| format!("{at}: {e}"))?;
+                    m.city
+                        .parse::<siting_radio::CitySize>()
+                        .map_err(|e| format!("{at}: {e}"))?;
+                    if !non_negative(m.penetration_loss_db)
+                        || !positive(m.building_height_m)
+                        || !positive(m.street_width_m)
+                        || !non_negative(m.effective_env_height_m)
+                    {
+                        return Err(format!(
+                            "{at}: heights, widths and losses must be non-negative numbers"
+                        ));
+                    }
                 }
             }
         }

@@ -16,8 +16,8 @@ use siting_model::{Environment, Model, Operator, SiteKind, SiteOrigin, ZoneClass
 use siting_optimize::{solve, Params, Problem, SiteChoice};
 use siting_plan::{PlanSite, Report};
 use siting_radio::{
-    CitySize, CoverageModel, Geometry, HataEnvironment, LinkBudgetModel, ModelKind, PathLoss,
-    Transmitter,
+    CitySize, CoverageModel, Geometry, HataEnvironment, LinkBudgetModel, ModelKind, MultiBandModel,
+    PathLoss, Transmitter,
 };
 use siting_rules::{judge, Catalogue, Verdict};
 use std::path::{Path, PathBuf};
@@ -88,15 +88,16 @@ fn site_defaults(cfg: &Config) -> SiteDefaults {
     }
 }
 
-/// The radio model of each operator, in [`Operator::ALL`] order. With a
-/// DEM, effective antenna heights follow the ground, and where its cells are
-/// at most `terrain.diffraction_max_cell_m`, knife-edge diffraction along
-/// terrain profiles applies.
+/// The radio of each operator, in [`Operator::ALL`] order: a
+/// [`LinkBudgetModel`] per band. With a DEM, effective antenna heights
+/// follow the ground, and where its cells are at most
+/// `terrain.diffraction_max_cell_m`, knife-edge diffraction along terrain
+/// profiles applies.
 pub fn radio_models(
     cfg: &Config,
     source: &ConfigSource,
     dem: Option<&siting_layers::Grid>,
-) -> Result<Vec<LinkBudgetModel>, EngineError> {
+) -> Result<Vec<MultiBandModel>, EngineError> {
     let terrain = dem.is_some();
     let profiles: Option<std::sync::Arc<dyn siting_radio::TerrainProfile>> = dem
         .map(|g| crate::terrain::GridTerrain::new(g.clone()))
@@ -113,37 +114,47 @@ pub fn radio_models(
                 .radio
                 .get(op.code())
                 .ok_or_else(|| bad(format!("[radio.{op}] is missing")))?;
-            let mut models = Vec::with_capacity(4);
-            for m in r.environments.all() {
-                let kind: ModelKind = m
-                    .model
-                    .parse()
-                    .map_err(|e| bad(format!("[radio.{op}]: {e}")))?;
-                let geometry = Geometry {
-                    environment: m
-                        .hata_environment
-                        .parse::<HataEnvironment>()
-                        .map_err(|e| bad(format!("[radio.{op}]: {e}")))?,
-                    city: m
-                        .city
-                        .parse::<CitySize>()
-                        .map_err(|e| bad(format!("[radio.{op}]: {e}")))?,
-                    metropolitan: m.metropolitan,
-                    building_height_m: m.building_height_m,
-                    street_width_m: m.street_width_m,
-                    effective_env_height_m: m.effective_env_height_m,
-                    ..Geometry::new(r.freq_mhz, 30.0, r.rx_height_m)
+            let mut bands = Vec::with_capacity(r.bands.len());
+            for band in r.resolve(*op).map_err(bad)? {
+                let mut models = Vec::with_capacity(4);
+                for m in band.environments.all() {
+                    let kind: ModelKind = m
+                        .model
+                        .parse()
+                        .map_err(|e| bad(format!("[radio.{op}]: {e}")))?;
+                    let geometry = Geometry {
+                        environment: m
+                            .hata_environment
+                            .parse::<HataEnvironment>()
+                            .map_err(|e| bad(format!("[radio.{op}]: {e}")))?,
+                        city: m
+                            .city
+                            .parse::<CitySize>()
+                            .map_err(|e| bad(format!("[radio.{op}]: {e}")))?,
+                        metropolitan: m.metropolitan,
+                        building_height_m: m.building_height_m,
+                        street_width_m: m.street_width_m,
+                        effective_env_height_m: m.effective_env_height_m,
+                        ..Geometry::new(band.freq_mhz, 30.0, band.rx_height_m)
+                    };
+                    models.push(PathLoss::new(kind, geometry));
+                }
+                let models: [PathLoss; 4] = [models[0], models[1], models[2], models[3]];
+                let pen = band.environments.all().map(|m| m.penetration_loss_db);
+                let model =
+                    LinkBudgetModel::new(models, pen, band.budget, band.max_distance_m, terrain);
+                let model = match &profiles {
+                    Some(p) => model.with_diffraction(p.clone()),
+                    None => model,
                 };
-                models.push(PathLoss::new(kind, geometry));
+                let model = if band.indoor_only {
+                    model.indoor_only()
+                } else {
+                    model
+                };
+                bands.push((band.label, model));
             }
-            let models: [PathLoss; 4] = [models[0], models[1], models[2], models[3]];
-            let pen = r.environments.all().map(|m| m.penetration_loss_db);
-            let model =
-                LinkBudgetModel::new(models, pen, r.budget.clone(), r.max_distance_m, terrain);
-            Ok(match &profiles {
-                Some(p) => model.with_diffraction(p.clone()),
-                None => model,
-            })
+            Ok(MultiBandModel::new(bands))
         })
         .collect()
 }
@@ -315,10 +326,10 @@ pub fn prepare(cfg: &Config, raw: &RawLayers) -> Result<Prepared, EngineError> {
 /// height, and so its range query: starting from the farthest any model
 /// reaches, the reach and the lowest ground within it are narrowed together
 /// (each step can only shrink both) a few times.
-pub fn site_radios(prep: &Prepared, raw: &RawLayers, models: &[LinkBudgetModel]) -> Vec<SiteRadio> {
+pub fn site_radios(prep: &Prepared, raw: &RawLayers, models: &[MultiBandModel]) -> Vec<SiteRadio> {
     let reach_m = models
         .iter()
-        .map(LinkBudgetModel::reach_m)
+        .map(MultiBandModel::reach_m)
         .fold(0.0, f64::max);
     prep.model
         .sites
@@ -330,6 +341,7 @@ pub fn site_radios(prep: &Prepared, raw: &RawLayers, models: &[LinkBudgetModel])
                 ground_m,
                 lowest_ground_m: ground_m,
                 position: [s.lonlat.lon, s.lonlat.lat],
+                indoor: s.kind == SiteKind::Indoor,
             };
             if let Some((_, grid)) = &raw.dem {
                 let mut reach = reach_m;

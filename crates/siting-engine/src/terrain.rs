@@ -65,6 +65,7 @@ mod tests {
             ground_m: 0.0,
             lowest_ground_m: 0.0,
             position: [106.0005, 29.0005],
+            indoor: false,
         };
         let rx = Receiver {
             environment: Environment::Rural,

@@ -41,7 +41,31 @@ pub struct LinkBudget {
     pub fading_margin_db: f64,
 }
 
+/// Where [`LinkBudget::lte_2015_uplink`]'s figures come from.
+pub const LTE_2015_UPLINK_SOURCE: &str = "uplink-limited LTE budget of 2015 planning: UE power class 3, 23 dBm (3GPP TS 36.101 §6.2.2); base-station antenna 18 dBi, 2 dB feeder; sensitivity −174 dBm/Hz + 10·log10(360 kHz) + 2.5 dB noise figure − 1 dB SINR = −116.9 dBm (two resource blocks); body loss 3 dB; interference margin 3 dB; shadow-fading margin 8 dB (about 90% area coverage); structure as in Holma & Toskala, LTE for UMTS, ch. 9";
+
 impl LinkBudget {
+    /// The uplink-limited LTE link budget of 2015 planning
+    /// ([`LTE_2015_UPLINK_SOURCE`]): 141.9 dB maximum path loss.
+    ///
+    /// ```
+    /// let b = siting_radio::LinkBudget::lte_2015_uplink();
+    /// assert!((b.max_path_loss_db() - 141.9).abs() < 1e-9);
+    /// ```
+    pub fn lte_2015_uplink() -> Self {
+        LinkBudget {
+            tx_power_dbm: 23.0,
+            tx_antenna_gain_dbi: 0.0,
+            tx_cable_loss_db: 0.0,
+            rx_antenna_gain_dbi: 18.0,
+            rx_cable_loss_db: 2.0,
+            rx_sensitivity_dbm: -116.9,
+            body_loss_db: 3.0,
+            interference_margin_db: 3.0,
+            fading_margin_db: 8.0,
+        }
+    }
+
     /// Maximum allowable path loss, dB.
     pub fn max_path_loss_db(&self) -> f64 {
         self.tx_power_dbm + self.tx_antenna_gain_dbi - self.tx_cable_loss_db
@@ -83,5 +107,19 @@ impl LinkBudget {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lte_2015_sensitivity_is_thermal_noise_over_two_resource_blocks() {
+        let noise_dbm = -174.0 + 10.0 * (2.0 * 180e3f64).log10();
+        let sensitivity = noise_dbm + 2.5 - 1.0;
+        let b = LinkBudget::lte_2015_uplink();
+        assert!((b.rx_sensitivity_dbm - sensitivity).abs() < 0.05);
+        assert!(b.validate().is_ok());
     }
 }

@@ -15,6 +15,9 @@ pub struct Transmitter {
     /// Where the site stands, for a terrain profile: an opaque position the
     /// [`TerrainProfile`] understands (the engine uses WGS84 lon/lat).
     pub position: [f64; 2],
+    /// An indoor site (an indoor distribution system): the only kind that may
+    /// carry a band licensed for indoor coverage only.
+    pub indoor: bool,
 }
 
 /// Ground heights along the path between a transmitter and a receiver.

@@ -30,6 +30,7 @@ pub struct LinkBudgetModel {
     max_radius: f64,
     terrain: bool,
     diffraction: Option<Arc<dyn TerrainProfile>>,
+    indoor_only: bool,
 }
 
 impl LinkBudgetModel {
@@ -75,7 +76,15 @@ impl LinkBudgetModel {
             max_radius,
             terrain,
             diffraction: None,
+            indoor_only: false,
         }
+    }
+
+    /// Restricts the band to indoor sites ([`Transmitter::indoor`]), as a
+    /// licence for indoor coverage only does: other sites cover nothing on it.
+    pub fn indoor_only(mut self) -> Self {
+        self.indoor_only = true;
+        self
     }
 
     /// Adds knife-edge diffraction (Deygout, ITU-R P.526) along the terrain
@@ -150,7 +159,9 @@ impl LinkBudgetModel {
 
 impl CoverageModel for LinkBudgetModel {
     fn max_range_m(&self, tx: &Transmitter) -> f64 {
-        if self.terrain {
+        if self.indoor_only && !tx.indoor {
+            0.0
+        } else if self.terrain {
             self.max_radius
         } else {
             Environment::ALL
@@ -161,6 +172,9 @@ impl CoverageModel for LinkBudgetModel {
     }
 
     fn covers(&self, tx: &Transmitter, rx: &Receiver, distance_m: f64) -> bool {
+        if self.indoor_only && !tx.indoor {
+            return false;
+        }
         let h = self.effective_height(tx, rx);
         if distance_m > self.radius_m(rx.environment, h) {
             return false;
@@ -199,7 +213,7 @@ impl CoverageModel for LinkBudgetModel {
             })
             .collect();
         format!(
-            "link budget, maximum path loss {:.1} dB at {} MHz; {}{}",
+            "link budget, maximum path loss {:.1} dB at {} MHz; {}{}{}",
             self.max_path_loss_db(),
             self.models[0].geometry.freq_mhz,
             parts.join(", "),
@@ -207,7 +221,77 @@ impl CoverageModel for LinkBudgetModel {
                 (_, true) => "; antenna heights corrected by terrain; knife-edge diffraction along terrain profiles",
                 (true, false) => "; antenna heights corrected by terrain",
                 _ => "",
-            }
+            },
+            if self.indoor_only { "; indoor sites only" } else { "" }
         )
+    }
+}
+
+/// One operator's radio over one or more bands, each a labelled
+/// [`LinkBudgetModel`]: a receiver is covered when any band covers it.
+///
+/// ```
+/// use siting_model::Environment;
+/// use siting_radio::{CoverageModel, Geometry, LinkBudget, LinkBudgetModel, ModelKind, MultiBandModel, PathLoss, Receiver, Transmitter};
+/// let band = |f| {
+///     let m = PathLoss::new(ModelKind::Cost231Hata, Geometry::new(f, 30.0, 1.5));
+///     LinkBudgetModel::new([m; 4], [0.0; 4], LinkBudget::lte_2015_uplink(), 30_000.0, false)
+/// };
+/// let radio = MultiBandModel::new(vec![("1.8 GHz".into(), band(1800.0)), ("2.0 GHz".into(), band(2000.0))]);
+/// let tx = Transmitter { height_m: 30.0, ground_m: 0.0, lowest_ground_m: 0.0, position: [0.0; 2], indoor: false };
+/// let rx = Receiver { environment: Environment::Urban, ground_m: 0.0, position: [0.0; 2] };
+/// // The lower band reaches farther, so it sets the operator's reach.
+/// assert_eq!(radio.max_range_m(&tx), band(1800.0).max_range_m(&tx));
+/// assert!(radio.covers(&tx, &rx, band(1800.0).max_range_m(&tx) - 1.0));
+/// ```
+#[derive(Debug, Clone)]
+pub struct MultiBandModel {
+    bands: Vec<(String, LinkBudgetModel)>,
+}
+
+impl MultiBandModel {
+    /// An operator's bands, each with a label for reports. With none, it
+    /// covers nothing.
+    pub fn new(bands: Vec<(String, LinkBudgetModel)>) -> Self {
+        MultiBandModel { bands }
+    }
+
+    /// The bands and their labels.
+    pub fn bands(&self) -> impl Iterator<Item = (&str, &LinkBudgetModel)> {
+        self.bands.iter().map(|(l, m)| (l.as_str(), m))
+    }
+
+    /// The farthest any band covers at any effective height, metres.
+    pub fn reach_m(&self) -> f64 {
+        self.bands
+            .iter()
+            .map(|(_, m)| m.reach_m())
+            .fold(0.0, f64::max)
+    }
+
+    /// Whether any band applies diffraction along profiles.
+    pub fn diffraction(&self) -> bool {
+        self.bands.iter().any(|(_, m)| m.diffraction())
+    }
+}
+
+impl CoverageModel for MultiBandModel {
+    fn max_range_m(&self, tx: &Transmitter) -> f64 {
+        self.bands
+            .iter()
+            .map(|(_, m)| m.max_range_m(tx))
+            .fold(0.0, f64::max)
+    }
+
+    fn covers(&self, tx: &Transmitter, rx: &Receiver, distance_m: f64) -> bool {
+        self.bands.iter().any(|(_, m)| m.covers(tx, rx, distance_m))
+    }
+
+    fn describe(&self) -> String {
+        self.bands
+            .iter()
+            .map(|(label, m)| format!("{label}: {}", m.describe()))
+            .collect::<Vec<_>>()
+            .join(" | ")
     }
 }

@@ -4,8 +4,8 @@
 use proptest::prelude::*;
 use siting_model::Environment;
 use siting_radio::{
-    CoverageModel, Geometry, LinkBudget, LinkBudgetModel, ModelKind, PathLoss, Receiver,
-    Transmitter,
+    CoverageModel, Geometry, LinkBudget, LinkBudgetModel, ModelKind, MultiBandModel, PathLoss,
+    Receiver, Transmitter,
 };
 
 /// A geometry inside `kind`'s validity range from unit-interval draws.
@@ -96,6 +96,7 @@ fn radius_is_the_inverted_formula() {
         ground_m: 0.0,
         lowest_ground_m: 0.0,
         position: [0.0, 0.0],
+        indoor: false,
     };
     let rx = Receiver {
         environment: Environment::Urban,
@@ -137,6 +138,7 @@ fn terrain_raises_the_effective_height() {
         ground_m: 300.0,
         lowest_ground_m: 200.0,
         position: [0.0, 0.0],
+        indoor: false,
     };
     let flat = Receiver {
         environment: Environment::Rural,
@@ -187,6 +189,7 @@ fn diffraction_over_a_ridge_shrinks_coverage() {
         ground_m: 0.0,
         lowest_ground_m: 0.0,
         position: [0.0, 0.0],
+        indoor: false,
     };
     let rx = Receiver {
         environment: Environment::Rural,
@@ -218,4 +221,52 @@ fn diffraction_over_a_ridge_shrinks_coverage() {
     };
     let (a, b, c) = (reach(20.0), reach(60.0), reach(120.0));
     assert!(a > b && b > c, "{a} {b} {c}");
+}
+
+proptest! {
+    /// An operator's bands together cover a receiver exactly when one of
+    /// them does, and reach as far as the farthest; an indoor-only band adds
+    /// nothing at an outdoor site.
+    #[test]
+    fn bands_cover_the_union(
+        f1 in 1500.0f64..2000.0,
+        f2 in 1500.0f64..2000.0,
+        mapl2 in 120.0f64..150.0,
+        h in 30.0f64..100.0,
+        d in 10.0f64..20_000.0,
+        indoor_site: bool,
+        second_indoor_only: bool,
+    ) {
+        let band = |f, mapl| {
+            let m = PathLoss::new(ModelKind::Cost231Hata, Geometry::new(f, 30.0, 1.5));
+            LinkBudgetModel::new([m; 4], [0.0; 4], budget(mapl), 30_000.0, false)
+        };
+        let first = band(f1, 140.0);
+        let second = if second_indoor_only { band(f2, mapl2).indoor_only() } else { band(f2, mapl2) };
+        let both = MultiBandModel::new(vec![("a".into(), first.clone()), ("b".into(), second.clone())]);
+        let tx = Transmitter {
+            height_m: h,
+            ground_m: 0.0,
+            lowest_ground_m: 0.0,
+            position: [0.0, 0.0],
+            indoor: indoor_site,
+        };
+        let rx = Receiver {
+            environment: Environment::Suburban,
+            ground_m: 0.0,
+            position: [0.0, 0.0],
+        };
+        prop_assert_eq!(
+            both.covers(&tx, &rx, d),
+            first.covers(&tx, &rx, d) || second.covers(&tx, &rx, d)
+        );
+        prop_assert_eq!(
+            both.max_range_m(&tx),
+            first.max_range_m(&tx).max(second.max_range_m(&tx))
+        );
+        if second_indoor_only && !indoor_site {
+            prop_assert!(!second.covers(&tx, &rx, d));
+            prop_assert_eq!(both.covers(&tx, &rx, d), first.covers(&tx, &rx, d));
+        }
+    }
 }
