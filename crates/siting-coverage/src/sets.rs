@@ -58,27 +58,28 @@ pub fn coverage_sets(
     sites
         .par_iter()
         .map(|site| {
-            models
-                .iter()
-                .map(|model| {
-                    let radius = model.max_range_m(&site.tx);
-                    let mut set: Vec<u32> = demand
-                        .index
-                        .within(site.xy, radius)
-                        .filter(|&(i, d)| {
-                            let rx = Receiver {
-                                environment: demand.environment[i as usize],
-                                ground_m: demand.ground_m[i as usize],
-                                position: demand.position[i as usize],
-                            };
-                            model.covers(&site.tx, &rx, d)
-                        })
-                        .map(|(i, _)| i)
-                        .collect();
-                    set.sort_unstable();
-                    set
-                })
-                .collect()
+            // One range query per site, at the farthest any operator reaches;
+            // each operator then keeps the points within its own reach that
+            // its model covers.
+            let reach: Vec<f64> = models.iter().map(|m| m.max_range_m(&site.tx)).collect();
+            let radius = reach.iter().copied().fold(0.0, f64::max);
+            let mut sets: Vec<Vec<u32>> = vec![Vec::new(); models.len()];
+            for (i, d) in demand.index.within(site.xy, radius) {
+                let rx = Receiver {
+                    environment: demand.environment[i as usize],
+                    ground_m: demand.ground_m[i as usize],
+                    position: demand.position[i as usize],
+                };
+                for ((model, &r), set) in models.iter().zip(&reach).zip(&mut sets) {
+                    if d <= r && model.covers(&site.tx, &rx, d) {
+                        set.push(i);
+                    }
+                }
+            }
+            for set in &mut sets {
+                set.sort_unstable();
+            }
+            sets
         })
         .collect()
 }

@@ -346,7 +346,10 @@ pub fn site_radios(prep: &Prepared, raw: &RawLayers, models: &[MultiBandModel]) 
             if let Some((_, grid)) = &raw.dem {
                 let mut reach = reach_m;
                 for _ in 0..4 {
-                    let dlat = reach / 111_320.0;
+                    // At least `reach` metres each way: 110,574 m is the
+                    // shortest degree of latitude, and 0.1% covers the
+                    // Gauss-Krüger scale factor within a zone.
+                    let dlat = reach * 1.001 / 110_574.0;
                     let dlon = dlat / s.lonlat.lat.to_radians().cos().max(0.01);
                     let lowest = grid
                         .min_within(s.lonlat.lon, s.lonlat.lat, dlon, dlat)

@@ -27,6 +27,9 @@ pub struct LinkBudgetModel {
     budget: LinkBudget,
     /// `radius[env][h − 1]`, metres.
     radius: Vec<[f64; MAX_EFFECTIVE_HEIGHT_M]>,
+    /// `reach[h − 1]`: the largest radius of any environment at any effective
+    /// height up to `h`, metres.
+    reach: Vec<f64>,
     max_radius: f64,
     terrain: bool,
     diffraction: Option<Arc<dyn TerrainProfile>>,
@@ -63,16 +66,19 @@ impl LinkBudgetModel {
                 row
             })
             .collect();
-        let max_radius = radius
-            .iter()
-            .flat_map(|r| r.iter())
-            .cloned()
-            .fold(0.0, f64::max);
+        let reach: Vec<f64> = (0..MAX_EFFECTIVE_HEIGHT_M)
+            .scan(0.0, |best: &mut f64, i| {
+                *best = radius.iter().map(|r| r[i]).fold(*best, f64::max);
+                Some(*best)
+            })
+            .collect();
+        let max_radius = reach.last().copied().unwrap_or(0.0);
         LinkBudgetModel {
             models,
             penetration_db,
             budget,
             radius,
+            reach,
             max_radius,
             terrain,
             diffraction: None,
@@ -119,8 +125,7 @@ impl LinkBudgetModel {
     /// The coverage radius in an environment for an effective antenna
     /// height, metres.
     pub fn radius_m(&self, e: Environment, effective_height_m: f64) -> f64 {
-        let i = (effective_height_m.round().max(1.0) as usize).min(MAX_EFFECTIVE_HEIGHT_M) - 1;
-        self.radius[e.index()][i]
+        self.radius[e.index()][height_index(effective_height_m)]
     }
 
     /// For an antenna height, each environment's radius and whether the model
@@ -157,12 +162,19 @@ impl LinkBudgetModel {
     }
 }
 
+/// The row of a radius table for an effective height: whole metres from 1 m.
+fn height_index(effective_height_m: f64) -> usize {
+    (effective_height_m.round().max(1.0) as usize).min(MAX_EFFECTIVE_HEIGHT_M) - 1
+}
+
 impl CoverageModel for LinkBudgetModel {
     fn max_range_m(&self, tx: &Transmitter) -> f64 {
         if self.indoor_only && !tx.indoor {
             0.0
         } else if self.terrain {
-            self.max_radius
+            // No receiver in reach stands lower than `lowest_ground_m`, so
+            // none sees a higher effective antenna than this.
+            self.reach[height_index(tx.height_m + tx.ground_m - tx.lowest_ground_m)]
         } else {
             Environment::ALL
                 .iter()
