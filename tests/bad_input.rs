@@ -303,3 +303,35 @@ fn band_without_frequency_or_preset() {
         &["[radio.CMCC]", "freq_mhz is missing", "siting bands"],
     );
 }
+
+#[test]
+fn model_option_the_model_does_not_read() {
+    fails(
+        "plan.toml",
+        |t| {
+            t.replacen(
+                "[radio.CUCC.environments.urban]\nmodel = \"3gpp-uma-nlos\"\n",
+                "[radio.CUCC.environments.urban]\nmodel = \"3gpp-uma-nlos\"\nstreet_width_m = 30.0\n",
+                1,
+            )
+        },
+        &[
+            "[radio.CUCC] environments.urban",
+            "street_width_m does not apply to 3gpp-uma-nlos",
+        ],
+    );
+    fails(
+        "plan.toml",
+        |t| {
+            t.replacen(
+                "model = \"cost231-hata\"\n",
+                "model = \"cost231-hata\"\nhata_environment = \"open\"\n",
+                1,
+            )
+        },
+        &[
+            "[radio.CMCC] environments.suburban",
+            "no open-area correction",
+        ],
+    );
+}

@@ -151,3 +151,39 @@ fn bad_arguments_are_named() {
     ]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown environment \"forest\""));
 }
+
+#[test]
+fn options_a_model_does_not_read_are_named() {
+    let base = [
+        "--model",
+        "cost231-hata",
+        "--freq-mhz",
+        "1800",
+        "--distance-m",
+        "1000",
+        "--tx-height-m",
+        "30",
+        "--rx-height-m",
+        "1.5",
+    ];
+    let with = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    // COST-231's medium city and suburban centres are its default area.
+    let o = with(&["--environment", "suburban"]);
+    assert!(o.status.success());
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "136.20");
+    // It has no open-area correction: an error, not the urban figure.
+    let o = with(&["--environment", "open"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no open-area correction"));
+    // An option of another model: the figure, and a warning naming the flag.
+    let o = with(&["--street-width-m", "30"]);
+    assert!(o.status.success());
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "136.20");
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("--street-width-m does not apply to cost231-hata"));
+}

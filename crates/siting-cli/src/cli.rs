@@ -96,24 +96,25 @@ pub struct PathlossArgs {
     /// Mobile antenna height, metres.
     #[arg(long)]
     pub rx_height_m: f64,
-    /// Hata's area type: urban, suburban or open (Okumura-Hata).
-    #[arg(long, default_value = "urban")]
-    pub environment: String,
-    /// Hata's city size for the mobile-antenna correction a(hm): large or medium.
-    #[arg(long, default_value = "medium")]
-    pub city: String,
+    /// Hata's area type: urban (default), suburban or open (Okumura-Hata).
+    #[arg(long)]
+    pub environment: Option<String>,
+    /// Hata's city size for the mobile-antenna correction a(hm): large or
+    /// medium (default; Okumura-Hata and COST-231 Hata).
+    #[arg(long)]
+    pub city: Option<String>,
     /// COST-231's 3 dB metropolitan-centre term.
     #[arg(long)]
     pub metropolitan: bool,
-    /// RMa average building height, metres.
-    #[arg(long, default_value_t = 5.0)]
-    pub building_height_m: f64,
-    /// RMa average street width, metres.
-    #[arg(long, default_value_t = 20.0)]
-    pub street_width_m: f64,
-    /// UMa/UMi effective environment height hE, metres.
-    #[arg(long, default_value_t = 1.0)]
-    pub effective_env_height_m: f64,
+    /// RMa average building height, metres (default 5).
+    #[arg(long)]
+    pub building_height_m: Option<f64>,
+    /// RMa NLOS average street width, metres (default 20).
+    #[arg(long)]
+    pub street_width_m: Option<f64>,
+    /// UMa/UMi effective environment height hE, metres (default 1).
+    #[arg(long)]
+    pub effective_env_height_m: Option<f64>,
     /// Evaluate even outside the model's validity range.
     #[arg(long)]
     pub allow_extrapolation: bool,

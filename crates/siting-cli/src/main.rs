@@ -107,20 +107,67 @@ fn synth(a: SynthArgs) -> Result<()> {
 }
 
 fn pathloss(a: PathlossArgs) -> Result<()> {
-    use siting_radio::{CitySize, Geometry, HataEnvironment, ModelKind, PathLoss};
-    let kind: ModelKind = a.model.parse().map_err(anyhow::Error::msg)?;
-    let geometry = Geometry {
-        environment: a
-            .environment
-            .parse::<HataEnvironment>()
-            .map_err(anyhow::Error::msg)?,
-        city: a.city.parse::<CitySize>().map_err(anyhow::Error::msg)?,
-        metropolitan: a.metropolitan,
-        building_height_m: a.building_height_m,
-        street_width_m: a.street_width_m,
-        effective_env_height_m: a.effective_env_height_m,
-        ..Geometry::new(a.freq_mhz, a.tx_height_m, a.rx_height_m)
+    use siting_radio::{
+        pathloss::ModelOption, CitySize, Geometry, HataEnvironment, ModelKind, PathLoss,
     };
+    let kind: ModelKind = a.model.parse().map_err(anyhow::Error::msg)?;
+    let defaults = Geometry::new(a.freq_mhz, a.tx_height_m, a.rx_height_m);
+    let environment = match &a.environment {
+        Some(e) => e.parse::<HataEnvironment>().map_err(anyhow::Error::msg)?,
+        None => defaults.environment,
+    };
+    let geometry = Geometry {
+        environment,
+        city: match &a.city {
+            Some(c) => c.parse::<CitySize>().map_err(anyhow::Error::msg)?,
+            None => defaults.city,
+        },
+        metropolitan: a.metropolitan,
+        building_height_m: a.building_height_m.unwrap_or(defaults.building_height_m),
+        street_width_m: a.street_width_m.unwrap_or(defaults.street_width_m),
+        effective_env_height_m: a
+            .effective_env_height_m
+            .unwrap_or(defaults.effective_env_height_m),
+        ..defaults
+    };
+    // An option the model does not read is named, not silently dropped.
+    for (flag, given, option) in [
+        (
+            "--environment",
+            a.environment.is_some(),
+            ModelOption::HataEnvironment,
+        ),
+        ("--city", a.city.is_some(), ModelOption::City),
+        ("--metropolitan", a.metropolitan, ModelOption::Metropolitan),
+        (
+            "--building-height-m",
+            a.building_height_m.is_some(),
+            ModelOption::BuildingHeight,
+        ),
+        (
+            "--street-width-m",
+            a.street_width_m.is_some(),
+            ModelOption::StreetWidth,
+        ),
+        (
+            "--effective-env-height-m",
+            a.effective_env_height_m.is_some(),
+            ModelOption::EffectiveEnvHeight,
+        ),
+    ] {
+        if given && !kind.uses(option) {
+            if option == ModelOption::HataEnvironment && kind == ModelKind::Cost231Hata {
+                // COST-231 Hata's own area types: medium city and suburban
+                // centres (the default) or, with --metropolitan, metropolitan.
+                anyhow::ensure!(
+                    environment != HataEnvironment::Open,
+                    "cost231-hata defines no open-area correction: its areas are medium city and suburban centres (the default) and metropolitan centres (--metropolitan)"
+                );
+                continue;
+            }
+            tracing::warn!("{flag} does not apply to {kind}; ignored");
+        }
+    }
     for (name, v) in [
         ("--freq-mhz", a.freq_mhz),
         ("--distance-m", a.distance_m),

@@ -157,6 +157,53 @@ pub struct EnvModelConfig {
     pub penetration_loss_db: f64,
 }
 
+impl EnvModelConfig {
+    /// Refuses an option the model does not read, set away from its default:
+    /// it would be silently ignored.
+    fn options_apply(
+        &self,
+        kind: siting_radio::ModelKind,
+        area: siting_radio::HataEnvironment,
+        city: siting_radio::CitySize,
+    ) -> Result<(), String> {
+        use siting_radio::pathloss::ModelOption as O;
+        use siting_radio::{CitySize, HataEnvironment, ModelKind};
+        if kind == ModelKind::Cost231Hata && area == HataEnvironment::Open {
+            return Err("cost231-hata defines no open-area correction (hata_environment = \"open\"): its areas are medium city and suburban centres, or metropolitan centres with metropolitan = true".into());
+        }
+        let set = [
+            (
+                "hata_environment",
+                area != HataEnvironment::Urban && kind != ModelKind::Cost231Hata,
+                O::HataEnvironment,
+            ),
+            ("city", city != CitySize::Medium, O::City),
+            ("metropolitan", self.metropolitan, O::Metropolitan),
+            (
+                "building_height_m",
+                self.building_height_m != five(),
+                O::BuildingHeight,
+            ),
+            (
+                "street_width_m",
+                self.street_width_m != twenty(),
+                O::StreetWidth,
+            ),
+            (
+                "effective_env_height_m",
+                self.effective_env_height_m != one(),
+                O::EffectiveEnvHeight,
+            ),
+        ];
+        for (key, given, option) in set {
+            if given && !kind.uses(option) {
+                return Err(format!("{key} does not apply to {kind}"));
+            }
+        }
+        Ok(())
+    }
+}
+
 fn urban() -> String {
     "urban".into()
 }
@@ -574,14 +621,19 @@ impl Config {
                     .zip(band.environments.all())
                 {
                     let at = format!("{at} environments.{env}");
-                    m.model
+                    let kind = m
+                        .model
                         .parse::<siting_radio::ModelKind>()
                         .map_err(|e| format!("{at}: {e}"))?;
-                    m.hata_environment
+                    let area = m
+                        .hata_environment
                         .parse::<siting_radio::HataEnvironment>()
                         .map_err(|e| format!("{at}: {e}"))?;
-                    m.city
+                    let city = m
+                        .city
                         .parse::<siting_radio::CitySize>()
+                        .map_err(|e| format!("{at}: {e}"))?;
+                    m.options_apply(kind, area, city)
                         .map_err(|e| format!("{at}: {e}"))?;
                     if !non_negative(m.penetration_loss_db)
                         || !positive(m.building_height_m)

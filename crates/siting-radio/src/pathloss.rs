@@ -67,6 +67,26 @@ impl ModelKind {
         }
     }
 
+    /// Whether the model reads an option of [`Geometry`] besides the
+    /// frequency and the two antenna heights.
+    ///
+    /// ```
+    /// use siting_radio::{pathloss::ModelOption, ModelKind};
+    /// assert!(ModelKind::Cost231Hata.uses(ModelOption::Metropolitan));
+    /// assert!(!ModelKind::RmaLos.uses(ModelOption::StreetWidth)); // only RMa NLOS has W
+    /// ```
+    pub fn uses(self, option: ModelOption) -> bool {
+        use ModelKind::*;
+        match option {
+            ModelOption::HataEnvironment => self == OkumuraHata,
+            ModelOption::City => matches!(self, OkumuraHata | Cost231Hata),
+            ModelOption::Metropolitan => self == Cost231Hata,
+            ModelOption::BuildingHeight => matches!(self, RmaLos | RmaNlos),
+            ModelOption::StreetWidth => self == RmaNlos,
+            ModelOption::EffectiveEnvHeight => matches!(self, UmaLos | UmaNlos | UmiLos | UmiNlos),
+        }
+    }
+
     /// The model's source.
     pub fn source(self) -> &'static str {
         match self {
@@ -147,6 +167,23 @@ impl FromStr for CitySize {
             )),
         }
     }
+}
+
+/// An option of [`Geometry`] that only some models read ([`ModelKind::uses`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelOption {
+    /// Hata's area type (urban, suburban, open).
+    HataEnvironment,
+    /// Hata's city size for a(hm).
+    City,
+    /// COST-231's metropolitan-centre term.
+    Metropolitan,
+    /// RMa average building height h.
+    BuildingHeight,
+    /// RMa NLOS average street width W.
+    StreetWidth,
+    /// UMa/UMi effective environment height hE.
+    EffectiveEnvHeight,
 }
 
 /// Everything a model may need besides the distance.
@@ -340,6 +377,8 @@ impl PathLoss {
                 },
                 " m",
             )?;
+        }
+        if self.kind == ModelKind::RmaNlos {
             test(
                 "street width",
                 g.street_width_m,
