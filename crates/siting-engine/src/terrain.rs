@@ -29,21 +29,27 @@ impl GridTerrain {
 }
 
 impl TerrainProfile for GridTerrain {
-    fn profile(&self, tx: &Transmitter, rx: &Receiver, distance_m: f64) -> Option<Profile> {
+    fn profile(
+        &self,
+        tx: &Transmitter,
+        rx: &Receiver,
+        distance_m: f64,
+        into: &mut Profile,
+    ) -> bool {
+        into.clear();
         let n = ((distance_m / self.step_m).ceil() as usize).clamp(2, 100_000) + 1;
         let (a, b) = (tx.position, rx.position);
-        let mut distance = Vec::with_capacity(n);
-        let mut ground = Vec::with_capacity(n);
         for i in 0..n {
             let t = i as f64 / (n - 1) as f64;
             let (lon, lat) = (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t);
-            distance.push(distance_m * t);
-            ground.push(self.grid.at(lon, lat)?);
+            let Some(ground) = self.grid.at(lon, lat) else {
+                into.clear();
+                return false;
+            };
+            into.distance_m.push(distance_m * t);
+            into.ground_m.push(ground);
         }
-        Some(Profile {
-            distance_m: distance,
-            ground_m: ground,
-        })
+        true
     }
 }
 
@@ -72,7 +78,8 @@ mod tests {
             ground_m: 0.0,
             position: [106.0035, 29.0005],
         };
-        let p = t.profile(&tx, &rx, 290.0).unwrap();
+        let mut p = Profile::default();
+        assert!(t.profile(&tx, &rx, 290.0, &mut p));
         assert_eq!(p.ground_m.first(), Some(&0.0));
         assert!(p.ground_m.contains(&100.0));
         assert_eq!(p.distance_m.last(), Some(&290.0));
@@ -80,6 +87,7 @@ mod tests {
             position: [107.0, 29.0],
             ..rx
         };
-        assert!(t.profile(&tx, &outside, 1000.0).is_none());
+        assert!(!t.profile(&tx, &outside, 1000.0, &mut p));
+        assert!(p.distance_m.is_empty() && p.ground_m.is_empty());
     }
 }

@@ -27,12 +27,20 @@ pub fn fresnel_nu(h_m: f64, d1_m: f64, d2_m: f64, wavelength_m: f64) -> f64 {
 /// A terrain profile: distances from the transmitter (ascending, metres) and
 /// ground heights (metres above a common datum), transmitter at the first
 /// point and receiver at the last.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Profile {
     /// Distance of each sample from the transmitter, metres.
     pub distance_m: Vec<f64>,
     /// Ground height of each sample, metres.
     pub ground_m: Vec<f64>,
+}
+
+impl Profile {
+    /// Empties both series, keeping their allocations.
+    pub fn clear(&mut self) {
+        self.distance_m.clear();
+        self.ground_m.clear();
+    }
 }
 
 /// Diffraction loss along a profile by the Deygout method (ITU-R P.526 §4.5.1

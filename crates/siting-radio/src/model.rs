@@ -23,14 +23,16 @@ pub struct Transmitter {
 /// Ground heights along the path between a transmitter and a receiver.
 /// Implemented by whoever holds the terrain (the engine, from a DEM).
 pub trait TerrainProfile: Send + Sync + std::fmt::Debug {
-    /// The profile from `tx` to `rx`, `distance_m` apart, or `None` where the
-    /// terrain does not cover it.
+    /// Fills `into` (clearing it first) with the profile from `tx` to `rx`,
+    /// `distance_m` apart; false where the terrain does not cover it. The
+    /// caller keeps `into` between calls, so the hot loop does not allocate.
     fn profile(
         &self,
         tx: &Transmitter,
         rx: &Receiver,
         distance_m: f64,
-    ) -> Option<crate::diffraction::Profile>;
+        into: &mut crate::diffraction::Profile,
+    ) -> bool;
 }
 
 /// What a model needs to know of a receiver.

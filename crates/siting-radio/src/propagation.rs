@@ -7,6 +7,13 @@ use crate::pathloss::{PathLoss, Prepared};
 use siting_model::Environment;
 use std::sync::Arc;
 
+thread_local! {
+    /// Each worker thread's terrain-profile buffer, reused for every
+    /// site–receiver pair it checks.
+    static PROFILE: std::cell::RefCell<crate::diffraction::Profile> =
+        std::cell::RefCell::new(crate::diffraction::Profile::default());
+}
+
 /// Highest effective antenna height the radius table holds, metres; above
 /// it the table's last entry is used.
 pub const MAX_EFFECTIVE_HEIGHT_M: usize = 600;
@@ -194,21 +201,27 @@ impl CoverageModel for LinkBudgetModel {
         let Some(terrain) = &self.diffraction else {
             return true;
         };
-        let Some(profile) = terrain.profile(tx, rx, distance_m) else {
-            return true;
-        };
         let e = rx.environment.index();
         let m = &self.models[e];
         let cap = m.validity().tx_height_m.max.max(1.0);
+        let diffraction_db = PROFILE.with(|cell| {
+            let mut profile = cell.borrow_mut();
+            terrain.profile(tx, rx, distance_m, &mut profile).then(|| {
+                deygout_db(
+                    &profile,
+                    tx.height_m,
+                    m.geometry.rx_height_m,
+                    m.geometry.freq_mhz,
+                )
+            })
+        });
+        let Some(diffraction_db) = diffraction_db else {
+            return true;
+        };
         let loss = self
             .prepared(rx.environment, h.min(cap))
             .loss_db(distance_m.max(1.0))
-            + deygout_db(
-                &profile,
-                tx.height_m,
-                m.geometry.rx_height_m,
-                m.geometry.freq_mhz,
-            );
+            + diffraction_db;
         loss <= self.max_path_loss_db() - self.penetration_db[e]
     }
 

@@ -165,14 +165,15 @@ impl siting_radio::TerrainProfile for Ridge {
         _tx: &Transmitter,
         _rx: &Receiver,
         d: f64,
-    ) -> Option<siting_radio::diffraction::Profile> {
+        into: &mut siting_radio::diffraction::Profile,
+    ) -> bool {
         let n = 21;
-        Some(siting_radio::diffraction::Profile {
-            distance_m: (0..n).map(|i| d * i as f64 / (n - 1) as f64).collect(),
-            ground_m: (0..n)
-                .map(|i| if i == n / 2 { self.0 } else { 0.0 })
-                .collect(),
-        })
+        into.clear();
+        into.distance_m
+            .extend((0..n).map(|i| d * i as f64 / (n - 1) as f64));
+        into.ground_m
+            .extend((0..n).map(|i| if i == n / 2 { self.0 } else { 0.0 }));
+        true
     }
 }
 
