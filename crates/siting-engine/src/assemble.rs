@@ -3,7 +3,7 @@
 use crate::config::{Config, ConfigSource};
 use crate::inputs::RawLayers;
 use crate::run::{Prepared, WEIGHT_SCALE};
-use siting_model::{Operator, OperatorSet, SiteOrigin};
+use siting_model::{Operator, OperatorSet, SiteKind, SiteOrigin};
 use siting_optimize::Solution;
 use siting_plan::markdown::thousands;
 use siting_plan::report::{by_phase, sharing_rate, site_counts, tenancy_ratio};
@@ -343,17 +343,33 @@ fn report(a: &Assembly<'_>, sites: &[PlanSite], covered: &[Vec<bool>], n_items: 
             "{stations_without_gain} new base stations newly cover no demand under this coverage model: they are placed, cheapest and shared first, to reach T1's count."
         ));
     }
+    // The antenna heights the sites stand at, by kind: each if few, else the
+    // lowest and highest (whole metres).
+    let heights: Vec<(SiteKind, Vec<f64>)> = SiteKind::ALL
+        .iter()
+        .map(|&kind| {
+            let set: std::collections::BTreeSet<i64> = m
+                .sites
+                .iter()
+                .filter(|s| s.kind == kind)
+                .map(|s| s.height_m.round() as i64)
+                .collect();
+            let mut hs: Vec<f64> = set.iter().map(|&h| h as f64).collect();
+            if hs.len() > 3 {
+                hs = vec![hs[0], hs[hs.len() - 1]];
+            }
+            (kind, hs)
+        })
+        .collect();
     for (op, model) in Operator::ALL.iter().zip(a.models) {
         for (band, model) in model.bands() {
-            for (kind, h) in [
-                ("ground tower", 35.0),
-                ("rooftop", 25.0),
-                ("street pole", 12.0),
-            ] {
-                for breach in model.validity_notes(h) {
-                    notes.push(format!(
-                        "{op} {band}, {kind}: model used outside its validity range (extrapolated): {breach}"
-                    ));
+            for (kind, hs) in &heights {
+                for &h in hs {
+                    for breach in model.validity_notes(h) {
+                        notes.push(format!(
+                            "{op} {band}, {kind}: model used outside its validity range (extrapolated): {breach}"
+                        ));
+                    }
                 }
             }
         }

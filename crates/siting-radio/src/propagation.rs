@@ -136,16 +136,30 @@ impl LinkBudgetModel {
     }
 
     /// For an antenna height, each environment's radius and whether the model
-    /// is used outside its validity range there (a sentence per breach).
+    /// is used outside its validity range there (a sentence per breach). With
+    /// terrain, a height above the model's valid base-station heights is
+    /// evaluated at the highest valid one (the radius tables cap it), which is
+    /// not a breach.
     pub fn validity_notes(&self, height_m: f64) -> Vec<String> {
         let mut out = Vec::new();
         for e in Environment::ALL {
             let mut m = *self.model(e);
-            m.geometry.tx_height_m = height_m;
+            let cap = m.validity().tx_height_m.max;
+            let used = if self.terrain {
+                height_m.min(cap)
+            } else {
+                height_m
+            };
+            m.geometry.tx_height_m = used;
             let r = self.radius_m(e, height_m);
             if let Err(err) = m.check(r.round().max(1.0)) {
+                let at = if used < height_m {
+                    format!("{height_m} m antenna height, evaluated at {used} m")
+                } else {
+                    format!("{height_m} m antenna height")
+                };
                 out.push(format!(
-                    "{e} at {height_m} m antenna height, radius {r:.0} m: {}",
+                    "{e} at {at}, radius {r:.0} m: {}",
                     err.to_string().split("; use").next().unwrap_or("")
                 ));
             }
@@ -318,5 +332,33 @@ impl CoverageModel for MultiBandModel {
             .map(|(label, m)| format!("{label}: {}", m.describe()))
             .collect::<Vec<_>>()
             .join(" | ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Geometry, ModelKind};
+
+    #[test]
+    fn a_capped_height_is_not_called_extrapolation() {
+        let uma = PathLoss::new(ModelKind::UmaNlos, Geometry::new(1800.0, 25.0, 1.5));
+        let model = |terrain| {
+            LinkBudgetModel::new(
+                [uma; 4],
+                [0.0; 4],
+                LinkBudget::lte_2015_uplink(),
+                30_000.0,
+                terrain,
+            )
+        };
+        // Without terrain a 50 m mast is evaluated at 50 m: outside UMa's 25 m.
+        let flat = model(false).validity_notes(50.0);
+        assert_eq!(flat.len(), 4);
+        assert!(flat[0].contains("base-station height = 50"), "{flat:?}");
+        // With terrain the tables cap it at 25 m: no breach.
+        assert!(model(true).validity_notes(50.0).is_empty());
+        // Below the range it is extrapolated either way.
+        assert_eq!(model(true).validity_notes(12.0).len(), 4);
     }
 }
