@@ -64,6 +64,7 @@ fn presets_alone_give_the_plan_of_the_explicit_figures() {
     assert_eq!(plan_summary(&got), want);
     let cmcc = report["radio_models"]["CMCC"].as_str().unwrap();
     assert!(cmcc.starts_with("TD-LTE band 39 (F), 1880–1900 MHz: link budget, maximum path loss 141.9 dB at 1890 MHz"), "{cmcc}");
+    assert!(cmcc.ends_with("(source: MIIT TD-LTE licence to China Mobile, 4 Dec 2013 (1880–1900, 2320–2370, 2575–2635 MHz); 3GPP TS 36.101 Table 5.5-1, band 39)"), "{cmcc}");
     // The config echoed in the report keeps what the user wrote.
     assert_eq!(
         report["config"]["radio"]["CUCC"]["bands"][0]["preset"],
@@ -105,7 +106,7 @@ fn an_indoor_only_band_covers_from_indoor_sites_only() {
     let (indoor, _) = plan_with_radio(dir.path(), &indoor_only);
     let cmcc = indoor["radio_models"]["CMCC"].as_str().unwrap();
     assert!(
-        cmcc.contains("at 2345 MHz") && cmcc.ends_with("; indoor sites only"),
+        cmcc.contains("at 2345 MHz") && cmcc.contains("; indoor sites only (source: MIIT"),
         "{cmcc}"
     );
     assert!(covered_before(&indoor, "CMCC") < covered_before(&outdoor, "CMCC"));

@@ -248,7 +248,8 @@ impl EnvModels {
 /// model per environment. With `preset` (a code of [`siting_radio::band::BANDS`],
 /// e.g. `cmcc-b39`), every other field defaults to the preset's: its label,
 /// source and downlink centre frequency, [`LinkBudget::lte_2015_uplink`], and
-/// [`preset_environments`]; any field given overrides it.
+/// [`preset_environments`]; any field given overrides it (`budget` and
+/// `environments` as whole tables).
 ///
 /// [`LinkBudget::lte_2015_uplink`]: siting_radio::LinkBudget::lte_2015_uplink
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
