@@ -96,7 +96,7 @@ pub struct PathlossArgs {
     /// Mobile antenna height, metres.
     #[arg(long)]
     pub rx_height_m: f64,
-    /// Hata's area type: urban (default), suburban or open (Okumura-Hata).
+    /// Hata's area type: urban (default), suburban or open (also "rural"; Okumura-Hata).
     #[arg(long)]
     pub environment: Option<String>,
     /// Hata's city size for the mobile-antenna correction a(hm): large or

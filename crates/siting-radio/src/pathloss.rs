@@ -140,7 +140,7 @@ impl FromStr for HataEnvironment {
             "suburban" => Ok(HataEnvironment::Suburban),
             "open" | "rural" => Ok(HataEnvironment::Open),
             _ => Err(format!(
-                "unknown environment {s:?} (expected urban, suburban or open)"
+                "unknown environment {s:?} (expected urban, suburban, or open or its alias rural)"
             )),
         }
     }
