@@ -7,11 +7,20 @@ use crate::pathloss::{PathLoss, Prepared};
 use siting_model::Environment;
 use std::sync::Arc;
 
+/// A worker thread's last terrain profile and the pair it belongs to: the
+/// buffer is reused for every pair, and the profile itself for every
+/// operator and band that asks about the same pair in a row.
+#[derive(Default)]
+struct ProfileCache {
+    /// Terrain (by address), transmitter and receiver positions, distance.
+    key: Option<(usize, [f64; 2], [f64; 2], f64)>,
+    /// Whether the terrain covered the pair.
+    found: bool,
+    profile: crate::diffraction::Profile,
+}
+
 thread_local! {
-    /// Each worker thread's terrain-profile buffer, reused for every
-    /// site–receiver pair it checks.
-    static PROFILE: std::cell::RefCell<crate::diffraction::Profile> =
-        std::cell::RefCell::new(crate::diffraction::Profile::default());
+    static PROFILE: std::cell::RefCell<ProfileCache> = std::cell::RefCell::new(ProfileCache::default());
 }
 
 /// Highest effective antenna height the radius table holds, metres; above
@@ -219,10 +228,20 @@ impl CoverageModel for LinkBudgetModel {
         let m = &self.models[e];
         let cap = m.validity().tx_height_m.max.max(1.0);
         let diffraction_db = PROFILE.with(|cell| {
-            let mut profile = cell.borrow_mut();
-            terrain.profile(tx, rx, distance_m, &mut profile).then(|| {
+            let cache = &mut *cell.borrow_mut();
+            let key = (
+                Arc::as_ptr(terrain) as *const () as usize,
+                tx.position,
+                rx.position,
+                distance_m,
+            );
+            if cache.key != Some(key) {
+                cache.found = terrain.profile(tx, rx, distance_m, &mut cache.profile);
+                cache.key = Some(key);
+            }
+            cache.found.then(|| {
                 deygout_db(
-                    &profile,
+                    &cache.profile,
                     tx.height_m,
                     m.geometry.rx_height_m,
                     m.geometry.freq_mhz,
