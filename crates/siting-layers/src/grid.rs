@@ -110,6 +110,47 @@ impl Grid {
         best
     }
 
+    /// A coarser grid whose every cell holds the lowest value of a `k` × `k`
+    /// block of this one's (blocks aligned on the south-west corner; nodata
+    /// where a block has no data). Its [`Grid::min_within`] is a lower bound
+    /// of this grid's over the same box, from far fewer cells.
+    ///
+    /// ```
+    /// let g = siting_layers::Grid::parse("ncols 3\nnrows 2\nxllcorner 0\nyllcorner 0\ncellsize 1\n5 1 9\n7 8 4\n").unwrap();
+    /// let c = g.block_min(2);
+    /// assert_eq!(c.min_within(0.5, 0.5, 0.1, 0.1), Some(1.0)); // block of 7 8 / 5 1
+    /// assert_eq!(c.min_within(2.5, 0.5, 0.1, 0.1), Some(4.0)); // block of 4 / 9
+    /// ```
+    pub fn block_min(&self, k: usize) -> Grid {
+        let k = k.max(1);
+        let (nc, nr) = (self.ncols.div_ceil(k), self.nrows.div_ceil(k));
+        let mut lowest: Vec<Option<f64>> = vec![None; nc * nr];
+        for row in 0..self.nrows {
+            let brs = (self.nrows - 1 - row) / k;
+            let out = (nr - 1 - brs) * nc;
+            for c in 0..self.ncols {
+                let v = self.values[row * self.ncols + c];
+                if v == self.nodata || v.is_nan() {
+                    continue;
+                }
+                let slot = &mut lowest[out + c / k];
+                *slot = Some(slot.map_or(v, |b| b.min(v)));
+            }
+        }
+        Grid {
+            ncols: nc,
+            nrows: nr,
+            xll: self.xll,
+            yll: self.yll,
+            cell: self.cell * k as f64,
+            nodata: self.nodata,
+            values: lowest
+                .into_iter()
+                .map(|v| v.unwrap_or(self.nodata))
+                .collect(),
+        }
+    }
+
     /// A grid from its parts: `values` row by row from the north, `xll`/`yll`
     /// the south-west corner, `cell` the square cell edge (all in degrees).
     pub fn from_parts(
@@ -170,5 +211,39 @@ impl Grid {
         let text =
             std::str::from_utf8(bytes).map_err(|e| malformed(format!("not UTF-8 text ({e})")))?;
         Grid::parse(text).map_err(malformed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Over any box, the block grid's lowest value is at most the fine
+        /// grid's; blocks of one cell are the grid itself.
+        #[test]
+        fn block_min_bounds_min_within(
+            ncols in 1usize..12,
+            nrows in 1usize..12,
+            seed in prop::collection::vec(-50.0f64..500.0, 144),
+            k in 1usize..5,
+            lon in -0.5f64..12.5,
+            lat in -0.5f64..12.5,
+            dlon in 0.0f64..6.0,
+            dlat in 0.0f64..6.0,
+            hole in 0usize..144,
+        ) {
+            let mut values: Vec<f64> = seed[..ncols * nrows].to_vec();
+            values[hole % (ncols * nrows)] = -9999.0;
+            let g = Grid::from_parts(ncols, nrows, 0.0, 0.0, 1.0, -9999.0, values).unwrap();
+            let c = g.block_min(k);
+            match (g.min_within(lon, lat, dlon, dlat), c.min_within(lon, lat, dlon, dlat)) {
+                (Some(fine), Some(coarse)) => prop_assert!(coarse <= fine),
+                (None, _) => {}
+                (Some(_), None) => prop_assert!(false, "the block grid lost data"),
+            }
+            prop_assert_eq!(g.block_min(1).values, g.values.clone());
+        }
     }
 }

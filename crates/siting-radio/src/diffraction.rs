@@ -54,19 +54,62 @@ impl Profile {
 /// assert_eq!(deygout_db(&flat, 30.0, 1.5, 1800.0), 0.0);
 /// ```
 pub fn deygout_db(p: &Profile, tx_m: f64, rx_m: f64, freq_mhz: f64) -> f64 {
-    let n = p.distance_m.len();
-    if n < 3 {
-        return 0.0;
-    }
-    let lambda = crate::pathloss::C_M_S / (freq_mhz * 1e6);
-    let h_tx = p.ground_m[0] + tx_m;
-    let h_rx = p.ground_m[n - 1] + rx_m;
-    deygout_span(p, 0, n - 1, h_tx, h_rx, lambda, 0)
+    DeygoutEdges::of(p, tx_m, rx_m).loss_db(freq_mhz)
 }
 
-fn deygout_span(p: &Profile, a: usize, b: usize, ha: f64, hb: f64, lambda: f64, depth: u8) -> f64 {
+/// The Deygout edges of a profile, without the wavelength: each edge's
+/// `g = h·√(1/d1 + 1/d2)`, so that `ν = g·√(2/λ)`. Which edges count does not
+/// depend on the wavelength, so one profile serves every frequency.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct DeygoutEdges {
+    /// The main edge, if the profile has an inner point.
+    main: Option<f64>,
+    /// The largest edge between the transmitter and the main edge.
+    left: Option<f64>,
+    /// The largest edge between the main edge and the receiver.
+    right: Option<f64>,
+}
+
+impl DeygoutEdges {
+    /// Finds the edges of `p` for antennas `tx_m` and `rx_m` above their ground.
+    pub fn of(p: &Profile, tx_m: f64, rx_m: f64) -> Self {
+        let n = p.distance_m.len();
+        if n < 3 {
+            return DeygoutEdges::default();
+        }
+        let h_tx = p.ground_m[0] + tx_m;
+        let h_rx = p.ground_m[n - 1] + rx_m;
+        let Some((m, main)) = largest_edge(p, 0, n - 1, h_tx, h_rx) else {
+            return DeygoutEdges::default();
+        };
+        let hm = p.ground_m[m];
+        DeygoutEdges {
+            main: Some(main),
+            left: largest_edge(p, 0, m, h_tx, hm).map(|(_, g)| g),
+            right: largest_edge(p, m, n - 1, hm, h_rx).map(|(_, g)| g),
+        }
+    }
+
+    /// The diffraction loss at a frequency, dB: the main edge's J(ν), plus
+    /// each side's when the main edge costs anything.
+    pub fn loss_db(&self, freq_mhz: f64) -> f64 {
+        let Some(main) = self.main else { return 0.0 };
+        let lambda = crate::pathloss::C_M_S / (freq_mhz * 1e6);
+        let k = (2.0 / lambda).sqrt();
+        let j = knife_edge_db(main * k);
+        if j == 0.0 {
+            return 0.0;
+        }
+        j + self.left.map_or(0.0, |g| knife_edge_db(g * k))
+            + self.right.map_or(0.0, |g| knife_edge_db(g * k))
+    }
+}
+
+/// The inner point of the span `a..b` (antennas at absolute heights `ha`,
+/// `hb`) with the largest `g = h·√(1/d1 + 1/d2)`, and that `g`.
+fn largest_edge(p: &Profile, a: usize, b: usize, ha: f64, hb: f64) -> Option<(usize, f64)> {
     if b <= a + 1 {
-        return 0.0;
+        return None;
     }
     let (da, db) = (p.distance_m[a], p.distance_m[b]);
     let mut best: Option<(usize, f64)> = None;
@@ -77,19 +120,12 @@ fn deygout_span(p: &Profile, a: usize, b: usize, ha: f64, hb: f64, lambda: f64, 
             continue;
         }
         let los = ha + (hb - ha) * d1 / (db - da);
-        let nu = fresnel_nu(p.ground_m[i] - los, d1, d2, lambda);
-        if best.is_none_or(|(_, v)| nu > v) {
-            best = Some((i, nu));
+        let g = (p.ground_m[i] - los) * (1.0 / d1 + 1.0 / d2).sqrt();
+        if best.is_none_or(|(_, v)| g > v) {
+            best = Some((i, g));
         }
     }
-    let Some((m, nu)) = best else { return 0.0 };
-    let main = knife_edge_db(nu);
-    if main == 0.0 || depth >= 1 {
-        return main;
-    }
-    let hm = p.ground_m[m];
-    main + deygout_span(p, a, m, ha, hm, lambda, depth + 1)
-        + deygout_span(p, m, b, hm, hb, lambda, depth + 1)
+    best
 }
 
 #[cfg(test)]
@@ -103,6 +139,24 @@ mod tests {
         assert!((knife_edge_db(1.0) - 13.9).abs() < 0.1);
         assert!((knife_edge_db(2.0) - 19.0).abs() < 0.1);
         assert!(knife_edge_db(-0.7) < 1.0);
+    }
+
+    /// One edge: Deygout's loss is J(ν) of that edge, ν from P.526 eq. (26),
+    /// at any frequency.
+    #[test]
+    fn one_edge_is_the_knife_edge_loss() {
+        // Ground 0 but a 40 m edge 1 km from a 30 m mast; receiver at 1.5 m, 3 km away.
+        let p = Profile {
+            distance_m: vec![0.0, 1000.0, 3000.0],
+            ground_m: vec![0.0, 40.0, 0.0],
+        };
+        let los = 30.0 + (1.5 - 30.0) * 1000.0 / 3000.0;
+        for f in [700.0, 1800.0, 3500.0] {
+            let lambda = crate::pathloss::C_M_S / (f * 1e6);
+            let want = knife_edge_db(fresnel_nu(40.0 - los, 1000.0, 2000.0, lambda));
+            let got = deygout_db(&p, 30.0, 1.5, f);
+            assert!((got - want).abs() < 1e-9, "{f} MHz: {got} vs {want}");
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Coverage from a path-loss model per environment and a link budget.
 
 use crate::budget::LinkBudget;
-use crate::diffraction::deygout_db;
+use crate::diffraction::DeygoutEdges;
 use crate::model::{CoverageModel, Receiver, TerrainProfile, Transmitter};
 use crate::pathloss::{PathLoss, Prepared};
 use siting_model::Environment;
@@ -17,6 +17,8 @@ struct ProfileCache {
     /// Whether the terrain covered the pair.
     found: bool,
     profile: crate::diffraction::Profile,
+    /// The profile's Deygout edges for these antenna heights (metres).
+    edges: Option<(f64, f64, DeygoutEdges)>,
 }
 
 thread_local! {
@@ -238,15 +240,21 @@ impl CoverageModel for LinkBudgetModel {
             if cache.key != Some(key) {
                 cache.found = terrain.profile(tx, rx, distance_m, &mut cache.profile);
                 cache.key = Some(key);
+                cache.edges = None;
             }
-            cache.found.then(|| {
-                deygout_db(
-                    &cache.profile,
-                    tx.height_m,
-                    m.geometry.rx_height_m,
-                    m.geometry.freq_mhz,
-                )
-            })
+            if !cache.found {
+                return None;
+            }
+            let heights = (tx.height_m, m.geometry.rx_height_m);
+            let edges = match cache.edges {
+                Some((t, r, edges)) if (t, r) == heights => edges,
+                _ => {
+                    let edges = DeygoutEdges::of(&cache.profile, heights.0, heights.1);
+                    cache.edges = Some((heights.0, heights.1, edges));
+                    edges
+                }
+            };
+            Some(edges.loss_db(m.geometry.freq_mhz))
         });
         let Some(diffraction_db) = diffraction_db else {
             return true;
