@@ -9,7 +9,7 @@
 //! - [`config`]: the run's TOML config ([`Config`]), validated.
 //! - [`inputs`]: reading every layer and fingerprinting it.
 //! - [`environment`]: demand density and zones → radio environment.
-//! - [`run`]: [`run`], the whole pipeline, returning a [`RunOutput`].
+//! - [`run`](mod@run): [`run()`], the whole pipeline, returning a [`RunOutput`].
 //! - [`assemble`]: plan sites, phases and report figures.
 //! - [`terrain`]: terrain profiles from a DEM for diffraction.
 //! - [`EngineError`]: what can stop a run.

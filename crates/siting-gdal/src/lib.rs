@@ -3,9 +3,9 @@
 //! - [`read`]: [`GdalReader`], a [`siting_layers::LayerReader`] for
 //!   Shapefile (honouring `.cpg`, or an encoding override such as GBK),
 //!   GeoPackage, FlatGeobuf, KML, GeoJSON and CSV with coordinate columns.
-//! - [`write`]: [`write_layers`], features to any of those formats, chosen
+//! - [`write`](mod@write): [`write_layers`], features to any of those formats, chosen
 //!   by file extension.
-//! - [`convert`]: [`convert()`], a whole layer to another format and CRS.
+//! - [`convert`](mod@convert): [`convert()`], a whole layer to another format and CRS.
 //! - [`raster`]: [`read_grid`], a DEM (GeoTIFF or any raster GDAL reads).
 //! - [`GdalLayerError`]: what can go wrong writing.
 

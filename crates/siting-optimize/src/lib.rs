@@ -8,7 +8,7 @@
 //! sharing first (rule R1) and a minimum sharing rate (target T3).
 //!
 //! - [`problem`]: the instance and its checks.
-//! - [`greedy`]: lazy (CELF) greedy for one sharing bonus.
+//! - [`greedy`](mod@greedy): lazy (CELF) greedy for one sharing bonus.
 //! - [`sharing`]: sharing-rate arithmetic and the search for the bonus that meets the target.
 //! - [`bound`]: an upper bound on any feasible plan's newly covered weight.
 

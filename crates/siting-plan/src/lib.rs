@@ -6,7 +6,7 @@
 //!   the figures derived from the plan's sites alone.
 //! - [`geojson`]: the plan as GeoJSON (RFC 7946, 7 decimals).
 //! - [`markdown`]: the report for people (`report.md`).
-//! - [`write`]: all files into an output folder, atomically.
+//! - [`write`](mod@write): all files into an output folder, atomically.
 
 pub mod geojson;
 pub mod markdown;

@@ -8,7 +8,7 @@
 //! - [`demand`]: the demand grid (population kernels plus a rural floor).
 //! - [`sites`]: existing sites (end-2014) and candidate sites.
 //! - [`zones`]: protected zones and the Liangjiang New Area.
-//! - [`write`]: GeoJSON text of the modelled layers.
+//! - [`write`](mod@write): GeoJSON text of the modelled layers.
 //! - [`synthesize`]: all of it, from a data folder.
 
 pub mod demand;
