@@ -6,5 +6,7 @@
 //! - [`embedded`]: the Chongqing data set compiled into the binary.
 //! - [`cli`]: the subcommands and their flags.
 
+#![warn(missing_docs)]
+
 pub mod cli;
 pub mod embedded;

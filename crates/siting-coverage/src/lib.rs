@@ -8,6 +8,8 @@
 //!
 //! - [`sets`]: [`coverage_sets`] and [`CoverageSets`].
 
+#![warn(missing_docs)]
+
 pub mod sets;
 
 pub use sets::{coverage_sets, CoverageSets, Demand, SiteRadio};

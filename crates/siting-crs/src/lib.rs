@@ -7,6 +7,8 @@
 //! - [`SourceCrs`] and [`Transform`]: any input CRS to and from WGS84.
 //! - [`CrsError`]: what can go wrong.
 
+#![warn(missing_docs)]
+
 mod choose;
 pub mod gcj;
 mod projector;

@@ -14,6 +14,8 @@
 //! - [`terrain`]: terrain profiles from a DEM for diffraction.
 //! - [`EngineError`]: what can stop a run.
 
+#![warn(missing_docs)]
+
 pub mod assemble;
 pub mod config;
 pub mod environment;

@@ -9,6 +9,8 @@
 //! - [`raster`]: [`read_grid`], a DEM (GeoTIFF or any raster GDAL reads).
 //! - [`GdalLayerError`]: what can go wrong writing.
 
+#![warn(missing_docs)]
+
 pub mod convert;
 pub mod raster;
 pub mod read;

@@ -6,6 +6,8 @@
 //! - [`polygons`]: [`PolygonIndex`], point-in-polygon over many polygons
 //!   (districts, zones), through an R-tree of edges and a tile cache.
 
+#![warn(missing_docs)]
+
 pub mod points;
 pub mod polygons;
 

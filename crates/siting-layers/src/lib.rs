@@ -9,6 +9,8 @@
 //! - [`build`]: raw features → model types in the metric CRS, validated.
 //! - [`LayerError`]: every error names the file, the feature and the problem.
 
+#![warn(missing_docs)]
+
 pub mod build;
 mod error;
 pub mod geojson_reader;

@@ -12,6 +12,8 @@
 //! - [`district`]: district and county boundaries, township centres.
 //! - [`model`]: the whole input model, ready for indexing.
 
+#![warn(missing_docs)]
+
 pub mod demand;
 pub mod district;
 pub mod model;

@@ -12,6 +12,8 @@
 //! - [`sharing`]: sharing-rate arithmetic and the search for the bonus that meets the target.
 //! - [`bound`]: an upper bound on any feasible plan's newly covered weight.
 
+#![warn(missing_docs)]
+
 pub mod bound;
 pub mod greedy;
 pub mod problem;

@@ -8,6 +8,8 @@
 //! - [`markdown`]: the report for people (`report.md`).
 //! - [`write`](mod@write): all files into an output folder, atomically.
 
+#![warn(missing_docs)]
+
 pub mod geojson;
 pub mod markdown;
 pub mod report;

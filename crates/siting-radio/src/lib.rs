@@ -14,6 +14,8 @@
 //! - [`propagation`]: [`LinkBudgetModel`], coverage from a model per
 //!   environment and a budget; [`MultiBandModel`], an operator's bands together.
 
+#![warn(missing_docs)]
+
 pub mod band;
 pub mod budget;
 pub mod diffraction;

@@ -8,6 +8,8 @@
 //! A new rule goes into `rules.toml` (its id, title and source), its parameters
 //! into [`RuleParams`], and its effect into [`judge`].
 
+#![warn(missing_docs)]
+
 pub mod catalogue;
 pub mod params;
 pub mod verdict;

@@ -11,6 +11,8 @@
 //! - [`write`](mod@write): GeoJSON text of the modelled layers.
 //! - [`synthesize`]: all of it, from a data folder.
 
+#![warn(missing_docs)]
+
 pub mod demand;
 pub mod params;
 pub mod sites;
