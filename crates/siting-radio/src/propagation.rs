@@ -12,8 +12,11 @@ use std::sync::Arc;
 /// operator and band that asks about the same pair in a row.
 #[derive(Default)]
 struct ProfileCache {
-    /// Terrain (by address), transmitter and receiver positions, distance.
-    key: Option<(usize, [f64; 2], [f64; 2], f64)>,
+    /// The terrain of the cached profile. A weak reference keeps its
+    /// allocation, so no other terrain can take its address while cached.
+    terrain: Option<std::sync::Weak<dyn TerrainProfile>>,
+    /// Transmitter and receiver positions, distance.
+    key: Option<([f64; 2], [f64; 2], f64)>,
     /// Whether the terrain covered the pair.
     found: bool,
     profile: crate::diffraction::Profile,
@@ -231,13 +234,15 @@ impl CoverageModel for LinkBudgetModel {
         let cap = m.validity().tx_height_m.max.max(1.0);
         let diffraction_db = PROFILE.with(|cell| {
             let cache = &mut *cell.borrow_mut();
-            let key = (
-                Arc::as_ptr(terrain) as *const () as usize,
-                tx.position,
-                rx.position,
-                distance_m,
-            );
-            if cache.key != Some(key) {
+            let key = (tx.position, rx.position, distance_m);
+            let same_terrain = cache
+                .terrain
+                .as_ref()
+                .is_some_and(|t| std::ptr::addr_eq(t.as_ptr(), Arc::as_ptr(terrain)));
+            if !same_terrain || cache.key != Some(key) {
+                if !same_terrain {
+                    cache.terrain = Some(Arc::downgrade(terrain));
+                }
                 cache.found = terrain.profile(tx, rx, distance_m, &mut cache.profile);
                 cache.key = Some(key);
                 cache.edges = None;

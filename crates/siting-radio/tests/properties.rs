@@ -222,6 +222,19 @@ fn diffraction_over_a_ridge_shrinks_coverage() {
     };
     let (a, b, c) = (reach(20.0), reach(60.0), reach(120.0));
     assert!(a > b && b > c, "{a} {b} {c}");
+    // The per-thread profile cache never hands one terrain's profile to
+    // another, even for the same pair right after the first is dropped.
+    for _ in 0..3 {
+        let open = flat
+            .clone()
+            .with_diffraction(std::sync::Arc::new(Ridge(0.0)));
+        assert!(open.covers(&tx, &rx, 0.9 * r));
+        drop(open);
+        let blocked = flat
+            .clone()
+            .with_diffraction(std::sync::Arc::new(Ridge(120.0)));
+        assert!(!blocked.covers(&tx, &rx, 0.9 * r));
+    }
 }
 
 proptest! {
