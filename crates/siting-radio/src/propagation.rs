@@ -51,7 +51,6 @@ pub struct LinkBudgetModel {
     /// `reach[h − 1]`: the largest radius of any environment at any effective
     /// height up to `h`, metres.
     reach: Vec<f64>,
-    max_radius: f64,
     terrain: bool,
     diffraction: Option<Arc<dyn TerrainProfile>>,
     indoor_only: bool,
@@ -93,14 +92,12 @@ impl LinkBudgetModel {
                 Some(*best)
             })
             .collect();
-        let max_radius = reach.last().copied().unwrap_or(0.0);
         LinkBudgetModel {
             models,
             penetration_db,
             budget,
             radius,
             reach,
-            max_radius,
             terrain,
             diffraction: None,
             indoor_only: false,
@@ -130,7 +127,7 @@ impl LinkBudgetModel {
 
     /// The farthest this model covers at any effective height, metres.
     pub fn reach_m(&self) -> f64 {
-        self.max_radius
+        self.reach[MAX_EFFECTIVE_HEIGHT_M - 1]
     }
 
     /// Maximum allowable path loss, dB.
