@@ -406,25 +406,7 @@ fn report(a: &Assembly<'_>, sites: &[PlanSite], covered: &[Vec<bool>], n_items: 
     let radio_models = Operator::ALL
         .iter()
         .zip(a.models)
-        .map(|(op, model)| {
-            let sources: Vec<String> = cfg
-                .radio
-                .get(op.code())
-                .and_then(|r| r.resolve(*op).ok())
-                .map(|bands| bands.into_iter().map(|b| b.source).collect())
-                .unwrap_or_default();
-            let bands: Vec<String> = model
-                .bands()
-                .enumerate()
-                .map(|(i, (label, m))| match sources.get(i) {
-                    Some(src) if !src.is_empty() => {
-                        format!("{label}: {} (source: {src})", m.describe())
-                    }
-                    _ => format!("{label}: {}", m.describe()),
-                })
-                .collect();
-            (op.code().to_string(), bands.join(" | "))
-        })
+        .map(|(op, model)| (op.code().to_string(), model.describe()))
         .collect();
     let q = |op: Operator| {
         cfg.targets

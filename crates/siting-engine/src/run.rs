@@ -152,7 +152,8 @@ pub fn radio_models(
                     model.indoor_only()
                 } else {
                     model
-                };
+                }
+                .with_source(band.source);
                 bands.push((band.label, model));
             }
             Ok(MultiBandModel::new(bands))

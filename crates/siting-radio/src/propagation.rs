@@ -54,6 +54,8 @@ pub struct LinkBudgetModel {
     terrain: bool,
     diffraction: Option<Arc<dyn TerrainProfile>>,
     indoor_only: bool,
+    /// Where the band's figures come from, for [`CoverageModel::describe`].
+    source: Option<String>,
 }
 
 impl LinkBudgetModel {
@@ -101,7 +103,15 @@ impl LinkBudgetModel {
             terrain,
             diffraction: None,
             indoor_only: false,
+            source: None,
         }
+    }
+
+    /// Names where the band's figures come from; `describe` cites it.
+    pub fn with_source(mut self, source: impl Into<String>) -> Self {
+        let source = source.into();
+        self.source = (!source.is_empty()).then_some(source);
+        self
     }
 
     /// Restricts the band to indoor sites ([`Transmitter::indoor`]), as a
@@ -281,7 +291,7 @@ impl CoverageModel for LinkBudgetModel {
             })
             .collect();
         format!(
-            "link budget, maximum path loss {:.1} dB at {} MHz; {}{}{}",
+            "link budget, maximum path loss {:.1} dB at {} MHz; {}{}{}{}",
             self.max_path_loss_db(),
             self.models[0].geometry.freq_mhz,
             parts.join(", "),
@@ -290,7 +300,11 @@ impl CoverageModel for LinkBudgetModel {
                 (true, false) => "; antenna heights corrected by terrain",
                 _ => "",
             },
-            if self.indoor_only { "; indoor sites only" } else { "" }
+            if self.indoor_only { "; indoor sites only" } else { "" },
+            match &self.source {
+                Some(source) => format!(" (source: {source})"),
+                None => String::new(),
+            }
         )
     }
 }
