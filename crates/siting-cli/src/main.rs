@@ -131,7 +131,7 @@ fn pathloss(a: PathlossArgs) -> Result<()> {
         ..defaults
     };
     // An option the model does not read is named, not silently dropped.
-    for (flag, given, option) in [
+    let flags = [
         (
             "--environment",
             a.environment.is_some(),
@@ -154,17 +154,13 @@ fn pathloss(a: PathlossArgs) -> Result<()> {
             a.effective_env_height_m.is_some(),
             ModelOption::EffectiveEnvHeight,
         ),
-    ] {
-        if given && !kind.uses(option) {
-            if option == ModelOption::HataEnvironment && kind == ModelKind::Cost231Hata {
-                // COST-231 Hata's own area types: medium city and suburban
-                // centres (the default) or, with --metropolitan, metropolitan.
-                anyhow::ensure!(
-                    environment != HataEnvironment::Open,
-                    "cost231-hata defines no open-area correction: its areas are medium city and suburban centres (the default) and metropolitan centres (--metropolitan)"
-                );
-                continue;
-            }
+    ];
+    let given: Vec<ModelOption> = flags.iter().filter(|f| f.1).map(|f| f.2).collect();
+    for unread in kind
+        .unread_options(&given, environment)
+        .map_err(anyhow::Error::msg)?
+    {
+        if let Some((flag, _, _)) = flags.iter().find(|f| f.2 == unread) {
             tracing::warn!("{flag} does not apply to {kind}; ignored");
         }
     }

@@ -167,14 +167,11 @@ impl EnvModelConfig {
         city: siting_radio::CitySize,
     ) -> Result<(), String> {
         use siting_radio::pathloss::ModelOption as O;
-        use siting_radio::{CitySize, HataEnvironment, ModelKind};
-        if kind == ModelKind::Cost231Hata && area == HataEnvironment::Open {
-            return Err("cost231-hata defines no open-area correction (hata_environment = \"open\"): its areas are medium city and suburban centres, or metropolitan centres with metropolitan = true".into());
-        }
-        let set = [
+        use siting_radio::{CitySize, HataEnvironment};
+        let keys = [
             (
                 "hata_environment",
-                area != HataEnvironment::Urban && kind != ModelKind::Cost231Hata,
+                area != HataEnvironment::Urban,
                 O::HataEnvironment,
             ),
             ("city", city != CitySize::Medium, O::City),
@@ -195,10 +192,10 @@ impl EnvModelConfig {
                 O::EffectiveEnvHeight,
             ),
         ];
-        for (key, given, option) in set {
-            if given && !kind.uses(option) {
-                return Err(format!("{key} does not apply to {kind}"));
-            }
+        let given: Vec<O> = keys.iter().filter(|k| k.1).map(|k| k.2).collect();
+        if let Some(unread) = kind.unread_options(&given, area)?.first() {
+            let key = keys.iter().find(|k| k.2 == *unread).map_or("", |k| k.0);
+            return Err(format!("{key} does not apply to {kind}"));
         }
         Ok(())
     }

@@ -68,7 +68,9 @@ impl ModelKind {
     }
 
     /// Whether the model reads an option of [`Geometry`] besides the
-    /// frequency and the two antenna heights.
+    /// frequency and the two antenna heights. COST-231 Hata reads the area
+    /// type only to refuse the open area it does not define
+    /// ([`ModelKind::unread_options`]).
     ///
     /// ```
     /// use siting_radio::{pathloss::ModelOption, ModelKind};
@@ -78,13 +80,42 @@ impl ModelKind {
     pub fn uses(self, option: ModelOption) -> bool {
         use ModelKind::*;
         match option {
-            ModelOption::HataEnvironment => self == OkumuraHata,
+            ModelOption::HataEnvironment => matches!(self, OkumuraHata | Cost231Hata),
             ModelOption::City => matches!(self, OkumuraHata | Cost231Hata),
             ModelOption::Metropolitan => self == Cost231Hata,
             ModelOption::BuildingHeight => matches!(self, RmaLos | RmaNlos),
             ModelOption::StreetWidth => self == RmaNlos,
             ModelOption::EffectiveEnvHeight => matches!(self, UmaLos | UmaNlos | UmiLos | UmiNlos),
         }
+    }
+
+    /// Of the options a caller set (`given`), those the model does not read,
+    /// for the caller to warn about or refuse; an error where a given option
+    /// asks for something the model does not define (COST-231 Hata's open
+    /// area: COST 231 has medium city and suburban centres, and metropolitan
+    /// centres, only).
+    ///
+    /// ```
+    /// use siting_radio::{pathloss::ModelOption, HataEnvironment, ModelKind};
+    /// let given = [ModelOption::HataEnvironment, ModelOption::StreetWidth];
+    /// assert_eq!(
+    ///     ModelKind::Cost231Hata.unread_options(&given, HataEnvironment::Suburban),
+    ///     Ok(vec![ModelOption::StreetWidth])
+    /// );
+    /// assert!(ModelKind::Cost231Hata.unread_options(&given, HataEnvironment::Open).is_err());
+    /// ```
+    pub fn unread_options(
+        self,
+        given: &[ModelOption],
+        environment: HataEnvironment,
+    ) -> Result<Vec<ModelOption>, String> {
+        if self == ModelKind::Cost231Hata
+            && environment == HataEnvironment::Open
+            && given.contains(&ModelOption::HataEnvironment)
+        {
+            return Err("cost231-hata defines no open-area correction: its areas are medium city and suburban centres (the default) and metropolitan centres (the metropolitan term)".into());
+        }
+        Ok(given.iter().copied().filter(|&o| !self.uses(o)).collect())
     }
 
     /// The model's source.
