@@ -158,6 +158,45 @@ pub struct EnvModelConfig {
 }
 
 impl EnvModelConfig {
+    /// This environment's model for a band at `freq_mhz` with mobiles at
+    /// `rx_height_m` metres: names parsed, options and numbers checked.
+    pub fn path_loss(
+        &self,
+        freq_mhz: f64,
+        rx_height_m: f64,
+    ) -> Result<siting_radio::PathLoss, String> {
+        let kind = self
+            .model
+            .parse::<siting_radio::ModelKind>()
+            .map_err(|e| e.to_string())?;
+        let area = self
+            .hata_environment
+            .parse::<siting_radio::HataEnvironment>()
+            .map_err(|e| e.to_string())?;
+        let city = self
+            .city
+            .parse::<siting_radio::CitySize>()
+            .map_err(|e| e.to_string())?;
+        self.options_apply(kind, area, city)?;
+        if !non_negative(self.penetration_loss_db)
+            || !positive(self.building_height_m)
+            || !positive(self.street_width_m)
+            || !non_negative(self.effective_env_height_m)
+        {
+            return Err("heights, widths and losses must be non-negative numbers".into());
+        }
+        let geometry = siting_radio::Geometry {
+            environment: area,
+            city,
+            metropolitan: self.metropolitan,
+            building_height_m: self.building_height_m,
+            street_width_m: self.street_width_m,
+            effective_env_height_m: self.effective_env_height_m,
+            ..siting_radio::Geometry::new(freq_mhz, 30.0, rx_height_m)
+        };
+        Ok(siting_radio::PathLoss::new(kind, geometry))
+    }
+
     /// Refuses an option the model does not read, set away from its default:
     /// it would be silently ignored.
     fn options_apply(
@@ -285,6 +324,9 @@ pub struct BandConfig {
 /// A band with every default filled in.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolvedBand {
+    /// Where it stands in the config, for messages: `[radio.CMCC]`, or
+    /// `[radio.CMCC] band 2` where the operator has several.
+    pub place: String,
     /// Label, for the report.
     pub label: String,
     /// Where the figures come from.
@@ -335,6 +377,7 @@ impl BandConfig {
             .or(preset.map(|b| b.freq_mhz()))
             .ok_or_else(|| need("freq_mhz"))?;
         Ok(ResolvedBand {
+            place: String::new(),
             label: self
                 .band
                 .clone()
@@ -441,15 +484,35 @@ impl RadioConfig {
             .iter()
             .enumerate()
             .map(|(i, b)| {
-                b.resolve(op).map_err(|e| {
-                    if self.bands.len() == 1 {
-                        format!("[radio.{op}]: {e}")
-                    } else {
-                        format!("[radio.{op}] band {}: {e}", i + 1)
-                    }
-                })
+                let place = if self.bands.len() == 1 {
+                    format!("[radio.{op}]")
+                } else {
+                    format!("[radio.{op}] band {}", i + 1)
+                };
+                match b.resolve(op) {
+                    Ok(band) => Ok(ResolvedBand { place, ..band }),
+                    Err(e) => Err(format!("{place}: {e}")),
+                }
             })
             .collect()
+    }
+}
+
+impl ResolvedBand {
+    /// The path-loss model of each environment, in [`EnvModels::all`]
+    /// order, at this band's frequency and mobile height (the base-station
+    /// height is set per site); an error names the band and environment.
+    pub fn path_losses(&self) -> Result<[siting_radio::PathLoss; 4], String> {
+        let names = ["dense_urban", "urban", "suburban", "rural"];
+        let models = names
+            .iter()
+            .zip(self.environments.all())
+            .map(|(env, m)| {
+                m.path_loss(self.freq_mhz, self.rx_height_m)
+                    .map_err(|e| format!("{} environments.{env}: {e}", self.place))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok([models[0], models[1], models[2], models[3]])
     }
 }
 
@@ -597,12 +660,8 @@ impl Config {
             let Some(r) = self.radio.get(op.code()) else {
                 return Err(format!("[radio.{op}] is missing"));
             };
-            for (i, band) in r.resolve(op)?.into_iter().enumerate() {
-                let at = if r.bands.len() == 1 {
-                    format!("[radio.{op}]")
-                } else {
-                    format!("[radio.{op}] band {}", i + 1)
-                };
+            for band in r.resolve(op)? {
+                let at = &band.place;
                 band.budget
                     .validate()
                     .map_err(|e| format!("{at} budget: {e}"))?;
@@ -614,35 +673,7 @@ impl Config {
                         "{at}: freq_mhz, rx_height_m and max_distance_m must be positive"
                     ));
                 }
-                for (env, m) in ["dense_urban", "urban", "suburban", "rural"]
-                    .iter()
-                    .zip(band.environments.all())
-                {
-                    let at = format!("{at} environments.{env}");
-                    let kind = m
-                        .model
-                        .parse::<siting_radio::ModelKind>()
-                        .map_err(|e| format!("{at}: {e}"))?;
-                    let area = m
-                        .hata_environment
-                        .parse::<siting_radio::HataEnvironment>()
-                        .map_err(|e| format!("{at}: {e}"))?;
-                    let city = m
-                        .city
-                        .parse::<siting_radio::CitySize>()
-                        .map_err(|e| format!("{at}: {e}"))?;
-                    m.options_apply(kind, area, city)
-                        .map_err(|e| format!("{at}: {e}"))?;
-                    if !non_negative(m.penetration_loss_db)
-                        || !positive(m.building_height_m)
-                        || !positive(m.street_width_m)
-                        || !non_negative(m.effective_env_height_m)
-                    {
-                        return Err(format!(
-                            "{at}: heights, widths and losses must be non-negative numbers"
-                        ));
-                    }
-                }
+                band.path_losses()?;
             }
         }
         if !positive(self.terrain.diffraction_max_cell_m) {

@@ -16,10 +16,7 @@ use siting_layers::{
 use siting_model::{Environment, Model, Operator, SiteKind, SiteOrigin, ZoneClass};
 use siting_optimize::{solve, Params, Problem, SiteChoice};
 use siting_plan::{PlanSite, Report};
-use siting_radio::{
-    CitySize, CoverageModel, Geometry, HataEnvironment, LinkBudgetModel, ModelKind, MultiBandModel,
-    PathLoss, Transmitter,
-};
+use siting_radio::{CoverageModel, LinkBudgetModel, MultiBandModel, Transmitter};
 use siting_rules::{judge, Catalogue, Verdict};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -117,30 +114,7 @@ pub fn radio_models(
                 .ok_or_else(|| bad(format!("[radio.{op}] is missing")))?;
             let mut bands = Vec::with_capacity(r.bands.len());
             for band in r.resolve(*op).map_err(bad)? {
-                let mut models = Vec::with_capacity(4);
-                for m in band.environments.all() {
-                    let kind: ModelKind = m
-                        .model
-                        .parse()
-                        .map_err(|e| bad(format!("[radio.{op}]: {e}")))?;
-                    let geometry = Geometry {
-                        environment: m
-                            .hata_environment
-                            .parse::<HataEnvironment>()
-                            .map_err(|e| bad(format!("[radio.{op}]: {e}")))?,
-                        city: m
-                            .city
-                            .parse::<CitySize>()
-                            .map_err(|e| bad(format!("[radio.{op}]: {e}")))?,
-                        metropolitan: m.metropolitan,
-                        building_height_m: m.building_height_m,
-                        street_width_m: m.street_width_m,
-                        effective_env_height_m: m.effective_env_height_m,
-                        ..Geometry::new(band.freq_mhz, 30.0, band.rx_height_m)
-                    };
-                    models.push(PathLoss::new(kind, geometry));
-                }
-                let models: [PathLoss; 4] = [models[0], models[1], models[2], models[3]];
+                let models = band.path_losses().map_err(bad)?;
                 let pen = band.environments.all().map(|m| m.penetration_loss_db);
                 let model =
                     LinkBudgetModel::new(models, pen, band.budget, band.max_distance_m, terrain);
