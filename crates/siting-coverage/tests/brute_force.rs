@@ -12,18 +12,15 @@ use siting_radio::{
 
 fn band(kind: ModelKind, freq_mhz: f64, max_path_loss_db: f64, terrain: bool) -> LinkBudgetModel {
     let budget = LinkBudget {
-        rx_sensitivity_dbm: -(max_path_loss_db - 23.0),
-        ..LinkBudget {
-            tx_power_dbm: 23.0,
-            tx_antenna_gain_dbi: 0.0,
-            tx_cable_loss_db: 0.0,
-            rx_antenna_gain_dbi: 0.0,
-            rx_cable_loss_db: 0.0,
-            rx_sensitivity_dbm: 0.0,
-            body_loss_db: 0.0,
-            interference_margin_db: 0.0,
-            fading_margin_db: 0.0,
-        }
+        tx_power_dbm: 23.0,
+        tx_antenna_gain_dbi: 0.0,
+        tx_cable_loss_db: 0.0,
+        rx_antenna_gain_dbi: 0.0,
+        rx_cable_loss_db: 0.0,
+        rx_sensitivity_dbm: 23.0 - max_path_loss_db,
+        body_loss_db: 0.0,
+        interference_margin_db: 0.0,
+        fading_margin_db: 0.0,
     };
     let m = PathLoss::new(kind, Geometry::new(freq_mhz, 30.0, 1.5));
     LinkBudgetModel::new([m; 4], [20.0, 15.0, 10.0, 5.0], budget, 30_000.0, terrain)
