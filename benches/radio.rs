@@ -11,9 +11,8 @@
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use siting_cli::embedded;
 use siting_coverage::{coverage_sets, Demand};
-use siting_engine::config::Config;
-use siting_engine::inputs::RawLayers;
-use siting_engine::run::{prepare, radio_models, site_radios};
+use siting_engine::prepare::prepare;
+use siting_engine::run::load;
 use siting_engine::ConfigSource;
 use siting_index::PointIndex;
 use siting_radio::{CoverageModel, Geometry, ModelKind, PathLoss};
@@ -57,18 +56,22 @@ fn coverage(c: &mut Criterion) {
         Ok(p) => ConfigSource::File(p.into()),
         Err(_) => embedded::config(),
     };
-    let cfg = Config::load(&source).expect("config");
-    let raw = RawLayers::read(&cfg, &source).expect("layers");
-    let prep = prepare(&cfg, &raw).expect("prepare");
-    let models = radio_models(&cfg, &source, raw.dem.as_ref().map(|(_, g)| g)).expect("models");
-    let refs: Vec<&dyn CoverageModel> = models.iter().map(|m| m as &dyn CoverageModel).collect();
-    let index = PointIndex::new(prep.item_xy.iter().copied());
-    let radios = site_radios(&prep, &raw, &models);
+    let loaded = load(&source, None).expect("layers");
+    let prep = prepare(&loaded.cfg, &loaded.config_file, &loaded.raw).expect("prepare");
+    let refs: Vec<&dyn CoverageModel> = loaded
+        .radio
+        .models
+        .iter()
+        .map(|m| m as &dyn CoverageModel)
+        .collect();
+    let index = PointIndex::new(prep.items.xy.iter().copied());
+    let all: Vec<usize> = (0..prep.model.sites.len()).collect();
+    let radios = loaded.radio.site_radios(&prep, &all);
     let demand = Demand {
         index: &index,
-        environment: &prep.item_env,
-        ground_m: &prep.item_ground_m,
-        position: &prep.item_lonlat,
+        environment: &prep.items.environment,
+        ground_m: &prep.items.ground_m,
+        position: &prep.items.lonlat,
     };
     let mut g = c.benchmark_group("coverage");
     g.sample_size(10);

@@ -172,13 +172,52 @@ fn config_errors() {
     );
     fails(
         "plan.toml",
+        |t| t.replace("main_urban_min_share = 0.95", "main_urban_min_share = 1.5"),
+        &[
+            "plan.toml",
+            "targets.main_urban_min_share 1.5 is outside 0..1",
+        ],
+    );
+    fails(
+        "plan.toml",
+        |t| t.replace("min_sharing_rate = 0.55", "min_sharing_rate = nan"),
+        &["plan.toml", "targets.min_sharing_rate NaN is outside 0..1"],
+    );
+    fails(
+        "plan.toml",
+        |t| t.replace("co_location_yuan = 50000.0", "co_location_yuan = -1.0"),
+        &[
+            "plan.toml",
+            "costs.co_location_yuan -1 must be a number of yuan",
+        ],
+    );
+    fails(
+        "plan.toml",
+        |t| t.replace("rooftop = 150000.0", "rooftop = nan"),
+        &["plan.toml", "costs.build_yuan.rooftop"],
+    );
+    fails(
+        "plan.toml",
         |t| {
             t.replace(
-                "total_new_base_stations = 14",
-                "total_new_base_stations = 15",
+                "main_urban_adcodes = [\"500901\"]",
+                "main_urban_adcodes = [\"500999\"]",
             )
         },
-        &["plan.toml", "sum to 14"],
+        &[
+            "plan.toml",
+            "area.main_urban_adcodes",
+            "\"500999\" is not the adcode of any district",
+            "districts.geojson",
+        ],
+    );
+    fails(
+        "plan.toml",
+        |t| t.replace("[environment]", "[environment]\ndefault_cell_m = 0.0"),
+        &[
+            "plan.toml",
+            "environment.default_cell_m 0 must be a positive number",
+        ],
     );
     fails(
         "plan.toml",
@@ -189,6 +228,105 @@ fn config_errors() {
         "plan.toml",
         |t| t.replace("metric_crs = \"auto\"", "metric_crs = \"EPSG:999999\""),
         &["EPSG:999999"],
+    );
+}
+
+#[test]
+fn a_mode_without_its_parameter() {
+    fails(
+        "plan.toml",
+        |t| t.replace("mode = \"targets\"", "mode = \"budget\""),
+        &[
+            "plan.toml",
+            "objective.mode = \"budget\" needs objective.budget_yuan",
+        ],
+    );
+    fails(
+        "plan.toml",
+        |t| t.replace("mode = \"targets\"", "mode = \"sites\""),
+        &[
+            "plan.toml",
+            "objective.mode = \"sites\" needs objective.new_sites",
+        ],
+    );
+    fails(
+        "plan.toml",
+        |t| t.replace("mode = \"targets\"", "mode = \"fastest\""),
+        &[
+            "plan.toml",
+            "unknown variant `fastest`",
+            "targets",
+            "budget",
+            "sites",
+        ],
+    );
+    fails(
+        "plan.toml",
+        |t| {
+            t.replace(
+                "mode = \"targets\"",
+                "mode = \"budget\"\nbudget_yuan = -5.0",
+            )
+        },
+        &["plan.toml", "objective.budget_yuan -5"],
+    );
+    fails(
+        "plan.toml",
+        |t| t.replace("mode = \"targets\"", "mode = \"targets\"\nnew_sites = 5"),
+        &[
+            "plan.toml",
+            "objective.new_sites applies to mode = \"sites\" only",
+        ],
+    );
+}
+
+#[test]
+fn malformed_technologies_or_tenants() {
+    fails(
+        "sites_existing.geojson",
+        |t| t.replacen("\"CMCC:2G+3G\"", "\"CMCC:2G+3.5G\"", 1),
+        &[
+            "sites_existing.geojson",
+            "feature #0 (site_id=E01)",
+            "unknown technology \"3.5G\" (expected 2G, 3G or 4G)",
+        ],
+    );
+    fails(
+        "sites_existing.geojson",
+        |t| t.replacen("\"CMCC:2G+3G\"", "\"CMCC\"", 1),
+        &[
+            "sites_existing.geojson",
+            "feature #0 (site_id=E01)",
+            "CMCC names no technologies",
+            "site_defaults.technologies",
+        ],
+    );
+    fails(
+        "sites_existing.geojson",
+        |t| t.replacen("\"CMCC:2G+3G\"", "\"CMCC:2G+3G\",\"CMCC:4G\"", 1),
+        &["feature #0 (site_id=E01)", "lists CMCC twice"],
+    );
+    fails(
+        "sites_existing.geojson",
+        |t| t.replacen("[\"CMCC:2G+3G\"]", "7", 1),
+        &[
+            "feature #0 (site_id=E01)",
+            "\"tenants\" must be a list of strings",
+        ],
+    );
+    fails(
+        "plan.toml",
+        |t| {
+            t.replace(
+                "[site_defaults]",
+                "[site_defaults]\ntechnologies = \"2G+6G\"",
+            )
+        },
+        &[
+            "plan.toml",
+            "site_defaults.technologies",
+            "unknown technology \"6G\"",
+        ],
     );
 }
 
@@ -253,7 +391,7 @@ fn dem_that_misses_the_area() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("dem.asc") && stderr.contains("does not cover site E01"),
+        stderr.contains("dem.asc") && stderr.contains("has no height for site E01"),
         "{stderr}"
     );
 }

@@ -32,14 +32,7 @@ fn plan_with_radio(dir: &Path, radio: &str) -> (Value, Value) {
 }
 
 fn covered_before(report: &Value, op: &str) -> f64 {
-    report["coverage"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["operator"] == op)
-        .unwrap()["covered_weight_before"]
-        .as_f64()
-        .unwrap()
+    report["coverage"][op]["covered_before"].as_f64().unwrap()
 }
 
 const PRESETS: &str = r#"

@@ -4,9 +4,10 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 /// Decides where mobile base stations go: reads GIS layers, applies the
-/// planning rules, computes coverage, places each operator's new base stations
+/// planning rules, computes 4G coverage, places each operator's new 4G
+/// stations (overlay on its own sites, co-location on others', new sites)
 /// with sharing first, and writes the plan (`plan.geojson`), a report
-/// (`report.json`, `report.md`).
+/// (`report.json`, `report.md`) and a GeoPackage.
 #[derive(Debug, Parser)]
 #[command(name = "siting", version, about, long_about = None)]
 pub struct Cli {
@@ -27,6 +28,8 @@ pub struct Cli {
 pub enum Command {
     /// Plan from the layers a config names and write plan.geojson, report.json, report.md and plan.gpkg.
     Plan(PlanArgs),
+    /// Re-evaluate a written plan's 4G coverage on any demand layer, without optimising again.
+    Score(ScoreArgs),
     /// Build the modelled layers (demand, existing sites, candidates, zones) from the real ones.
     Synth(SynthArgs),
     /// Print the path loss of one propagation model for one link, in dB.
@@ -133,6 +136,25 @@ pub struct PlanArgs {
     /// Output folder (created if missing). Files are written whole or not at all.
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
+}
+
+/// Flags of `siting score`.
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// The plan: a `plan.geojson`, or the folder `siting plan --out` wrote.
+    #[arg(long, value_name = "DIR_OR_PLAN_GEOJSON")]
+    pub plan: PathBuf,
+    /// The config the plan was made with (default: the embedded Chongqing config).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// A demand layer to score on instead of the config's (any supported
+    /// format; points with `weight` and `cell_m`), e.g. the same population
+    /// model at a finer grid (`siting synth --cell-m 500 --fine-cell-m 125`).
+    #[arg(long, value_name = "FILE")]
+    pub demand: Option<PathBuf>,
+    /// Print JSON: {"coverage": {...as report.json...}, "main_urban_share": {...}, "township_centres_uncovered": [...]}.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Flags of `siting synth`.

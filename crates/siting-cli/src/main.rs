@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 use clap::Parser;
 use siting_cli::cli::{
-    BandsArgs, Cli, Command, ConvertArgs, LayersArgs, PathlossArgs, PlanArgs, SynthArgs,
+    BandsArgs, Cli, Command, ConvertArgs, LayersArgs, PathlossArgs, PlanArgs, ScoreArgs, SynthArgs,
 };
 use siting_cli::embedded;
 use siting_engine::ConfigSource;
@@ -39,6 +39,7 @@ fn run(cli: Cli) -> Result<()> {
     }
     match cli.command {
         Command::Plan(a) => plan(a),
+        Command::Score(a) => score(a),
         Command::Synth(a) => synth(a),
         Command::Pathloss(a) => pathloss(a),
         Command::Convert(a) => convert(a),
@@ -47,37 +48,96 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
-fn plan(a: PlanArgs) -> Result<()> {
-    let source = match a.config {
+fn config_source(config: Option<std::path::PathBuf>) -> ConfigSource {
+    match config {
         Some(p) => ConfigSource::File(p),
         None => embedded::config(),
-    };
+    }
+}
+
+fn plan(a: PlanArgs) -> Result<()> {
+    let source = config_source(a.config);
     tracing::info!("planning from {}", source.label());
     let out = siting_engine::run(&source)?;
     for (stage, secs) in &out.timings {
         tracing::info!("{stage}: {secs:.2} s");
     }
     let written = siting_engine::write(&out, &a.out)?;
-    let r = &out.report;
+    let r = &out.outcome.report;
     println!(
-        "{} new base stations on {} sites ({} new, {} existing shared); sharing rate {:.1}%; cost {:.2} billion yuan",
-        r.new_base_stations.total,
-        r.sites_new + r.sites_existing_shared,
-        r.sites_new,
-        r.sites_existing_shared,
-        r.sharing_rate * 100.0,
-        r.cost_yuan_total / 1e9
+        "mode {}: {} new sites, {} new 4G stations ({} overlays, {} co-locations, {} on new sites); sharing rate {:.1}% → {:.1}%; infrastructure {:.2} billion yuan, equipment {:.2} billion yuan",
+        r.mode,
+        r.new_sites.total,
+        r.new_4g_stations.total,
+        r.new_4g_stations.by_way.overlay,
+        r.new_4g_stations.by_way.co_location,
+        r.new_4g_stations.by_way.new_site,
+        r.sharing.rate_before * 100.0,
+        r.sharing.rate_after * 100.0,
+        r.investment_yuan.infrastructure / 1e9,
+        r.investment_yuan.equipment / 1e9
     );
     for t in &r.targets {
-        println!(
-            "{} {}: {}",
-            t.id,
-            if t.met { "met" } else { "NOT met" },
-            t.required
-        );
+        let met = match t.met {
+            Some(true) => "met",
+            Some(false) => "NOT met",
+            None => "estimate",
+        };
+        println!("{} {met}: {}", t.id, t.required);
     }
     for w in written {
         println!("wrote {}", w.display());
+    }
+    Ok(())
+}
+
+fn score(a: ScoreArgs) -> Result<()> {
+    let source = config_source(a.config);
+    let s = siting_engine::score(&source, &a.plan, a.demand.as_deref())?;
+    if a.json {
+        let v = serde_json::json!({
+            "coverage": s.coverage,
+            "main_urban_share": s.main_urban_share,
+            "township_centres_uncovered": s.township_centres_uncovered,
+            "demand": s.demand,
+            "demand_points": s.demand_points,
+            "plan": s.plan,
+            "stations": s.stations,
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(());
+    }
+    println!(
+        "{} ({} new 4G stations) on {} ({} demand points):",
+        s.plan, s.stations, s.demand, s.demand_points
+    );
+    println!("operator  residents   before   after   main urban   rest   township centres");
+    for (op, c) in s.coverage.iter() {
+        println!(
+            "{op:<8} {:>11.0} {:>7.1}% {:>6.1}% {:>10.1}% {:>6.1}%   {} of {}",
+            c.residents,
+            c.share_before * 100.0,
+            c.share_after * 100.0,
+            c.main_urban_share_after * 100.0,
+            c.rest_share_after * 100.0,
+            c.township_centres_covered_after,
+            c.township_centres
+        );
+    }
+    if !s.township_centres_uncovered.is_empty() {
+        println!(
+            "{} township centres lack some operator:",
+            s.township_centres_uncovered.len()
+        );
+        for t in &s.township_centres_uncovered {
+            println!(
+                "  {} {} ({}): {}",
+                t.code,
+                t.name,
+                t.county_adcode,
+                t.operators.join(", ")
+            );
+        }
     }
     Ok(())
 }
@@ -252,11 +312,8 @@ fn bands(a: BandsArgs) -> Result<()> {
 }
 
 fn layers(a: LayersArgs) -> Result<()> {
-    let source = match a.config {
-        Some(p) => ConfigSource::File(p),
-        None => embedded::config(),
-    };
-    let cfg = siting_engine::Config::load(&source)?;
+    let source = config_source(a.config);
+    let (cfg, _) = siting_engine::Config::load(&source)?;
     let info = siting_engine::inputs::describe_layers(&cfg, &source)?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&info)?);

@@ -46,7 +46,7 @@ pub type CoverageSets = Vec<Vec<Vec<u32>>>;
 /// let hata = PathLoss::new(ModelKind::Cost231Hata, Geometry::new(1800.0, 30.0, 1.5));
 /// let model = LinkBudgetModel::new([hata; 4], [0.0; 4], budget, 20_000.0, false);
 /// let models: Vec<&dyn CoverageModel> = vec![&model];
-/// let site = SiteRadio { xy: [0.0, 0.0], tx: Transmitter { height_m: 30.0, ground_m: 0.0, lowest_ground_m: 0.0, position: [0.0, 0.0], indoor: false } };
+/// let site = SiteRadio { xy: [0.0, 0.0], tx: Transmitter { height_m: 30.0, ground_m: 0.0, lowest_ground_m: 0.0, position: [0.0, 0.0], indoor: false, footprint_m: 0.0 } };
 /// let sets = coverage_sets(&[site], &models, Demand { index: &index, environment: &env, ground_m: &[0.0; 3], position: &[[0.0; 2]; 3] });
 /// assert_eq!(sets[0][0], vec![0, 1]);
 /// ```

@@ -61,6 +61,7 @@ proptest! {
                     ground_m: if terrain { s.3 } else { 0.0 },
                     lowest_ground_m: if terrain { lowest.min(s.3) } else { 0.0 },
                     position: [0.0; 2],
+                    footprint_m: if s.4 { 400.0 } else { 0.0 },
                     indoor: s.4,
                 },
             })

@@ -76,30 +76,118 @@ fn auto() -> String {
     "auto".into()
 }
 
-/// The targets the plan must meet.
+/// The targets of the policies (REGULATIONS.md), as the report judges the
+/// plan against them; T3 and T4's coverage are also what the `targets` mode
+/// meets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Targets {
-    /// New base stations per operator code (T1 is their sum).
-    pub new_base_stations: BTreeMap<String, u32>,
-    /// T1: the total the plan must reach.
-    pub total_new_base_stations: u32,
-    /// T3: the sharing rate the plan must exceed, 0..1.
-    pub min_sharing_rate: f64,
-    /// T2: the investment estimate, yuan.
+    /// T1: new sites (the notice's "mobile base stations", counted as site
+    /// facilities) over the plan period.
+    pub new_sites: u32,
+    /// T2: the investment estimate for T1, yuan (an estimate, not a cap).
     pub investment_estimate_yuan: f64,
-    /// A hard budget, yuan, if any.
-    #[serde(default)]
-    pub budget_yuan: Option<f64>,
-    /// Weight a township centre carries in the optimiser, so that T4 comes first.
-    pub township_centre_weight: f64,
-    /// T4: lowest share of the main urban area's demand every operator must cover.
+    /// T3: the sharing rate over all sites the plan must exceed, 0..1.
+    pub min_sharing_rate: f64,
+    /// T4: every township centre covered by every operator.
+    #[serde(default = "yes")]
+    pub township_centres: bool,
+    /// T4: lowest share of the main urban area's residents every operator
+    /// must cover, 0..1.
     #[serde(default = "main_urban_min_share")]
     pub main_urban_min_share: f64,
+    /// Share of the other residents (outside the main urban area) every
+    /// operator must cover, 0..1 (0: no requirement).
+    #[serde(default)]
+    pub rest_min_share: f64,
+    /// T4: 4G base stations in the area at the end of the plan.
+    pub lte_stations: u32,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn main_urban_min_share() -> f64 {
     0.95
+}
+
+/// The question a plan answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModeName {
+    /// Meet the coverage targets and the sharing floor at least cost.
+    Targets,
+    /// Cover the most residents within `budget_yuan`.
+    Budget,
+    /// Build exactly `new_sites` new sites, covering the most residents.
+    Sites,
+}
+
+impl ModeName {
+    /// `targets`, `budget`, `sites`.
+    pub fn code(self) -> &'static str {
+        match self {
+            ModeName::Targets => "targets",
+            ModeName::Budget => "budget",
+            ModeName::Sites => "sites",
+        }
+    }
+}
+
+/// `[objective]`: the question, its parameters, and search rings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Objective {
+    /// `targets` (default), `budget` or `sites`.
+    #[serde(default = "targets_mode")]
+    pub mode: ModeName,
+    /// `budget`: the budget, yuan (infrastructure and equipment); `sites`:
+    /// an optional one.
+    #[serde(default)]
+    pub budget_yuan: Option<f64>,
+    /// `sites`: how many new sites to build.
+    #[serde(default)]
+    pub new_sites: Option<u32>,
+    /// `budget` and `sites`: residents a township centre counts for, so
+    /// that T4 comes first (0: residents only).
+    #[serde(default)]
+    pub township_centre_weight: f64,
+    /// The T3 floor on the portfolio's sharing rate also binds in `budget`
+    /// and `sites` (it always binds in `targets`).
+    #[serde(default)]
+    pub sharing_floor: bool,
+    /// Let the plan build a ground tower at a search ring's centre (the
+    /// site still to be acquired) where no existing site or candidate can
+    /// serve.
+    #[serde(default)]
+    pub search_rings: bool,
+    /// A search ring gathers unserved demand within this distance of its
+    /// first point, metres.
+    #[serde(default = "ring_radius")]
+    pub search_ring_radius_m: f64,
+}
+
+fn targets_mode() -> ModeName {
+    ModeName::Targets
+}
+
+fn ring_radius() -> f64 {
+    3_000.0
+}
+
+impl Default for Objective {
+    fn default() -> Self {
+        Objective {
+            mode: ModeName::Targets,
+            budget_yuan: None,
+            new_sites: None,
+            township_centre_weight: 0.0,
+            sharing_floor: false,
+            search_rings: false,
+            search_ring_radius_m: ring_radius(),
+        }
+    }
 }
 
 /// Phase years and the share of new base stations each year builds, by priority.
@@ -542,14 +630,65 @@ impl Default for TerrainConfig {
     }
 }
 
-/// Antenna heights by kind where a site layer gives none.
+/// A tenant capacity per kind, or one for every kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Capacity {
+    /// The same for every kind.
+    All(u8),
+    /// By kind.
+    ByKind {
+        /// Standalone towers.
+        ground_tower: u8,
+        /// Rooftop mounts.
+        rooftop: u8,
+        /// Street poles.
+        street_pole: u8,
+        /// Indoor systems.
+        indoor: u8,
+    },
+}
+
+impl Capacity {
+    /// The capacity of a kind.
+    pub fn get(&self, kind: SiteKind) -> u8 {
+        match *self {
+            Capacity::All(c) => c,
+            Capacity::ByKind {
+                ground_tower,
+                rooftop,
+                street_pole,
+                indoor,
+            } => match kind {
+                SiteKind::GroundTower => ground_tower,
+                SiteKind::Rooftop => rooftop,
+                SiteKind::StreetPole => street_pole,
+                SiteKind::Indoor => indoor,
+            },
+        }
+    }
+}
+
+/// What a site layer may leave out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiteDefaultsConfig {
     /// Heights by kind, metres.
     pub height_m: siting_rules::KindCosts,
-    /// Tenant capacity where a layer gives none.
-    pub capacity: u8,
+    /// Tenant capacity where a layer gives none: one number, or by kind.
+    pub capacity: Capacity,
+    /// Technologies of a tenant a layer names without any (`"2G+3G"`);
+    /// without it such a tenant is an error.
+    #[serde(default)]
+    pub technologies: Option<String>,
+    /// Radius an indoor system serves where the layer gives no
+    /// `footprint_m`, metres.
+    #[serde(default = "footprint")]
+    pub footprint_m: f64,
+}
+
+fn footprint() -> f64 {
+    150.0
 }
 
 /// A whole run's config.
@@ -562,8 +701,13 @@ pub struct Config {
     pub layers: Layers,
     /// Area.
     pub area: Area,
-    /// Targets.
+    /// The question the plan answers.
+    #[serde(default)]
+    pub objective: Objective,
+    /// The policies' targets.
     pub targets: Targets,
+    /// What the works cost.
+    pub costs: siting_rules::Costs,
     /// Phases.
     pub phases: Phases,
     /// Environments.
@@ -573,7 +717,7 @@ pub struct Config {
     /// Terrain.
     #[serde(default)]
     pub terrain: TerrainConfig,
-    /// Rule parameters and costs.
+    /// Rule parameters.
     pub rules: RuleParams,
     /// Site defaults.
     pub site_defaults: SiteDefaultsConfig,
@@ -631,30 +775,43 @@ impl ConfigSource {
 }
 
 impl Config {
-    /// Reads and validates a config.
-    pub fn load(source: &ConfigSource) -> Result<Config, EngineError> {
+    /// Reads and validates a config; returns it with the bytes it was parsed
+    /// from (whose SHA-256 the report records).
+    pub fn load(source: &ConfigSource) -> Result<(Config, Vec<u8>), EngineError> {
         let text = source.text()?;
-        let cfg: Config = toml::from_str(&text).map_err(|e| EngineError::Config {
-            file: source.label(),
-            message: e.to_string().trim_end().to_string(),
-        })?;
-        cfg.validate().map_err(|message| EngineError::Config {
-            file: source.label(),
+        let cfg = Config::parse(&source.label(), &text)?;
+        Ok((cfg, text.into_bytes()))
+    }
+
+    /// Parses and validates a config's text; `file` names it in errors.
+    pub fn parse(file: &str, text: &str) -> Result<Config, EngineError> {
+        let bad = |message: String| EngineError::Config {
+            file: file.to_string(),
             message,
-        })?;
+        };
+        let cfg: Config =
+            toml::from_str(text).map_err(|e| bad(e.to_string().trim_end().to_string()))?;
+        cfg.validate().map_err(bad)?;
         Ok(cfg)
     }
 
-    /// Checks values the types cannot.
+    /// The technologies a bare tenant code takes, parsed.
+    pub fn default_technologies(&self) -> Result<Option<siting_model::TechSet>, String> {
+        self.site_defaults
+            .technologies
+            .as_deref()
+            .map(|t| {
+                t.parse()
+                    .map_err(|e| format!("site_defaults.technologies: {e}"))
+            })
+            .transpose()
+    }
+
+    /// Checks values the types cannot; the message names the key.
     pub fn validate(&self) -> Result<(), String> {
-        for code in self
-            .targets
-            .new_base_stations
-            .keys()
-            .chain(self.radio.keys())
-        {
+        for code in self.radio.keys() {
             code.parse::<siting_model::Operator>()
-                .map_err(|e| format!("{e}"))?;
+                .map_err(|e| format!("[radio.{code}]: {e}"))?;
         }
         for op in siting_model::Operator::ALL {
             let Some(r) = self.radio.get(op.code()) else {
@@ -679,35 +836,61 @@ impl Config {
         if !positive(self.terrain.diffraction_max_cell_m) {
             return Err("terrain.diffraction_max_cell_m must be positive".into());
         }
-        let sum: u64 = self
-            .targets
-            .new_base_stations
-            .values()
-            .map(|&v| v as u64)
-            .sum();
-        if sum != self.targets.total_new_base_stations as u64 {
+        let o = &self.objective;
+        match o.mode {
+            ModeName::Targets => {}
+            ModeName::Budget => {
+                if o.budget_yuan.is_none() {
+                    return Err("objective.mode = \"budget\" needs objective.budget_yuan (the budget, yuan)".into());
+                }
+            }
+            ModeName::Sites => {
+                if o.new_sites.is_none() {
+                    return Err("objective.mode = \"sites\" needs objective.new_sites (how many new sites to build, e.g. T1's 14500)".into());
+                }
+            }
+        }
+        if o.mode != ModeName::Sites && o.new_sites.is_some() {
             return Err(format!(
-                "targets.new_base_stations sum to {sum}, but targets.total_new_base_stations is {}",
-                self.targets.total_new_base_stations
+                "objective.new_sites applies to mode = \"sites\" only (mode is {:?})",
+                o.mode.code()
             ));
         }
-        if !(0.0..=1.0).contains(&self.targets.min_sharing_rate) {
-            return Err(format!(
-                "targets.min_sharing_rate {} is outside 0..1",
-                self.targets.min_sharing_rate
-            ));
+        if o.mode == ModeName::Targets && o.budget_yuan.is_some() {
+            return Err("objective.budget_yuan applies to mode = \"budget\" or \"sites\", not \"targets\" (which finds the least cost)".into());
         }
-        if let Some(b) = self.targets.budget_yuan {
-            if !non_negative(b) {
+        if let Some(b) = o.budget_yuan {
+            if !yuan(b) {
                 return Err(format!(
-                    "targets.budget_yuan {b} must be a non-negative number"
+                    "objective.budget_yuan {b} must be a number of yuan from 0 to {MAX_YUAN:e}"
                 ));
             }
         }
-        if !(self.targets.township_centre_weight.is_finite()
-            && self.targets.township_centre_weight >= 0.0)
-        {
-            return Err("targets.township_centre_weight must be a non-negative number".into());
+        if !non_negative(o.township_centre_weight) || o.township_centre_weight > 1e9 {
+            return Err(
+                "objective.township_centre_weight must be a number of residents from 0 to 1e9"
+                    .into(),
+            );
+        }
+        if !positive(o.search_ring_radius_m) {
+            return Err(
+                "objective.search_ring_radius_m must be a positive number of metres".into(),
+            );
+        }
+        let t = &self.targets;
+        for (key, v) in [
+            ("targets.min_sharing_rate", t.min_sharing_rate),
+            ("targets.main_urban_min_share", t.main_urban_min_share),
+            ("targets.rest_min_share", t.rest_min_share),
+        ] {
+            if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
+                return Err(format!("{key} {v} is outside 0..1"));
+            }
+        }
+        if !yuan(t.investment_estimate_yuan) {
+            return Err(format!(
+                "targets.investment_estimate_yuan must be a number of yuan from 0 to {MAX_YUAN:e}"
+            ));
         }
         let p = &self.phases;
         if p.years.is_empty() || p.years.len() != p.shares.len() {
@@ -737,32 +920,18 @@ impl Config {
                 "environment thresholds must descend: dense_urban ≥ urban ≥ suburban ≥ 0".into(),
             );
         }
+        if let Some(c) = e.default_cell_m {
+            if !positive(c) {
+                return Err(format!(
+                    "environment.default_cell_m {c} must be a positive number of metres"
+                ));
+            }
+        }
         let r = &self.rules;
         if !positive(r.tenant_mass_kg) || !positive(r.power_density_limit_w_m2) {
             return Err(
                 "rules.tenant_mass_kg and rules.power_density_limit_w_m2 must be positive".into(),
             );
-        }
-        for (name, v) in [
-            ("rules.usage_fee_yuan", r.usage_fee_yuan),
-            ("rules.equipment_yuan", r.equipment_yuan),
-            ("rules.share_yuan", r.share_yuan),
-        ] {
-            if !yuan(v) {
-                return Err(format!(
-                    "{name} must be a number of yuan from 0 to {MAX_YUAN:e}"
-                ));
-            }
-        }
-        for (name, k) in [
-            ("rules.build_yuan", &r.build_yuan),
-            ("rules.camouflage_yuan", &r.camouflage_yuan),
-        ] {
-            if SiteKind::ALL.iter().any(|kind| !yuan(k.get(*kind))) {
-                return Err(format!(
-                    "{name}: every kind needs a non-negative number of yuan"
-                ));
-            }
         }
         if SiteKind::ALL
             .iter()
@@ -770,15 +939,49 @@ impl Config {
         {
             return Err("rules.eirp_dbm: every kind needs a number of dBm".into());
         }
-        if SiteKind::ALL
+        let c = &self.costs;
+        for (name, v) in [
+            ("costs.usage_fee_yuan", c.usage_fee_yuan),
+            ("costs.co_location_yuan", c.co_location_yuan),
+            ("costs.overlay_yuan", c.overlay_yuan),
+            ("costs.site_acquisition_yuan", c.site_acquisition_yuan),
+        ] {
+            if !yuan(v) {
+                return Err(format!(
+                    "{name} {v} must be a number of yuan from 0 to {MAX_YUAN:e}"
+                ));
+            }
+        }
+        for (name, k) in [
+            ("costs.build_yuan", &c.build_yuan),
+            ("costs.camouflage_yuan", &c.camouflage_yuan),
+            ("costs.equipment_yuan", &c.equipment_yuan),
+        ] {
+            if let Some(kind) = SiteKind::ALL.iter().find(|kind| !yuan(k.get(**kind))) {
+                return Err(format!(
+                    "{name}.{kind}: {} must be a number of yuan from 0 to {MAX_YUAN:e}",
+                    k.get(*kind)
+                ));
+            }
+        }
+        if let Some(kind) = SiteKind::ALL
             .iter()
-            .any(|kind| !positive(self.site_defaults.height_m.get(*kind)))
+            .find(|kind| !positive(self.site_defaults.height_m.get(**kind)))
         {
-            return Err("site_defaults.height_m: every kind needs a positive height".into());
+            return Err(format!(
+                "site_defaults.height_m.{kind} must be a positive height in metres"
+            ));
         }
-        if !(1..=3).contains(&self.site_defaults.capacity) {
-            return Err("site_defaults.capacity must be 1, 2 or 3".into());
+        if let Some(kind) = SiteKind::ALL
+            .iter()
+            .find(|kind| !(1..=3).contains(&self.site_defaults.capacity.get(**kind)))
+        {
+            return Err(format!("site_defaults.capacity ({kind}) must be 1, 2 or 3"));
         }
+        if !positive(self.site_defaults.footprint_m) {
+            return Err("site_defaults.footprint_m must be a positive number of metres".into());
+        }
+        self.default_technologies()?;
         Ok(())
     }
 }

@@ -38,4 +38,7 @@ pub enum EngineError {
     /// The output could not be written.
     #[error(transparent)]
     Write(#[from] siting_plan::WriteError),
+    /// A written plan could not be read back.
+    #[error(transparent)]
+    Plan(#[from] siting_plan::PlanReadError),
 }

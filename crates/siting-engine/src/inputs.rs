@@ -28,6 +28,44 @@ fn sha256(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
+/// The fingerprint of a layer: SHA-256 of its own bytes alone, or, where
+/// GDAL reads files beside it ([`siting_gdal::companion_files`]), of every
+/// file in turn, each preceded by its name and length so that no two sets
+/// of files share a digest. Returns the digest and the companions' names.
+fn fingerprint(source: &Source, bytes: &[u8]) -> Result<(String, Vec<String>), EngineError> {
+    let Source::File(path) = source else {
+        return Ok((sha256(bytes), Vec::new()));
+    };
+    let companions = siting_gdal::companion_files(path);
+    if companions.is_empty() {
+        return Ok((sha256(bytes), Vec::new()));
+    }
+    let mut h = Sha256::new();
+    let mut names = Vec::new();
+    let mut add = |name: String, data: &[u8]| {
+        h.update(name.as_bytes());
+        h.update((data.len() as u64).to_le_bytes());
+        h.update(data);
+        names.push(name);
+    };
+    let file_name = |p: &std::path::Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    add(file_name(path), bytes);
+    for c in &companions {
+        let data = std::fs::read(c).map_err(|e| {
+            EngineError::Layer(siting_layers::LayerError::Io {
+                file: c.display().to_string(),
+                source: e,
+            })
+        })?;
+        add(file_name(c), &data);
+    }
+    Ok((hex::encode(h.finalize()), names))
+}
+
 /// Reads one layer: GeoJSON in pure Rust (also from the binary's embedded
 /// data), anything else through GDAL; then field mapping, and every
 /// coordinate from the layer's CRS (the config's, else the file's) to WGS84.
@@ -62,14 +100,16 @@ pub fn read_layer(
     let mut features = read.features;
     rename_fields(&mut features, &spec.fields);
     let features = reproject(&file, features, &transform)?;
+    let (sha256, files) = fingerprint(source, &bytes)?;
     Ok(RawLayer {
         layer,
         file: file.clone(),
         input: InputFile {
             layer: layer.into(),
             file,
-            sha256: sha256(&bytes),
+            sha256,
             features: features.len() as u64,
+            files,
         },
         crs,
         features,
@@ -129,11 +169,26 @@ pub struct RawLayers {
     pub config: InputFile,
 }
 
+/// A demand layer that replaces the config's (`siting score --demand`).
+#[derive(Debug, Clone)]
+pub struct DemandOverride {
+    /// How to read it.
+    pub spec: LayerSpec,
+    /// Where it is.
+    pub source: Source,
+}
+
 impl RawLayers {
-    /// Reads all layers; the first error stops it.
-    pub fn read(cfg: &Config, source: &ConfigSource) -> Result<RawLayers, EngineError> {
+    /// Reads all layers the config names (its own bytes, as parsed, are
+    /// `config_bytes`), the demand from `demand` where given; the first
+    /// error stops it.
+    pub fn read(
+        cfg: &Config,
+        source: &ConfigSource,
+        config_bytes: &[u8],
+        demand: Option<&DemandOverride>,
+    ) -> Result<RawLayers, EngineError> {
         let l = &cfg.layers;
-        let text = source.text()?;
         let (dem, dem_input) = match &cfg.terrain.dem {
             None => (None, None),
             Some(path) => {
@@ -150,6 +205,7 @@ impl RawLayers {
                     file: src.label(),
                     sha256: sha256(&bytes),
                     features: 0,
+                    files: Vec::new(),
                 };
                 (Some((src.label(), grid)), Some(input))
             }
@@ -159,7 +215,10 @@ impl RawLayers {
             dem_input,
             districts: read_layer("districts", &l.districts, &source.layer(&l.districts.path)?)?,
             townships: read_layer("townships", &l.townships, &source.layer(&l.townships.path)?)?,
-            demand: read_layer("demand", &l.demand, &source.layer(&l.demand.path)?)?,
+            demand: match demand {
+                Some(d) => read_layer("demand", &d.spec, &d.source)?,
+                None => read_layer("demand", &l.demand, &source.layer(&l.demand.path)?)?,
+            },
             sites_existing: read_layer(
                 "sites_existing",
                 &l.sites_existing,
@@ -174,8 +233,9 @@ impl RawLayers {
             config: InputFile {
                 layer: "config".into(),
                 file: source.label(),
-                sha256: sha256(text.as_bytes()),
+                sha256: sha256(config_bytes),
                 features: 0,
+                files: Vec::new(),
             },
         };
         if let Some(area) = bounds(&layers.districts.features) {

@@ -1,29 +1,43 @@
 //! The pipeline: a config in, the plan and its report out.
 //!
-//! Data flows one way: [`config`] names the layers → `siting-layers` reads them
-//! into the metric model → `siting-index` builds the R-trees → `siting-rules`
-//! judges every site → `siting-coverage` computes coverage sets in parallel →
-//! `siting-optimize` places the base stations → [`assemble`] turns placements
-//! into plan sites and the report → `siting-plan` writes them.
+//! Data flows one way, in stages with narrow types, each usable on its own
+//! (`siting score` runs the first three and reads a plan back):
 //!
-//! - [`config`]: the run's TOML config ([`Config`]), validated.
-//! - [`inputs`]: reading every layer and fingerprinting it.
-//! - [`environment`]: demand density and zones → radio environment.
-//! - [`run`](mod@run): [`run()`], the whole pipeline, returning a [`RunOutput`].
-//! - [`assemble`]: plan sites, phases and report figures.
+//! 1. [`run::load`]: the [`config`], parsed and checked once, and every layer
+//!    it names ([`inputs`], fingerprinted), with the operators' radio
+//!    ([`coverage::radio_models`]).
+//! 2. [`prepare`](mod@prepare): the model in the metric CRS, R-trees, the
+//!    rules' verdict on each site (`siting-rules`), the demand items with
+//!    their [`environment`].
+//! 3. [`run::cover`]: coverage sets per site and operator (`siting-coverage`, in parallel).
+//! 4. [`rings`]: search rings where no site can serve, and their towers.
+//! 5. [`problem`]: the optimiser's instance (options, costs, requirements, mode).
+//! 6. `siting-optimize` solves it.
+//! 7. [`outcome`]: the plan's sites, phases and report (`siting-plan`).
+//! 8. [`write`](mod@write): the output files, all or none.
+//!
+//! - [`score`](mod@score): a written plan's coverage on any demand layer.
 //! - [`terrain`]: terrain profiles from a DEM for diffraction.
 //! - [`EngineError`]: what can stop a run.
 
 #![warn(missing_docs)]
 
-pub mod assemble;
 pub mod config;
+pub mod coverage;
 pub mod environment;
 mod error;
 pub mod inputs;
+pub mod outcome;
+pub mod prepare;
+pub mod problem;
+pub mod rings;
 pub mod run;
+pub mod score;
 pub mod terrain;
+pub mod write;
 
 pub use config::{Config, ConfigSource};
 pub use error::EngineError;
-pub use run::{run, write, RunOutput};
+pub use run::{run, RunOutput};
+pub use score::{score, Score};
+pub use write::write;

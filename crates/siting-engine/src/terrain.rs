@@ -72,6 +72,7 @@ mod tests {
             lowest_ground_m: 0.0,
             position: [106.0005, 29.0005],
             indoor: false,
+            footprint_m: 0.0,
         };
         let rx = Receiver {
             environment: Environment::Rural,

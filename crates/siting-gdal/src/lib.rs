@@ -18,5 +18,5 @@ pub mod write;
 
 pub use convert::{convert, write_atomically, ConvertError};
 pub use raster::read_grid;
-pub use read::{driver_for, GdalReader};
+pub use read::{companion_files, driver_for, GdalReader};
 pub use write::{write_layers, GdalLayerError, OutLayer};

@@ -28,6 +28,41 @@ pub fn driver_for(path: &Path) -> Option<&'static str> {
     })
 }
 
+/// The files beside `path` that GDAL reads with it, where they exist: a
+/// Shapefile's `.shx`, `.dbf`, `.prj`, `.cpg` (and `.qix`, `.sbn`, `.sbx`
+/// indices), a CSV's `.csvt` and `.prj`; in that order, each matched with
+/// the extension in lower or upper case. A fingerprint of the layer covers
+/// them, since a changed `.dbf` or `.cpg` changes the layer.
+///
+/// ```
+/// let dir = tempfile::tempdir().unwrap();
+/// for f in ["a.shp", "a.dbf", "a.PRJ", "b.dbf"] {
+///     std::fs::write(dir.path().join(f), b"x").unwrap();
+/// }
+/// let c = siting_gdal::companion_files(&dir.path().join("a.shp"));
+/// let names: Vec<_> = c.iter().map(|p| p.file_name().unwrap().to_str().unwrap()).collect();
+/// assert_eq!(names, ["a.dbf", "a.PRJ"]);
+/// ```
+pub fn companion_files(path: &Path) -> Vec<std::path::PathBuf> {
+    let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+        return Vec::new();
+    };
+    let sidecars: &[&str] = match ext.to_ascii_lowercase().as_str() {
+        "shp" => &["shx", "dbf", "prj", "cpg", "qix", "sbn", "sbx"],
+        "csv" => &["csvt", "prj"],
+        _ => &[],
+    };
+    sidecars
+        .iter()
+        .filter_map(|e| {
+            [e.to_string(), e.to_ascii_uppercase()]
+                .into_iter()
+                .map(|e| path.with_extension(e))
+                .find(|p| p.is_file())
+        })
+        .collect()
+}
+
 /// Reads one layer of a file GDAL can open.
 #[derive(Debug, Clone, Default)]
 pub struct GdalReader {

@@ -9,8 +9,8 @@ use crate::{FeatureRef, LayerError};
 use geo_types::{Coord, LineString, MultiPolygon, Polygon};
 use siting_crs::Projector;
 use siting_model::{
-    DemandPoint, District, LonLat, Operator, OperatorSet, Site, SiteKind, SiteOrigin, Township,
-    Zone, ZoneClass,
+    technology::parse_tenant, DemandPoint, District, LonLat, OperatorSet, PerOperator, Site,
+    SiteKind, SiteOrigin, TechSet, Township, Zone, ZoneClass,
 };
 use std::collections::HashMap;
 
@@ -19,8 +19,13 @@ use std::collections::HashMap;
 pub struct SiteDefaults {
     /// Antenna height by kind where the layer has no `height_m`, metres.
     pub height_m: HashMap<SiteKind, f64>,
-    /// Tenant capacity where the layer has no `capacity`.
-    pub capacity: u8,
+    /// Tenant capacity by kind where the layer has no `capacity`.
+    pub capacity: HashMap<SiteKind, u8>,
+    /// Technologies of a tenant the layer names without any (`CMCC` rather
+    /// than `CMCC:2G+3G`); `None` makes such a tenant an error.
+    pub technologies: Option<TechSet>,
+    /// Radius an indoor system serves where the layer has no `footprint_m`, metres.
+    pub footprint_m: f64,
 }
 
 impl Default for SiteDefaults {
@@ -32,9 +37,51 @@ impl Default for SiteDefaults {
                 (SiteKind::StreetPole, 12.0),
                 (SiteKind::Indoor, 3.0),
             ]),
-            capacity: 3,
+            capacity: SiteKind::ALL.iter().map(|k| (*k, 3)).collect(),
+            technologies: None,
+            footprint_m: 150.0,
         }
     }
+}
+
+/// A site's `tenants` attribute: operators with their technologies, as a
+/// list (`["CMCC:2G+3G+4G", "CUCC:2G"]`) or one text
+/// (`"CMCC:2G+3G+4G,CUCC:2G"`, also with `;`); a bare operator code takes
+/// `default` technologies.
+///
+/// ```
+/// use siting_layers::build::parse_tenants;
+/// use siting_model::{Operator, Technology};
+/// let (ops, tech) = parse_tenants(&["CMCC:2G+4G".into(), "CTCC:2G".into()], None).unwrap();
+/// assert_eq!(ops.len(), 2);
+/// assert!(tech[Operator::Cmcc].contains(Technology::G4));
+/// assert!(parse_tenants(&["CUCC".into()], None).is_err());
+/// ```
+pub fn parse_tenants(
+    items: &[String],
+    default: Option<TechSet>,
+) -> Result<(OperatorSet, PerOperator<TechSet>), String> {
+    let mut ops = OperatorSet::EMPTY;
+    let mut tech = PerOperator::<TechSet>::default();
+    for item in items.iter().flat_map(|i| i.split(';')) {
+        if item.trim().is_empty() {
+            continue;
+        }
+        let (op, t) = parse_tenant(item).map_err(|e| format!("property \"tenants\": {e}"))?;
+        let t = match (t, default) {
+            (Some(t), _) | (None, Some(t)) => t,
+            (None, None) => {
+                return Err(format!(
+                    "property \"tenants\": {op} names no technologies: write {op}:2G+3G+4G (the technologies it runs there), or set site_defaults.technologies in the config"
+                ))
+            }
+        };
+        if !ops.insert(op) {
+            return Err(format!("property \"tenants\" lists {op} twice"));
+        }
+        tech[op] = t;
+    }
+    Ok((ops, tech))
 }
 
 struct Ctx<'a> {
@@ -228,25 +275,13 @@ pub fn sites_from(
             let e = |m: String| cx.err(f, m);
             let id = required_str(p, "site_id").map_err(e)?;
             let kind: SiteKind = required_str(p, "kind").map_err(e)?.parse().map_err(e)?;
-            let mut tenants = OperatorSet::EMPTY;
-            for code in optional_str_list(p, "tenants")
-                .map_err(e)?
-                .unwrap_or_default()
-            {
-                let op: Operator =
-                    code.parse()
-                        .map_err(|err: siting_model::ParseOperatorError| {
-                            e(format!("property \"tenants\": {err}"))
-                        })?;
-                if !tenants.insert(op) {
-                    return Err(e(format!("property \"tenants\" lists {op} twice")));
-                }
-            }
+            let list = optional_str_list(p, "tenants").map_err(e)?.unwrap_or_default();
+            let (tenants, technologies) = parse_tenants(&list, defaults.technologies).map_err(e)?;
             if origin == SiteOrigin::Candidate && !tenants.is_empty() {
                 return Err(e("a candidate site cannot have tenants".into()));
             }
             let capacity = match optional_f64(p, "capacity").map_err(e)? {
-                None => defaults.capacity,
+                None => defaults.capacity.get(&kind).copied().unwrap_or(3),
                 Some(c) if c.fract() == 0.0 && (1.0..=3.0).contains(&c) => c as u8,
                 Some(c) => {
                     return Err(e(format!(
@@ -277,9 +312,28 @@ pub fn sites_from(
                     )));
                 }
             }
+            let venue = optional_str(p, "venue").map_err(e)?;
+            let footprint_m = match optional_f64(p, "footprint_m").map_err(e)? {
+                Some(r) if r > 0.0 && r <= 5_000.0 => Some(r),
+                Some(r) => {
+                    return Err(e(format!(
+                        "property \"footprint_m\" must be between 0 and 5000 m, found {r}"
+                    )))
+                }
+                None if kind == SiteKind::Indoor => Some(defaults.footprint_m),
+                None => None,
+            };
+            if kind != SiteKind::Indoor && (venue.is_some() || footprint_m.is_some()) {
+                return Err(e(format!(
+                    "\"venue\" and \"footprint_m\" describe indoor systems, but this site is a {kind}"
+                )));
+            }
             let (xy, lonlat) = cx.point(f)?;
             Ok(Site {
                 id,
+                technologies,
+                venue,
+                footprint_m,
                 origin,
                 kind,
                 xy,
@@ -376,7 +430,7 @@ mod tests {
     fn existing_site_reads_with_defaults() {
         let f = features(
             r#"{"type":"FeatureCollection","features":[{"type":"Feature",
-            "properties":{"site_id":"E1","kind":"ground_tower","tenants":["CMCC"]},
+            "properties":{"site_id":"E1","kind":"ground_tower","tenants":["CMCC:2G+3G"]},
             "geometry":{"type":"Point","coordinates":[106.5,29.5]}}]}"#,
         );
         let s = sites_from(
@@ -390,6 +444,67 @@ mod tests {
         assert_eq!(s[0].capacity, 3);
         assert_eq!(s[0].height_m, 35.0);
         assert_eq!(s[0].spare_slots(), 2);
+        assert!(s[0].lte().is_empty());
+        assert_eq!(s[0].tenant_codes(), vec!["CMCC:2G+3G"]);
+    }
+
+    #[test]
+    fn tenants_with_technologies_in_every_form() {
+        for tenants in [
+            r#"["CMCC:2G+3G+4G","CTCC:2G"]"#,
+            r#""CMCC:2G+3G+4G,CTCC:2G""#,
+            r#""CMCC:2G+3G+4G; CTCC:2G""#,
+            r#""(2:CMCC:2G+3G+4G,CTCC:2G)""#,
+        ] {
+            let text: &'static str = Box::leak(
+                format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"site_id":"A","kind":"rooftop","tenants":{tenants}}},"geometry":{{"type":"Point","coordinates":[106.5,29.5]}}}}]}}"#)
+                    .into_boxed_str(),
+            );
+            let s = sites_from(
+                "s.geojson",
+                &features(text),
+                SiteOrigin::Existing,
+                &SiteDefaults::default(),
+                &projector(),
+            )
+            .unwrap();
+            assert_eq!(
+                s[0].tenant_codes(),
+                vec!["CMCC:2G+3G+4G", "CTCC:2G"],
+                "{tenants}"
+            );
+            assert_eq!(s[0].lte().codes(), vec!["CMCC"]);
+        }
+        // A bare code takes the default, and is an error without one.
+        let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"site_id":"A","kind":"rooftop","tenants":"CUCC"},"geometry":{"type":"Point","coordinates":[106.5,29.5]}}]}"#;
+        let defaults = SiteDefaults {
+            technologies: Some("2G+3G".parse().unwrap()),
+            ..Default::default()
+        };
+        let s = sites_from(
+            "s.geojson",
+            &features(text),
+            SiteOrigin::Existing,
+            &defaults,
+            &projector(),
+        )
+        .unwrap();
+        assert_eq!(s[0].tenant_codes(), vec!["CUCC:2G+3G"]);
+        let e = sites_from(
+            "s.geojson",
+            &features(text),
+            SiteOrigin::Existing,
+            &SiteDefaults::default(),
+            &projector(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("feature #0")
+                && e.contains("CUCC names no technologies")
+                && e.contains("site_defaults.technologies"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -407,6 +522,22 @@ mod tests {
             (
                 r#"{"site_id":"A","kind":"rooftop","capacity":7}"#,
                 "capacity",
+            ),
+            (
+                r#"{"site_id":"A","kind":"rooftop","tenants":["CMCC:2G+6G"]}"#,
+                "unknown technology \"6G\"",
+            ),
+            (
+                r#"{"site_id":"A","kind":"rooftop","tenants":"CMCC:2G,CMCC:4G"}"#,
+                "lists CMCC twice",
+            ),
+            (
+                r#"{"site_id":"A","kind":"rooftop","tenants":"CMCC:"}"#,
+                "names no technology after the colon",
+            ),
+            (
+                r#"{"site_id":"A","kind":"rooftop","footprint_m":100}"#,
+                "describe indoor systems",
             ),
             (
                 r#"{"site_id":"A","kind":"rooftop","height_m":"high"}"#,

@@ -73,7 +73,13 @@ impl Grid {
         }
         let row = self.nrows - 1 - r_from_south as usize;
         let v = self.values[row * self.ncols + c as usize];
-        (v != self.nodata).then_some(v)
+        (!self.missing(v)).then_some(v)
+    }
+
+    /// Whether a cell value is missing: the nodata value, or NaN (GeoTIFF
+    /// DEMs often declare NaN as nodata, and NaN never equals itself).
+    fn missing(&self, v: f64) -> bool {
+        v.is_nan() || v == self.nodata
     }
 
     /// Lowest value among the cells that intersect the box of `dlon` × `dlat`
@@ -102,7 +108,7 @@ impl Grid {
             let row = self.nrows - 1 - rs;
             for c in c0..=c1 {
                 let v = self.values[row * self.ncols + c];
-                if v != self.nodata {
+                if !self.missing(v) {
                     best = Some(best.map_or(v, |b: f64| b.min(v)));
                 }
             }
@@ -130,7 +136,7 @@ impl Grid {
             let out = (nr - 1 - brs) * nc;
             for c in 0..self.ncols {
                 let v = self.values[row * self.ncols + c];
-                if v == self.nodata || v.is_nan() {
+                if self.missing(v) {
                     continue;
                 }
                 let slot = &mut lowest[out + c / k];
@@ -171,6 +177,19 @@ impl Grid {
         if !(cell.is_finite() && cell > 0.0) {
             return Err(format!("cell size {cell} is not a positive number"));
         }
+        if !(xll.is_finite() && yll.is_finite()) {
+            return Err(format!(
+                "the grid's origin ({xll}, {yll}) is not a finite position"
+            ));
+        }
+        if let Some(i) = values.iter().position(|v| v.is_infinite() && *v != nodata) {
+            return Err(format!(
+                "value {} at row {}, column {} is not a finite height",
+                values[i],
+                i / ncols + 1,
+                i % ncols + 1
+            ));
+        }
         Ok(Grid {
             ncols,
             nrows,
@@ -192,7 +211,7 @@ impl Grid {
         self.values
             .iter()
             .copied()
-            .filter(|v| *v != self.nodata)
+            .filter(|v| !self.missing(*v))
             .reduce(f64::min)
     }
 
@@ -218,6 +237,37 @@ impl Grid {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn nan_cells_are_missing_not_ground() {
+        // A NaN nodata (as GeoTIFFs declare it) and NaN cells.
+        let g = Grid::from_parts(2, 1, 0.0, 0.0, 1.0, f64::NAN, vec![f64::NAN, 7.0]).unwrap();
+        assert_eq!(g.at(0.5, 0.5), None);
+        assert_eq!(g.at(1.5, 0.5), Some(7.0));
+        assert_eq!(g.min(), Some(7.0));
+        assert_eq!(g.min_within(0.5, 0.5, 0.6, 0.1), Some(7.0));
+        assert_eq!(g.block_min(2).at(0.5, 0.5), Some(7.0));
+        // NaN cells under a numeric nodata are missing too.
+        let g = Grid::from_parts(2, 1, 0.0, 0.0, 1.0, -9999.0, vec![f64::NAN, 3.0]).unwrap();
+        assert_eq!(g.at(0.5, 0.5), None);
+    }
+
+    #[test]
+    fn non_finite_origins_and_heights_are_refused() {
+        assert!(
+            Grid::from_parts(1, 1, f64::NAN, 0.0, 1.0, -9999.0, vec![1.0])
+                .unwrap_err()
+                .contains("origin")
+        );
+        assert!(Grid::from_parts(1, 1, 0.0, f64::INFINITY, 1.0, -9999.0, vec![1.0]).is_err());
+        assert!(Grid::from_parts(1, 1, 0.0, 0.0, 0.0, -9999.0, vec![1.0])
+            .unwrap_err()
+            .contains("cell size"));
+        assert!(Grid::from_parts(1, 1, 0.0, 0.0, -1.0, -9999.0, vec![1.0]).is_err());
+        let e = Grid::parse("ncols 2\nnrows 1\nxllcorner 0\nyllcorner 0\ncellsize 1\n1 inf\n")
+            .unwrap_err();
+        assert!(e.contains("row 1, column 2"), "{e}");
+    }
 
     proptest! {
         /// Over any box, the block grid's lowest value is at most the fine

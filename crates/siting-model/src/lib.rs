@@ -6,7 +6,8 @@
 //! `siting-layers` builds these types, every later stage reads them.
 //!
 //! - [`operator`]: the three basic operators and sets of them.
-//! - [`site`]: existing and candidate sites, their kinds, capacities, costs.
+//! - [`site`]: existing and candidate sites, their kinds, capacities, tenants.
+//! - [`technology`]: 2G/3G/4G per tenant, and a tenant's text form.
 //! - [`zone`]: protected and administrative zones with their class.
 //! - [`demand`]: demand points with weights and environments.
 //! - [`district`]: district and county boundaries, township centres.
@@ -19,13 +20,15 @@ pub mod district;
 pub mod model;
 pub mod operator;
 pub mod site;
+pub mod technology;
 pub mod zone;
 
 pub use demand::{DemandPoint, Environment};
 pub use district::{District, Township};
 pub use model::Model;
-pub use operator::{Operator, OperatorSet, ParseOperatorError};
+pub use operator::{Operator, OperatorSet, ParseOperatorError, PerOperator};
 pub use site::{Site, SiteKind, SiteOrigin};
+pub use technology::{TechSet, Technology};
 pub use zone::{Zone, ZoneClass};
 
 /// A position in the working metric CRS, in metres.

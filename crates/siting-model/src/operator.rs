@@ -135,6 +135,93 @@ impl FromIterator<Operator> for OperatorSet {
     }
 }
 
+/// One value per operator, in [`Operator::ALL`] order: the single shape of
+/// every per-operator table (coverage, counts, shares, costs). Serialises as
+/// an object keyed by operator code (`{"CMCC": …, "CUCC": …, "CTCC": …}`).
+///
+/// ```
+/// use siting_model::{Operator, PerOperator};
+/// let mut n = PerOperator::from_fn(|op| op.index() as u32);
+/// n[Operator::Ctcc] += 10;
+/// assert_eq!(n.0, [0, 1, 12]);
+/// assert_eq!(serde_json::to_string(&n).unwrap(), r#"{"CMCC":0,"CUCC":1,"CTCC":12}"#);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct PerOperator<T>(pub [T; 3]);
+
+impl<T> PerOperator<T> {
+    /// A table from a function of the operator.
+    pub fn from_fn(mut f: impl FnMut(Operator) -> T) -> Self {
+        PerOperator(Operator::ALL.map(&mut f))
+    }
+
+    /// Each operator with its value, in canonical order.
+    pub fn iter(&self) -> impl Iterator<Item = (Operator, &T)> {
+        Operator::ALL.into_iter().zip(self.0.iter())
+    }
+
+    /// A table of references.
+    pub fn as_ref(&self) -> PerOperator<&T> {
+        PerOperator::from_fn(|op| &self.0[op.index()])
+    }
+
+    /// Applies `f` to every value.
+    pub fn map<U>(self, mut f: impl FnMut(Operator, T) -> U) -> PerOperator<U> {
+        let mut ops = Operator::ALL.into_iter();
+        PerOperator(self.0.map(|v| f(ops.next().expect("three operators"), v)))
+    }
+
+    /// The values, in canonical order.
+    pub fn values(&self) -> impl Iterator<Item = &T> {
+        self.0.iter()
+    }
+}
+
+impl<T> std::ops::Index<Operator> for PerOperator<T> {
+    type Output = T;
+    fn index(&self, op: Operator) -> &T {
+        &self.0[op.index()]
+    }
+}
+
+impl<T> std::ops::IndexMut<Operator> for PerOperator<T> {
+    fn index_mut(&mut self, op: Operator) -> &mut T {
+        &mut self.0[op.index()]
+    }
+}
+
+impl<T: Serialize> Serialize for PerOperator<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(3))?;
+        for (op, v) in self.iter() {
+            m.serialize_entry(op.code(), v)?;
+        }
+        m.end()
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for PerOperator<T> {
+    /// An object with every operator code as a key, and no other key.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let map = std::collections::BTreeMap::<String, T>::deserialize(d)?;
+        let mut slots: [Option<T>; 3] = [None, None, None];
+        for (k, v) in map {
+            let op: Operator = k.parse().map_err(D::Error::custom)?;
+            slots[op.index()] = Some(v);
+        }
+        let mut out = Vec::with_capacity(3);
+        for (op, slot) in Operator::ALL.iter().zip(slots) {
+            out.push(slot.ok_or_else(|| D::Error::custom(format!("missing operator {op}")))?);
+        }
+        let arr: [T; 3] = out
+            .try_into()
+            .map_err(|_| D::Error::custom("three operators"))?;
+        Ok(PerOperator(arr))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,6 @@
 //! Sites (站址): existing towers, rooftops and poles, and candidate spots.
 
-use crate::{LonLat, OperatorSet, XyM};
+use crate::{LonLat, Operator, OperatorSet, PerOperator, TechSet, Technology, XyM};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -86,17 +86,48 @@ pub struct Site {
     pub capacity: u8,
     /// Operators on the site before the plan.
     pub tenants: OperatorSet,
+    /// The technologies each tenant runs before the plan (empty for an
+    /// operator that is not a tenant).
+    pub technologies: PerOperator<TechSet>,
     /// On a public institution or government-invested facility (R4: free of charge).
     pub public_building: bool,
     /// Roof load capacity for a rooftop mount, kilograms (R5); `None` if unknown.
     pub load_capacity_kg: Option<f64>,
     /// A human-readable name, if the layer has one.
     pub name: Option<String>,
+    /// For an indoor distribution system: the kind of venue it serves
+    /// (`metro`, `railway`, `airport`, …; R11).
+    pub venue: Option<String>,
+    /// For an indoor distribution system: the radius of the building or
+    /// complex it serves, metres.
+    pub footprint_m: Option<f64>,
 }
 
 impl Site {
     /// Tenant slots still free before the plan.
     pub fn spare_slots(&self) -> u8 {
         self.capacity.saturating_sub(self.tenants.len() as u8)
+    }
+
+    /// Tenants that already run 4G here: they serve 4G demand before the
+    /// plan, and the plan adds no 4G station for them.
+    pub fn lte(&self) -> OperatorSet {
+        self.tenants
+            .iter()
+            .filter(|op| self.technologies[*op].contains(Technology::G4))
+            .collect()
+    }
+
+    /// Whether the site hosts two or more operators before the plan.
+    pub fn shared(&self) -> bool {
+        self.tenants.len() >= 2
+    }
+
+    /// The tenants in their layer form: `CMCC:2G+3G+4G`, one per tenant.
+    pub fn tenant_codes(&self) -> Vec<String> {
+        self.tenants
+            .iter()
+            .map(|op: Operator| format!("{op}:{}", self.technologies[op]))
+            .collect()
     }
 }

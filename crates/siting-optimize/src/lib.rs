@@ -1,25 +1,45 @@
-//! The optimiser: which operator puts a new base station on which site.
+//! The optimiser: which operator puts a new 4G station on which site.
 //!
-//! It knows no geography. A [`Problem`] is a set of demand items with integer
-//! weights, a set of sites (existing or candidate) each with a coverage set per
-//! operator, capacities and costs in yuan, and a quota of new base stations per
-//! operator. [`solve`] chooses placements that maximise newly covered weight
-//! (cheaper first where coverage is equal), within an optional budget, with
-//! sharing first (rule R1) and a minimum sharing rate (target T3).
+//! It knows no geography. A [`Problem`] is a set of demand items with
+//! integer weights, and a set of sites, each with a coverage set per
+//! operator, tenants before the plan (and which of them already run 4G),
+//! tenant capacity and costs in yuan. Operator `o` can add a 4G station to a
+//! site in three ways: an **overlay** on an existing site it is already a
+//! tenant of (no slot used), a **co-location** on an existing site with a
+//! free slot (a new tenancy, which can make the site shared), or a station on
+//! a **candidate**, which is then built once for every operator that uses it
+//! (R2). Capacities bind; sites a rule keeps out offer nothing; demand
+//! already covered by `o`'s 4G gives `o` nothing. Under R1 (sharing first) a
+//! candidate's station counts only demand that no existing site where its
+//! operator could still go can cover.
 //!
-//! - [`problem`]: the instance and its checks.
-//! - [`greedy`](mod@greedy): lazy (CELF) greedy for one sharing bonus.
-//! - [`sharing`]: sharing-rate arithmetic and the search for the bonus that meets the target.
-//! - [`bound`]: an upper bound on any feasible plan's newly covered weight.
+//! Three questions ([`Mode`]): `Targets` meets the coverage
+//! [`Requirement`]s (township centres, a share of main-urban residents…)
+//! at least total cost; `Budget` covers the most objective weight within a
+//! budget; `Sites` builds exactly N new sites and covers the most. Each can
+//! carry a floor on the portfolio's sharing rate: shared sites over all
+//! sites, existing and new, once the plan is built (T3). [`solve()`] returns
+//! the stations in priority order with their kind, cost, gain and purpose,
+//! and a bound on the optimum with the method that gave it.
+//!
+//! - [`problem`]: the instance, the modes and their checks.
+//! - [`state`]: a plan under construction, and [`Placement`].
+//! - `construct` (private): lazy greedy per mode, sharing fill, clean-up.
+//! - [`bound`]: lower bound on cost, upper bound on coverage.
+//! - [`solve`](mod@solve): the solve per mode and its [`Solution`].
 
 #![warn(missing_docs)]
 
 pub mod bound;
-pub mod greedy;
+mod construct;
 pub mod problem;
-pub mod sharing;
+pub mod solve;
+pub mod state;
 
-pub use bound::upper_bound;
-pub use greedy::{greedy, Placement};
-pub use problem::{Params, Problem, ProblemError, SiteChoice, Weight, Yuan};
-pub use sharing::{sharing_rate, solve, Solution};
+pub use bound::Bound;
+pub use problem::{
+    Mode, OtherSites, Params, Problem, ProblemError, Requirement, SiteChoice, StationKind, Weight,
+    Yuan,
+};
+pub use solve::{sharing_rate, solve, RequirementOutcome, SharingOutcome, Solution};
+pub use state::{Placement, Purpose};

@@ -1,64 +1,170 @@
-//! The optimisation instance: sets, weights, capacities, costs, quotas.
+//! The instance: demand items, sites with their options, requirements, modes.
 
 /// Demand weight, an integer so that sums are exact and order-free.
 pub type Weight = u64;
 /// Money, whole yuan.
 pub type Yuan = u64;
 
-/// One site the plan may use.
+/// How a new 4G station lands on a site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StationKind {
+    /// On an existing site its operator is already a tenant of (adding 4G to
+    /// its 2G/3G site): no tenant slot is used.
+    Overlay,
+    /// On an existing site its operator is not on: a new tenancy, which uses
+    /// a slot and can make the site shared (R1, sharing first).
+    CoLocation,
+    /// On a candidate: the site is built (once, for every operator on it: R2).
+    NewSite,
+}
+
+impl StationKind {
+    /// `overlay`, `co_location`, `new_site`.
+    pub fn code(self) -> &'static str {
+        match self {
+            StationKind::Overlay => "overlay",
+            StationKind::CoLocation => "co_location",
+            StationKind::NewSite => "new_site",
+        }
+    }
+}
+
+/// One site the plan may use: an existing site or a candidate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SiteChoice {
-    /// Built before the plan (sharing it is rule R1's first choice).
+    /// Built before the plan (an existing site of the portfolio).
     pub existing: bool,
     /// Operators on the site before the plan, as a bit mask (bit `o` is operator `o`).
     pub tenants: u8,
+    /// Tenants that already run 4G here (a subset of `tenants`): no station
+    /// for them, and their coverage counts before the plan.
+    pub lte: u8,
     /// Tenant slots in all (before and after the plan).
     pub capacity: u8,
-    /// Cost of building the site, paid by its first new base station; 0 for existing sites.
+    /// Operators the rules let place a station here, as a bit mask.
+    pub allowed: u8,
+    /// Building the candidate, paid by its first station; 0 for existing sites.
     pub build_cost_yuan: Yuan,
-    /// Cost of each new base station on the site (equipment, lease, fees).
+    /// A station of a tenant that has no 4G here yet (an overlay).
+    pub overlay_cost_yuan: Yuan,
+    /// A station of an operator that is not a tenant: a co-location on an
+    /// existing site, a station on a candidate.
     pub tenant_cost_yuan: Yuan,
-    /// Per operator, the demand items a base station of that operator here would
-    /// cover, ascending, no duplicates.
+    /// Per operator, the demand items a 4G station of that operator here
+    /// would cover, ascending, no duplicates.
     pub coverage: Vec<Vec<u32>>,
+}
+
+impl SiteChoice {
+    /// How a station of operator `o` would land here.
+    pub fn kind_for(&self, o: usize) -> StationKind {
+        if !self.existing {
+            StationKind::NewSite
+        } else if self.tenants & (1 << o) != 0 {
+            StationKind::Overlay
+        } else {
+            StationKind::CoLocation
+        }
+    }
+}
+
+/// A coverage requirement of one operator: the weight of the listed items it
+/// covers once the plan is built (before-plan coverage included) must reach
+/// `min_weight`. A township centre is an item of weight 1 in a requirement
+/// that asks for all of them; a share of main-urban residents is the
+/// residents' weights and the share of their total.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requirement {
+    /// The operator.
+    pub operator: usize,
+    /// `(item, weight)`, ascending by item, no duplicates.
+    pub items: Vec<(u32, Weight)>,
+    /// The weight that must be covered.
+    pub min_weight: Weight,
+}
+
+impl Requirement {
+    /// Total weight of the requirement's items.
+    pub fn total_weight(&self) -> Weight {
+        self.items.iter().map(|(_, w)| *w).sum()
+    }
+}
+
+/// Existing sites of the portfolio that are not offered as choices (a rule
+/// keeps them out): they still count in the city-wide sharing rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OtherSites {
+    /// How many.
+    pub sites: u64,
+    /// How many of them are shared.
+    pub shared: u64,
 }
 
 /// A whole instance.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    /// Number of operators (at most 8).
+    /// Number of operators (1 to 8).
     pub operators: usize,
-    /// Weight of each demand item.
+    /// Objective weight of each demand item (residents, in the engine).
     pub weights: Vec<Weight>,
-    /// Per operator, whether each demand item is already covered before the plan.
+    /// Per operator, whether each demand item is covered before the plan.
     pub covered_before: Vec<Vec<bool>>,
     /// The sites.
     pub sites: Vec<SiteChoice>,
-    /// New base stations each operator must place.
-    pub quota: Vec<u32>,
+    /// Coverage requirements (the `targets` mode meets them at least cost;
+    /// other modes report them). Their order is their priority.
+    pub requirements: Vec<Requirement>,
+    /// Existing sites outside `sites`.
+    pub other_sites: OtherSites,
+}
+
+/// The question the plan answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Meet every requirement (as far as the data allows) and the sharing
+    /// floor at least total cost.
+    Targets,
+    /// Cover the most objective weight within a budget.
+    Budget {
+        /// The budget, yuan.
+        budget_yuan: Yuan,
+    },
+    /// Build exactly `count` new sites (as far as candidates allow),
+    /// covering the most objective weight; existing sites are used wherever
+    /// they add coverage.
+    Sites {
+        /// New sites to build.
+        count: u32,
+        /// An optional budget, yuan.
+        budget_yuan: Option<Yuan>,
+    },
 }
 
 /// How to solve.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Params {
-    /// Rule R1 as a hard rule: a new site's gain counts only demand that no
-    /// existing site with a free slot for that operator can cover.
+    /// The question.
+    pub mode: Mode,
+    /// Rule R1 as a hard rule: a candidate's station counts only demand that
+    /// no existing site where its operator could still be placed can cover.
     pub sharing_first: bool,
-    /// Total budget, yuan; `None` for none.
-    pub budget_yuan: Option<Yuan>,
-    /// Minimum sharing rate (0..1) the plan must reach, if any.
+    /// Minimum share (0..1) of shared sites over all sites, existing and
+    /// new, once the plan is built (T3), if any.
     pub min_sharing_rate: Option<f64>,
 }
 
 impl Default for Params {
     fn default() -> Self {
         Params {
+            mode: Mode::Targets,
             sharing_first: true,
-            budget_yuan: None,
             min_sharing_rate: None,
         }
     }
 }
+
+/// Most requirements one operator may have.
+pub const MAX_REQUIREMENTS_PER_OPERATOR: usize = 8;
 
 /// An instance that is not well formed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -67,13 +173,13 @@ pub enum ProblemError {
     #[error("{0} operators: between 1 and 8 are supported")]
     Operators(usize),
     /// A per-operator vector of the wrong length.
-    #[error("{what} has {got} entries for {want} operators")]
+    #[error("{what} has {got} entries, expected {want}")]
     Length {
         /// Which field.
         what: String,
         /// Its length.
         got: usize,
-        /// The number of operators.
+        /// The length expected.
         want: usize,
     },
     /// A coverage set names a demand item that does not exist, or is unsorted.
@@ -86,15 +192,28 @@ pub enum ProblemError {
         /// Number of demand items.
         items: usize,
     },
-    /// More tenants than capacity.
-    #[error("site {0}: more tenants than capacity")]
-    Capacity(usize),
+    /// Tenants that do not fit, 4G tenants that are not tenants, or tenants on a candidate.
+    #[error("site {0}: tenants exceed capacity, 4G tenants are not all tenants, or a candidate has tenants")]
+    Tenants(usize),
     /// Weights too large to add up exactly.
-    #[error("demand weights add up to more than {} (a quarter of u64's range)", u64::MAX / 4)]
+    #[error("weights add up to more than {} (a quarter of u64's range)", u64::MAX / 4)]
     Weights,
     /// A sharing rate outside 0..1.
     #[error("minimum sharing rate {0} is outside 0..1")]
     SharingRate(f64),
+    /// A requirement that is malformed.
+    #[error("requirement {index}: {problem}")]
+    Requirement {
+        /// Its index.
+        index: usize,
+        /// What is wrong.
+        problem: String,
+    },
+}
+
+fn total(mut ws: impl Iterator<Item = Weight>) -> Option<Weight> {
+    ws.try_fold(0u64, |a, w| a.checked_add(w))
+        .filter(|t| *t <= u64::MAX / 4)
 }
 
 impl Problem {
@@ -104,22 +223,15 @@ impl Problem {
         if k == 0 || k > 8 {
             return Err(ProblemError::Operators(k));
         }
-        let len = |what: &str, got: usize| {
-            if got == k {
-                Ok(())
-            } else {
-                Err(ProblemError::Length {
-                    what: what.into(),
-                    got,
-                    want: k,
-                })
-            }
-        };
-        len("quota", self.quota.len())?;
-        len("covered_before", self.covered_before.len())?;
         let n = self.weights.len();
-        let total = self.weights.iter().try_fold(0u64, |a, w| a.checked_add(*w));
-        if total.is_none_or(|t| t > u64::MAX / 4) {
+        if self.covered_before.len() != k {
+            return Err(ProblemError::Length {
+                what: "covered_before".into(),
+                got: self.covered_before.len(),
+                want: k,
+            });
+        }
+        if total(self.weights.iter().copied()).is_none() {
             return Err(ProblemError::Weights);
         }
         for c in &self.covered_before {
@@ -131,10 +243,21 @@ impl Problem {
                 });
             }
         }
+        let ops_mask = ((1u16 << k) - 1) as u8;
         for (i, s) in self.sites.iter().enumerate() {
-            len(&format!("site {i} coverage"), s.coverage.len())?;
-            if s.tenants.count_ones() > s.capacity as u32 {
-                return Err(ProblemError::Capacity(i));
+            if s.coverage.len() != k {
+                return Err(ProblemError::Length {
+                    what: format!("site {i} coverage"),
+                    got: s.coverage.len(),
+                    want: k,
+                });
+            }
+            let bad_tenants = s.tenants.count_ones() > s.capacity as u32
+                || s.lte & !s.tenants != 0
+                || s.tenants & !ops_mask != 0
+                || (!s.existing && s.tenants != 0);
+            if bad_tenants {
+                return Err(ProblemError::Tenants(i));
             }
             for (o, cov) in s.coverage.iter().enumerate() {
                 let ascending = cov.windows(2).all(|w| w[0] < w[1]);
@@ -145,6 +268,27 @@ impl Problem {
                         items: n,
                     });
                 }
+            }
+        }
+        let mut per_op = vec![0usize; k];
+        for (index, r) in self.requirements.iter().enumerate() {
+            let bad = |problem: &str| ProblemError::Requirement {
+                index,
+                problem: problem.into(),
+            };
+            if r.operator >= k {
+                return Err(bad("operator out of range"));
+            }
+            per_op[r.operator] += 1;
+            if per_op[r.operator] > MAX_REQUIREMENTS_PER_OPERATOR {
+                return Err(bad("more than 8 requirements for one operator"));
+            }
+            let ascending = r.items.windows(2).all(|w| w[0].0 < w[1].0);
+            if !ascending || r.items.last().is_some_and(|&(d, _)| d as usize >= n) {
+                return Err(bad("items are not ascending within the demand items"));
+            }
+            if total(r.items.iter().map(|(_, w)| *w)).is_none() {
+                return Err(ProblemError::Weights);
             }
         }
         if let Some(r) = params.min_sharing_rate {

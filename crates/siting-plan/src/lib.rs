@@ -1,24 +1,35 @@
 //! The plan a run writes: the contract with planners (`PLAN_FORMAT.md`).
 //!
 //! - [`site`]: [`PlanSite`], one site the plan touches, with every property of
-//!   `plan.geojson`.
+//!   `plan.geojson`; how each station lands ([`Way`]) and why ([`Reason`]).
+//! - [`coverage`]: coverage figures per operator from who covers which item,
+//!   shared by the report and `siting score`.
 //! - [`report`]: [`Report`] and its parts, the figures of `report.json`, and
-//!   the figures derived from the plan's sites alone.
+//!   the figures derived from the plan's sites.
+//! - [`outcome`]: [`Outcome`], everything a run produces before writing.
 //! - [`geojson`]: the plan as GeoJSON (RFC 7946, 7 decimals).
+//! - [`read`]: a written `plan.geojson` read back.
 //! - [`markdown`]: the report for people (`report.md`).
 //! - [`write`](mod@write): all files into an output folder, atomically.
 
 #![warn(missing_docs)]
 
+pub mod coverage;
 pub mod geojson;
 pub mod markdown;
+pub mod outcome;
+pub mod read;
 pub mod report;
 pub mod site;
 pub mod write;
 
+pub use coverage::{coverage_figures, CoverageFigures, DemandItems};
+pub use outcome::{DemandOutcome, Outcome};
+pub use read::{read_plan, PlanReadError};
 pub use report::{
-    ByDistrict, ByPhase, CoverageFigures, InputFile, Report, RuleCount, StationCounts, TargetCheck,
-    UncoveredTownship,
+    BeforeAfter, DistrictRow, Engine, InputFile, Investment, NewSites, Objective, PhaseRow, Report,
+    RequirementRow, RuleCount, SearchRing, Sharing, Stations, TargetCheck, UncoveredTownship, Ways,
+    WithoutGain,
 };
-pub use site::{Origin, PlanSite};
+pub use site::{Origin, PlanSite, Reason, Way};
 pub use write::{write_outputs, WriteError};

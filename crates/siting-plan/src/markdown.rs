@@ -17,156 +17,282 @@ pub fn thousands(x: f64) -> String {
     format!("{sign}{out}")
 }
 
-fn pct(x: f64) -> String {
+/// A share as a percentage with one decimal.
+pub fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
+}
+
+fn met(m: Option<bool>) -> &'static str {
+    match m {
+        Some(true) => "yes",
+        Some(false) => "**no**",
+        None => "estimate",
+    }
 }
 
 /// Renders the report as Markdown.
 pub fn report_markdown(r: &Report) -> String {
     let mut m = String::new();
-    let v = r.engine.get("version").cloned().unwrap_or_default();
     let _ = writeln!(m, "# Siting plan report\n");
     let _ = writeln!(
         m,
-        "Engine siting {v}, seed {}, metric CRS {}.\n",
-        r.seed, r.metric_crs
+        "Engine {} {}, mode `{}`, seed {}, metric CRS {}.\n",
+        r.engine.name, r.engine.version, r.mode, r.seed, r.metric_crs
     );
 
     let _ = writeln!(m, "## Targets\n");
     let _ = writeln!(
         m,
-        "| target | required | plan | met | source |\n|---|---|---|---|---|"
+        "| target | required | plan | met | why | source |\n|---|---|---|---|---|---|"
     );
     for t in &r.targets {
-        let value = if t.id == "T2" {
-            format!("{} yuan", thousands(t.value))
-        } else if t.required_value <= 1.0 && t.id != "T1" {
-            pct(t.value)
-        } else {
-            format!("{}", t.value)
+        let value = match t.id.as_str() {
+            "T2" => format!("{} yuan", thousands(t.value)),
+            "T3" => pct(t.value),
+            _ if t.required_value <= 1.0 && t.value <= 1.0 => pct(t.value),
+            _ => thousands(t.value),
         };
         let _ = writeln!(
             m,
-            "| {} {} | {} | {} | {} | {} |",
+            "| {} {} | {} | {} | {} | {} | {} |",
             t.id,
             t.title,
             t.required,
             value,
-            if t.met { "yes" } else { "**no**" },
+            met(t.met),
+            t.reason,
             t.source
         );
     }
 
     let _ = writeln!(m, "\n## Plan\n");
-    let n = &r.new_base_stations;
-    let q = &r.new_base_stations_required;
+    let n = &r.new_sites;
+    let kinds: Vec<String> = n
+        .by_kind
+        .iter()
+        .map(|(k, v)| format!("{k} {}", thousands(*v as f64)))
+        .collect();
     let _ = writeln!(
         m,
-        "- New base stations: {} (CMCC {} of {}, CUCC {} of {}, CTCC {} of {}).",
-        n.total, n.cmcc, q.cmcc, n.cucc, q.cucc, n.ctcc, q.ctcc
+        "- New sites: {} ({}){}.",
+        thousands(n.total as f64),
+        if kinds.is_empty() {
+            "none".to_string()
+        } else {
+            kinds.join(", ")
+        },
+        if n.site_acquisition > 0 {
+            format!(
+                ", of which {} at search-ring centres still to acquire",
+                n.site_acquisition
+            )
+        } else {
+            String::new()
+        }
+    );
+    let s = &r.new_4g_stations;
+    let _ = writeln!(
+        m,
+        "- New 4G stations: {} (CMCC {}, CUCC {}, CTCC {}): {} overlays on the operator's own sites, {} co-locations on other operators' sites, {} on new sites.",
+        thousands(s.total as f64),
+        thousands(s.by_operator.0[0] as f64),
+        thousands(s.by_operator.0[1] as f64),
+        thousands(s.by_operator.0[2] as f64),
+        thousands(s.by_way.overlay as f64),
+        thousands(s.by_way.co_location as f64),
+        thousands(s.by_way.new_site as f64),
     );
     let _ = writeln!(
         m,
-        "- Sharing rate: {} ({}).",
-        pct(r.sharing_rate),
-        r.sharing_rate_definition
+        "- 4G stations in the area: {} before, {} after.",
+        thousands(r.lte_stations_total.before as f64),
+        thousands(r.lte_stations_total.after as f64)
+    );
+    let sh = &r.sharing;
+    let _ = writeln!(
+        m,
+        "- Sharing rate: {} before, {} after ({}): {} of {} sites shared after, against {} of {} before; {} of the new sites are shared.",
+        pct(sh.rate_before),
+        pct(sh.rate_after),
+        sh.definition,
+        thousands(sh.shared_after as f64),
+        thousands(sh.sites_after as f64),
+        thousands(sh.shared_before as f64),
+        thousands(sh.sites_before as f64),
+        pct(sh.new_sites_shared_share)
     );
     let _ = writeln!(
         m,
-        "- Tenancy ratio: {:.2} base stations per plan site.",
-        r.tenancy_ratio
+        "- Tenancy ratio (operators per site, whole portfolio): {:.3} before, {:.3} after.",
+        sh.tenancy_ratio_before, sh.tenancy_ratio_after
     );
+    let inv = &r.investment_yuan;
     let _ = writeln!(
         m,
-        "- Sites: {} new, {} existing shared.",
-        r.sites_new, r.sites_existing_shared
+        "- Investment: {} yuan of infrastructure (new sites {} yuan, {} yuan per new site; works on existing sites the rest) and {} yuan of operators' 4G equipment; {} yuan in all.",
+        thousands(inv.infrastructure),
+        thousands(inv.new_sites_infrastructure),
+        thousands(inv.per_new_site_infrastructure),
+        thousands(inv.equipment),
+        thousands(inv.total)
     );
+    let o = &r.objective;
     let _ = writeln!(
         m,
-        "- Cost: {} yuan in all, {} yuan per new base station.",
-        thousands(r.cost_yuan_total),
-        thousands(r.cost_yuan_per_station)
+        "- Objective ({}): {} {}; {} {} ({}): gap at most {}.",
+        o.description,
+        thousands(o.value),
+        o.unit,
+        o.bound_kind,
+        thousands(o.bound),
+        o.bound_method,
+        pct(o.gap)
     );
-    let _ = writeln!(
-        m,
-        "- Newly covered demand {:.0}, upper bound {:.0}: optimality gap at most {}.",
-        r.newly_covered_weight,
-        r.upper_bound,
-        pct(r.optimality_gap)
-    );
-
-    if !r.uncovered_township_centres.is_empty() {
-        let _ = writeln!(m, "\n## Township centres not covered by every operator\n");
+    if r.stations_without_gain.count > 0 {
         let _ = writeln!(
             m,
-            "| code | name | district | operators missing |\n|---|---|---|---|"
+            "- {} new stations newly cover nobody: {}",
+            r.stations_without_gain.count, r.stations_without_gain.reason
         );
-        for t in &r.uncovered_township_centres {
+    } else {
+        let _ = writeln!(m, "- Every new station newly covers someone.");
+    }
+
+    let _ = writeln!(m, "\n## Coverage per operator (4G, residents)\n");
+    let _ = writeln!(
+        m,
+        "| operator | residents | covered before | covered after | share after | main urban after | rest after | township centres |\n|---|---|---|---|---|---|---|---|"
+    );
+    for (op, c) in r.coverage.iter() {
+        let _ = writeln!(
+            m,
+            "| {op} | {} | {} | {} | {} | {} | {} | {} of {} (before {}) |",
+            thousands(c.residents),
+            thousands(c.covered_before),
+            thousands(c.covered_after),
+            pct(c.share_after),
+            pct(c.main_urban_share_after),
+            pct(c.rest_share_after),
+            c.township_centres_covered_after,
+            c.township_centres,
+            c.township_centres_covered_before
+        );
+    }
+
+    if !r.requirements.is_empty() {
+        let _ = writeln!(m, "\n## Coverage requirements\n");
+        let _ = writeln!(
+            m,
+            "| operator | requirement | asked | achievable | before | after | met |\n|---|---|---|---|---|---|---|"
+        );
+        for q in &r.requirements {
             let _ = writeln!(
                 m,
-                "| {} | {} | {} | {} |",
-                t.code,
-                t.name,
-                t.county_adcode,
-                t.operators.join(", ")
+                "| {} | {} ({}) | {} | {} | {} | {} | {} |",
+                q.operator,
+                q.what,
+                q.unit,
+                thousands(q.requested),
+                thousands(q.achievable),
+                thousands(q.covered_before),
+                thousands(q.covered_after),
+                if q.met { "yes" } else { "**no**" }
             );
         }
     }
 
-    let _ = writeln!(m, "\n## Coverage per operator\n");
-    let _ = writeln!(
-        m,
-        "| operator | demand | covered before | covered after | share after | township centres | main urban area |\n|---|---|---|---|---|---|---|"
-    );
-    for c in &r.coverage {
+    if !r.township_centres_uncovered.is_empty() {
+        let _ = writeln!(m, "\n## Township centres not covered by every operator\n");
         let _ = writeln!(
             m,
-            "| {} | {:.0} | {:.0} | {:.0} | {} | {} of {} | {} |",
-            c.operator,
-            c.total_weight,
-            c.covered_weight_before,
-            c.covered_weight_after,
-            pct(c.covered_share_after),
-            c.township_centres_covered,
-            c.township_centres,
-            pct(c.main_urban_covered_share)
+            "| code | name | district | operators missing | why | search ring |\n|---|---|---|---|---|---|"
         );
+        for t in &r.township_centres_uncovered {
+            let _ = writeln!(
+                m,
+                "| {} | {} | {} | {} | {} | {} |",
+                t.code,
+                t.name,
+                t.county_adcode,
+                t.operators.join(", "),
+                t.why,
+                t.search_ring.as_deref().unwrap_or("")
+            );
+        }
+    }
+
+    if !r.search_rings.is_empty() {
+        let residents: f64 = r.search_rings.iter().map(|s| s.residents).sum();
+        let _ = writeln!(m, "\n## Search rings\n");
+        let _ = writeln!(
+            m,
+            "{} rings hold {} residents that no existing site or candidate can serve for some operator (plan.gpkg layer `search_rings`). The largest:\n",
+            r.search_rings.len(),
+            thousands(residents)
+        );
+        let _ = writeln!(
+            m,
+            "| ring | district | centre | radius (m) | residents | operators short | township centres |\n|---|---|---|---|---|---|---|"
+        );
+        let mut rings: Vec<_> = r.search_rings.iter().collect();
+        rings.sort_by(|a, b| b.residents.total_cmp(&a.residents).then(a.id.cmp(&b.id)));
+        for s in rings.iter().take(20) {
+            let _ = writeln!(
+                m,
+                "| {} | {} | {:.5}, {:.5} | {:.0} | {} | {} | {} |",
+                s.id,
+                s.adcode,
+                s.centre[0],
+                s.centre[1],
+                s.radius_m,
+                thousands(s.residents),
+                s.operators.join(", "),
+                s.township_centres.join(", ")
+            );
+        }
     }
 
     let _ = writeln!(m, "\n## By phase\n");
     let _ = writeln!(
         m,
-        "| year | sites | new base stations | cost (yuan) |\n|---|---|---|---|"
+        "| year | sites | new sites | new 4G stations | infrastructure (yuan) | equipment (yuan) |\n|---|---|---|---|---|---|"
     );
     for p in &r.by_phase {
         let _ = writeln!(
             m,
-            "| {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} |",
             p.year,
-            p.sites,
-            p.new_base_stations,
-            thousands(p.cost_yuan)
+            thousands(p.sites as f64),
+            thousands(p.new_sites as f64),
+            thousands(p.new_4g_stations as f64),
+            thousands(p.investment_yuan),
+            thousands(p.equipment_yuan)
         );
     }
 
     let _ = writeln!(m, "\n## By district or county\n");
     let _ = writeln!(
         m,
-        "| adcode | name | new base stations | new sites | shared existing sites | sharing rate | cost (yuan) | demand | newly covered |\n|---|---|---|---|---|---|---|---|---|"
+        "| adcode | name | residents | CMCC after | CUCC after | CTCC after | new sites | 4G stations (overlay / co-location / new site) | sharing after | infrastructure (yuan) |\n|---|---|---|---|---|---|---|---|---|---|"
     );
-    for d in &r.by_district {
+    for d in r.by_district.values() {
+        let w = &d.stations_by_way;
         let _ = writeln!(
             m,
-            "| {} | {} | {} | {} | {} | {} | {} | {:.0} | {:.0} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} ({} / {} / {}) | {} | {} |",
             d.adcode,
             d.name,
-            d.new_base_stations,
-            d.sites_new,
-            d.sites_existing_shared,
-            pct(d.sharing_rate),
-            thousands(d.cost_yuan),
-            d.demand_weight,
-            d.covered_weight_gain
+            thousands(d.residents),
+            pct(d.coverage_share_after.0[0]),
+            pct(d.coverage_share_after.0[1]),
+            pct(d.coverage_share_after.0[2]),
+            d.new_sites,
+            d.new_4g_stations,
+            w.overlay,
+            w.co_location,
+            w.new_site,
+            pct(d.sharing_rate_after),
+            thousands(d.investment_yuan)
         );
     }
 

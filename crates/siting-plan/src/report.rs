@@ -1,101 +1,231 @@
 //! The figures of `report.json`, and those derived from the plan's sites.
 
-use crate::site::{Origin, PlanSite};
+use crate::coverage::CoverageFigures;
+use crate::site::{Origin, PlanSite, Way};
 use serde::Serialize;
-use siting_model::Operator;
+use siting_model::{Operator, PerOperator};
 use std::collections::BTreeMap;
 
-/// Counts of new base stations, in total and per operator.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
-pub struct StationCounts {
-    /// All operators.
-    pub total: u64,
-    /// China Mobile.
-    #[serde(rename = "CMCC")]
-    pub cmcc: u64,
-    /// China Unicom.
-    #[serde(rename = "CUCC")]
-    pub cucc: u64,
-    /// China Telecom.
-    #[serde(rename = "CTCC")]
-    pub ctcc: u64,
+/// The definition of the sharing rate every report states.
+pub const SHARING_DEFINITION: &str = "shared sites (two or more operators) over all sites of the area, existing and new, once the plan is built (T3, 渝府办发〔2015〕41号 §1)";
+
+/// The engine that wrote the report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Engine {
+    /// `siting`.
+    pub name: String,
+    /// Its version.
+    pub version: String,
 }
 
-impl StationCounts {
-    /// Counts the new base stations of the sites.
-    pub fn of(sites: &[PlanSite]) -> Self {
-        let mut c = StationCounts::default();
+/// New sites (T1): in total and by kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct NewSites {
+    /// All new sites.
+    pub total: u64,
+    /// By kind (`ground_tower`, `rooftop`, `street_pole`, `indoor`).
+    pub by_kind: BTreeMap<String, u64>,
+    /// Of them, towers at search-ring centres whose site must be acquired.
+    pub site_acquisition: u64,
+}
+
+/// Counts by way of landing.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
+pub struct Ways {
+    /// Overlays on the operator's own existing sites.
+    pub overlay: u64,
+    /// Co-locations on existing sites of other operators.
+    pub co_location: u64,
+    /// Stations on new sites.
+    pub new_site: u64,
+}
+
+impl Ways {
+    /// The count of one way.
+    pub fn get_mut(&mut self, way: Way) -> &mut u64 {
+        match way {
+            Way::Overlay => &mut self.overlay,
+            Way::CoLocation => &mut self.co_location,
+            Way::NewSite => &mut self.new_site,
+        }
+    }
+
+    /// All three.
+    pub fn total(&self) -> u64 {
+        self.overlay + self.co_location + self.new_site
+    }
+}
+
+/// The plan's new 4G stations.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Stations {
+    /// All of them.
+    pub total: u64,
+    /// Per operator.
+    pub by_operator: PerOperator<u64>,
+    /// Overlay, co-location, new site.
+    pub by_way: Ways,
+    /// Per operator, by way.
+    pub by_operator_and_way: PerOperator<Ways>,
+}
+
+impl Stations {
+    /// Counts the new stations of the sites.
+    pub fn of<'a>(sites: impl IntoIterator<Item = &'a PlanSite>) -> Self {
+        let mut c = Stations::default();
         for s in sites {
-            for op in s.tenants_added.iter() {
+            for op in s.stations_added.iter() {
+                let way = s.way(op).expect("a station added");
                 c.total += 1;
-                *c.get_mut(op) += 1;
+                c.by_operator[op] += 1;
+                *c.by_way.get_mut(way) += 1;
+                *c.by_operator_and_way[op].get_mut(way) += 1;
             }
         }
         c
     }
-
-    /// The count of one operator.
-    pub fn get(&self, op: Operator) -> u64 {
-        match op {
-            Operator::Cmcc => self.cmcc,
-            Operator::Cucc => self.cucc,
-            Operator::Ctcc => self.ctcc,
-        }
-    }
-
-    fn get_mut(&mut self, op: Operator) -> &mut u64 {
-        match op {
-            Operator::Cmcc => &mut self.cmcc,
-            Operator::Cucc => &mut self.cucc,
-            Operator::Ctcc => &mut self.ctcc,
-        }
-    }
 }
 
-/// The plan's sharing rate: new base stations on shared sites over all new
-/// base stations (0 when there are none).
-pub fn sharing_rate(sites: &[PlanSite]) -> f64 {
-    let all: usize = sites.iter().map(|s| s.tenants_added.len()).sum();
-    let shared: usize = sites
-        .iter()
-        .filter(|s| s.shared())
-        .map(|s| s.tenants_added.len())
-        .sum();
-    if all == 0 {
-        0.0
-    } else {
-        shared as f64 / all as f64
-    }
+/// A figure before and after the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct BeforeAfter {
+    /// Before.
+    pub before: u64,
+    /// After.
+    pub after: u64,
 }
 
-/// Base stations per site over the plan's sites (0 when there are none).
-pub fn tenancy_ratio(sites: &[PlanSite]) -> f64 {
-    if sites.is_empty() {
-        0.0
-    } else {
-        sites.iter().map(|s| s.tenants_after().len()).sum::<usize>() as f64 / sites.len() as f64
-    }
-}
-
-/// Coverage of one operator's demand, weights in the demand layer's unit.
+/// The portfolio's sharing (T3).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CoverageFigures {
-    /// Operator code.
-    pub operator: String,
-    /// Total demand weight.
-    pub total_weight: f64,
-    /// Weight covered before the plan (from its existing sites).
-    pub covered_weight_before: f64,
-    /// Weight covered once the plan is built.
-    pub covered_weight_after: f64,
-    /// `covered_weight_after / total_weight`.
-    pub covered_share_after: f64,
-    /// Township centres covered once the plan is built.
-    pub township_centres_covered: u64,
-    /// Township centres in all.
-    pub township_centres: u64,
-    /// Share of the main urban area's demand covered once the plan is built.
-    pub main_urban_covered_share: f64,
+pub struct Sharing {
+    /// How the rate is defined.
+    pub definition: String,
+    /// Shared sites over all sites before the plan.
+    pub rate_before: f64,
+    /// Shared sites over all sites once the plan is built.
+    pub rate_after: f64,
+    /// Share of the plan's new sites that are shared.
+    pub new_sites_shared_share: f64,
+    /// Tenants per site before the plan, over the whole portfolio.
+    pub tenancy_ratio_before: f64,
+    /// Tenants per site once the plan is built, over the whole portfolio.
+    pub tenancy_ratio_after: f64,
+    /// Sites before the plan.
+    pub sites_before: u64,
+    /// Sites once the plan is built.
+    pub sites_after: u64,
+    /// Shared sites before the plan.
+    pub shared_before: u64,
+    /// Shared sites once the plan is built.
+    pub shared_after: u64,
+    /// Tenancies (operator–site pairs) before the plan.
+    pub tenancies_before: u64,
+    /// Tenancies once the plan is built.
+    pub tenancies_after: u64,
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+impl Sharing {
+    /// The portfolio's sharing once the plan's sites are built, from the
+    /// portfolio before the plan (`sites`, `shared`, `tenancies`) and the
+    /// plan's sites.
+    ///
+    /// ```
+    /// use siting_model::{LonLat, Operator, OperatorSet, PerOperator};
+    /// use siting_plan::{PlanSite, Origin, Reason, Sharing};
+    /// let site = |origin, before: &[Operator], added: &[Operator]| PlanSite {
+    ///     site_id: "s".into(), origin, kind: "ground_tower".into(), lonlat: LonLat { lon: 0.0, lat: 0.0 },
+    ///     height_m: 30.0, tenants_before: before.iter().copied().collect(), technologies_before: vec![],
+    ///     stations_added: added.iter().copied().collect(), district: "d".into(), adcode: "500101".into(),
+    ///     phase: 2015, station_phases: PerOperator::default(), build_cost_yuan: 0.0, station_cost_yuan: 0.0,
+    ///     reason: Reason::Coverage, station_reasons: PerOperator::default(),
+    ///     covered_gain: PerOperator::default(), camouflage: false,
+    ///     notice_board: false, planning_approval: false, eia_authority: "m".into(), rules: vec![],
+    ///     site_acquisition: false,
+    /// };
+    /// use Operator::*;
+    /// // 10 sites, 1 shared, 11 tenancies; a co-location shares one more,
+    /// // an overlay changes nothing, a new site with two operators adds a shared site.
+    /// let plan = [
+    ///     site(Origin::Existing, &[Cmcc], &[Cucc]),
+    ///     site(Origin::Existing, &[Cmcc], &[Cmcc]),
+    ///     site(Origin::New, &[], &[Cucc, Ctcc]),
+    /// ];
+    /// let s = Sharing::of(10, 1, 11, &plan);
+    /// assert_eq!((s.sites_after, s.shared_after, s.tenancies_after), (11, 3, 14));
+    /// assert_eq!(s.new_sites_shared_share, 1.0);
+    /// ```
+    pub fn of(sites: u64, shared: u64, tenancies: u64, plan: &[PlanSite]) -> Sharing {
+        let new: Vec<&PlanSite> = plan.iter().filter(|s| s.origin == Origin::New).collect();
+        let newly_shared = plan
+            .iter()
+            .filter(|s| s.shared() && !s.shared_before())
+            .count() as u64;
+        let added: u64 = plan.iter().map(|s| s.tenants_added().len() as u64).sum();
+        let sites_after = sites + new.len() as u64;
+        let shared_after = shared + newly_shared;
+        let tenancies_after = tenancies + added;
+        Sharing {
+            definition: SHARING_DEFINITION.into(),
+            rate_before: ratio(shared, sites),
+            rate_after: ratio(shared_after, sites_after),
+            new_sites_shared_share: ratio(
+                new.iter().filter(|s| s.shared()).count() as u64,
+                new.len() as u64,
+            ),
+            tenancy_ratio_before: ratio(tenancies, sites),
+            tenancy_ratio_after: ratio(tenancies_after, sites_after),
+            sites_before: sites,
+            sites_after,
+            shared_before: shared,
+            shared_after,
+            tenancies_before: tenancies,
+            tenancies_after,
+        }
+    }
+}
+
+/// The plan's investment, yuan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Investment {
+    /// Infrastructure: new sites and the work on existing ones (T2 counts this).
+    pub infrastructure: f64,
+    /// The operators' 4G equipment.
+    pub equipment: f64,
+    /// Both.
+    pub total: f64,
+    /// Infrastructure of the new sites alone.
+    pub new_sites_infrastructure: f64,
+    /// Infrastructure of the new sites per new site (T2's ≈255,000 yuan).
+    pub per_new_site_infrastructure: f64,
+}
+
+impl Investment {
+    /// Sums the plan's sites.
+    pub fn of(plan: &[PlanSite]) -> Investment {
+        let infrastructure: f64 = plan.iter().map(|s| s.build_cost_yuan).sum();
+        let equipment: f64 = plan.iter().map(|s| s.station_cost_yuan).sum();
+        let new: Vec<&PlanSite> = plan.iter().filter(|s| s.origin == Origin::New).collect();
+        let new_sites_infrastructure: f64 = new.iter().map(|s| s.build_cost_yuan).sum();
+        Investment {
+            infrastructure,
+            equipment,
+            total: infrastructure + equipment,
+            new_sites_infrastructure,
+            per_new_site_infrastructure: if new.is_empty() {
+                0.0
+            } else {
+                new_sites_infrastructure / new.len() as f64
+            },
+        }
+    }
 }
 
 /// One target: what is required, what the plan gives, met or not.
@@ -113,44 +243,181 @@ pub struct TargetCheck {
     pub required_value: f64,
     /// The plan's value.
     pub value: f64,
-    /// Whether it is met.
+    /// Whether it is met; `null` for an estimate (T2).
+    pub met: Option<bool>,
+    /// Why it is met or not, or how the plan compares with an estimate.
+    pub reason: String,
+}
+
+/// How one coverage requirement came out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RequirementRow {
+    /// Operator code.
+    pub operator: String,
+    /// `township_centres`, `main_urban`, `rest`.
+    pub what: String,
+    /// What it asks, in its unit (centres, or residents).
+    pub requested: f64,
+    /// The most the data allows (covered before, or by some site the operator can go on).
+    pub achievable: f64,
+    /// Covered before the plan.
+    pub covered_before: f64,
+    /// Covered once the plan is built.
+    pub covered_after: f64,
+    /// Whether the plan covers what was asked.
     pub met: bool,
+    /// `township centres` or `residents`.
+    pub unit: String,
+}
+
+/// A township centre some operator does not cover once the plan is built.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UncoveredTownship {
+    /// 9-digit NBS code.
+    pub code: String,
+    /// Chinese name.
+    pub name: String,
+    /// Its district's adcode.
+    pub county_adcode: String,
+    /// Operators that do not cover it.
+    pub operators: Vec<String>,
+    /// Why: no site can serve it, or the plan left it.
+    pub why: String,
+    /// The search ring around it, where no site can serve it.
+    pub search_ring: Option<String>,
+}
+
+/// Demand no existing site or candidate can cover for some operator,
+/// grouped around a suggested centre.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchRing {
+    /// `ring-001`…
+    pub id: String,
+    /// Suggested centre (residents' weighted centroid), WGS84 lon, lat.
+    pub centre: [f64; 2],
+    /// Radius of the ring around the centre, metres.
+    pub radius_m: f64,
+    /// Residents in the ring some operator cannot serve.
+    pub residents: f64,
+    /// Operators short of it.
+    pub operators: Vec<String>,
+    /// Demand points in it.
+    pub demand_points: u64,
+    /// Township centres in it (codes).
+    pub township_centres: Vec<String>,
+    /// District of the centre (adcode).
+    pub adcode: String,
+    /// Polygon of the ring, WGS84 (closed).
+    #[serde(skip)]
+    pub polygon: Vec<[f64; 2]>,
+}
+
+/// The mode's objective and the bound on it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Objective {
+    /// `targets`, `budget` or `sites`.
+    pub mode: String,
+    /// What is optimised, in words.
+    pub description: String,
+    /// The plan's value.
+    pub value: f64,
+    /// Its unit.
+    pub unit: String,
+    /// A bound on the optimum: a lower bound on cost in `targets`, an upper
+    /// bound on coverage otherwise.
+    pub bound: f64,
+    /// `lower bound on cost` or `upper bound on coverage`.
+    pub bound_kind: String,
+    /// How the bound was found.
+    pub bound_method: String,
+    /// How far the plan can be from the optimum, 0..1.
+    pub gap: f64,
+}
+
+/// Stations that newly cover nobody.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WithoutGain {
+    /// How many.
+    pub count: u64,
+    /// Why the mode placed them (empty when none).
+    pub reason: String,
 }
 
 /// One row per district or county.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ByDistrict {
+pub struct DistrictRow {
     /// 6-digit code.
     pub adcode: String,
     /// Chinese name.
     pub name: String,
-    /// New base stations.
-    pub new_base_stations: u64,
+    /// Residents on the demand layer.
+    pub residents: f64,
+    /// Share of residents each operator covers once the plan is built.
+    pub coverage_share_after: PerOperator<f64>,
+    /// Residents each operator's new stations here newly cover.
+    pub covered_gain: PerOperator<f64>,
     /// New sites.
-    pub sites_new: u64,
-    /// Existing sites shared.
-    pub sites_existing_shared: u64,
-    /// Sharing rate of its new base stations.
-    pub sharing_rate: f64,
-    /// Cost, yuan.
-    pub cost_yuan: f64,
-    /// Demand weight in the district.
-    pub demand_weight: f64,
-    /// Weight newly covered by the plan (all operators).
-    pub covered_weight_gain: f64,
+    pub new_sites: u64,
+    /// New 4G stations.
+    pub new_4g_stations: u64,
+    /// By way.
+    pub stations_by_way: Ways,
+    /// Sites once the plan is built.
+    pub sites_after: u64,
+    /// Shared sites once the plan is built.
+    pub shared_after: u64,
+    /// `shared_after / sites_after`.
+    pub sharing_rate_after: f64,
+    /// Infrastructure, yuan.
+    pub investment_yuan: f64,
+    /// Equipment, yuan.
+    pub equipment_yuan: f64,
 }
 
 /// One row per phase year.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ByPhase {
+pub struct PhaseRow {
     /// The year.
     pub year: u16,
-    /// Sites first built or shared that year.
+    /// Sites first worked on that year.
     pub sites: u64,
-    /// New base stations on those sites.
-    pub new_base_stations: u64,
-    /// Cost, yuan.
-    pub cost_yuan: f64,
+    /// New sites built that year.
+    pub new_sites: u64,
+    /// New 4G stations that year.
+    pub new_4g_stations: u64,
+    /// Infrastructure, yuan.
+    pub investment_yuan: f64,
+    /// Equipment, yuan.
+    pub equipment_yuan: f64,
+}
+
+impl PhaseRow {
+    /// Rows for the given years, in order: a site counts in the year of its
+    /// first work, a station in its own year.
+    pub fn of(plan: &[PlanSite], years: &[u16]) -> Vec<PhaseRow> {
+        years
+            .iter()
+            .map(|&year| {
+                let here: Vec<&PlanSite> = plan.iter().filter(|s| s.phase == year).collect();
+                PhaseRow {
+                    year,
+                    sites: here.len() as u64,
+                    new_sites: here.iter().filter(|s| s.origin == Origin::New).count() as u64,
+                    new_4g_stations: plan
+                        .iter()
+                        .map(|s| {
+                            s.station_phases
+                                .values()
+                                .filter(|p| **p == Some(year))
+                                .count()
+                        })
+                        .sum::<usize>() as u64,
+                    investment_yuan: here.iter().map(|s| s.build_cost_yuan).sum(),
+                    equipment_yuan: here.iter().map(|s| s.station_cost_yuan).sum(),
+                }
+            })
+            .collect()
+    }
 }
 
 /// How many plan sites a rule shaped.
@@ -175,147 +442,98 @@ pub struct InputFile {
     pub layer: String,
     /// Its path, or `embedded:` name.
     pub file: String,
-    /// SHA-256 of its bytes, hex.
+    /// SHA-256 of its bytes and of every file read with it, hex.
     pub sha256: String,
     /// Features read (0 for the config).
     pub features: u64,
-}
-
-/// A township centre some operator does not cover once the plan is built.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct UncoveredTownship {
-    /// 9-digit NBS code.
-    pub code: String,
-    /// Chinese name.
-    pub name: String,
-    /// Its district's adcode.
-    pub county_adcode: String,
-    /// Operators that do not cover it.
-    pub operators: Vec<String>,
+    /// The files the fingerprint covers (a Shapefile's `.shp`, `.dbf`,
+    /// `.shx`, `.prj`, `.cpg`), when more than the one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<String>,
 }
 
 /// Everything `report.json` holds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
-    /// `siting` and its version.
-    pub engine: BTreeMap<String, String>,
+    /// The engine and its version.
+    pub engine: Engine,
     /// The run's seed.
     pub seed: u64,
+    /// The question the plan answers.
+    pub mode: String,
     /// The working metric CRS.
     pub metric_crs: String,
-    /// New base stations, total and per operator.
-    pub new_base_stations: StationCounts,
-    /// New base stations each operator was asked for.
-    pub new_base_stations_required: StationCounts,
-    /// The plan's sharing rate.
+    /// New sites (T1).
+    pub new_sites: NewSites,
+    /// New 4G stations.
+    pub new_4g_stations: Stations,
+    /// 4G stations in the area before and after (T4's 45,000).
+    pub lte_stations_total: BeforeAfter,
+    /// The portfolio's sharing (T3).
+    pub sharing: Sharing,
+    /// `sharing.rate_after`.
     pub sharing_rate: f64,
-    /// How the sharing rate is defined.
-    pub sharing_rate_definition: String,
-    /// Base stations per site over the plan's sites.
-    pub tenancy_ratio: f64,
-    /// New sites built.
-    pub sites_new: u64,
-    /// Existing sites shared.
-    pub sites_existing_shared: u64,
-    /// Total cost, yuan.
-    pub cost_yuan_total: f64,
-    /// Mean cost per new base station, yuan.
-    pub cost_yuan_per_station: f64,
-    /// Coverage per operator.
-    pub coverage: Vec<CoverageFigures>,
+    /// Investment (T2).
+    pub investment_yuan: Investment,
+    /// 4G coverage per operator on the plan's demand layer.
+    pub coverage: PerOperator<CoverageFigures>,
     /// The targets.
     pub targets: Vec<TargetCheck>,
-    /// Township centres not covered by every operator (T4).
-    pub uncovered_township_centres: Vec<UncoveredTownship>,
-    /// New base stations that newly cover no demand (placed to reach T1).
-    pub stations_without_gain: u64,
-    /// Per district or county.
-    pub by_district: Vec<ByDistrict>,
+    /// Each coverage requirement the run set.
+    pub requirements: Vec<RequirementRow>,
+    /// Township centres not covered by every operator.
+    pub township_centres_uncovered: Vec<UncoveredTownship>,
+    /// Where no site can serve.
+    pub search_rings: Vec<SearchRing>,
+    /// The objective and its bound.
+    pub objective: Objective,
+    /// The bound on the optimum (`objective.bound`).
+    pub upper_bound: f64,
+    /// `objective.gap`.
+    pub optimality_gap: f64,
+    /// `objective.bound_method`.
+    pub bound_method: String,
+    /// Stations that newly cover nobody, and why.
+    pub stations_without_gain: WithoutGain,
+    /// Per district or county, by adcode.
+    pub by_district: BTreeMap<String, DistrictRow>,
     /// Per phase year.
-    pub by_phase: Vec<ByPhase>,
+    pub by_phase: Vec<PhaseRow>,
     /// Per rule.
     pub rule_counts: Vec<RuleCount>,
-    /// Upper bound on the newly covered weight any plan could reach.
-    pub upper_bound: f64,
-    /// Newly covered weight the plan reaches.
-    pub newly_covered_weight: f64,
-    /// `(upper_bound - newly_covered_weight) / upper_bound`.
-    pub optimality_gap: f64,
     /// The radio model of each operator.
     pub radio_models: BTreeMap<String, String>,
     /// Input files with their SHA-256.
     pub inputs: Vec<InputFile>,
     /// The config the run used, as parsed.
     pub config: serde_json::Value,
-    /// Notes on what the run could not do or assumed.
+    /// What the run assumed or could not do.
     pub notes: Vec<String>,
 }
 
-/// Rows per phase year, for the given years in order.
-pub fn by_phase(sites: &[PlanSite], years: &[u16]) -> Vec<ByPhase> {
-    years
-        .iter()
-        .map(|&year| {
-            let here: Vec<&PlanSite> = sites.iter().filter(|s| s.phase == year).collect();
-            ByPhase {
-                year,
-                sites: here.len() as u64,
-                new_base_stations: here.iter().map(|s| s.tenants_added.len() as u64).sum(),
-                cost_yuan: here.iter().map(|s| s.cost_yuan).sum(),
-            }
-        })
-        .collect()
+/// New sites by kind.
+pub fn new_sites(plan: &[PlanSite]) -> NewSites {
+    let mut n = NewSites::default();
+    for s in plan.iter().filter(|s| s.origin == Origin::New) {
+        n.total += 1;
+        *n.by_kind.entry(s.kind.clone()).or_default() += 1;
+        n.site_acquisition += s.site_acquisition as u64;
+    }
+    n
 }
 
-/// New sites and shared existing sites.
-pub fn site_counts(sites: &[PlanSite]) -> (u64, u64) {
-    let new = sites.iter().filter(|s| s.origin == Origin::New).count() as u64;
-    (new, sites.len() as u64 - new)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use siting_model::{LonLat, OperatorSet};
-
-    fn site(before: &[Operator], added: &[Operator]) -> PlanSite {
-        PlanSite {
-            site_id: "x".into(),
-            origin: if before.is_empty() {
-                Origin::New
-            } else {
-                Origin::Existing
-            },
-            kind: "ground_tower".into(),
-            lonlat: LonLat { lon: 0.0, lat: 0.0 },
-            tenants_before: before.iter().copied().collect::<OperatorSet>(),
-            tenants_added: added.iter().copied().collect::<OperatorSet>(),
-            district: "d".into(),
-            adcode: "500101".into(),
-            phase: 2015,
-            cost_yuan: 1.0,
-            camouflage: false,
-            notice_board: false,
-            planning_approval: false,
-            eia_authority: "m".into(),
-            rules: vec![],
-            covered_weight_gain: 0.0,
+/// Residents each operator's new stations newly cover, summed over sites.
+pub fn covered_gain<'a>(plan: impl IntoIterator<Item = &'a PlanSite>) -> PerOperator<f64> {
+    let mut g = PerOperator::<f64>::default();
+    for s in plan {
+        for (op, v) in s.covered_gain.iter() {
+            g[op] += v.unwrap_or(0.0);
         }
     }
+    g
+}
 
-    #[test]
-    fn sharing_rate_and_tenancy() {
-        use Operator::*;
-        let sites = vec![
-            site(&[Cmcc], &[Cucc]),
-            site(&[], &[Ctcc]),
-            site(&[], &[Cmcc, Cucc]),
-        ];
-        // 4 new stations, 3 on shared sites.
-        assert_eq!(sharing_rate(&sites), 0.75);
-        // 5 stations on 3 sites.
-        assert!((tenancy_ratio(&sites) - 5.0 / 3.0).abs() < 1e-12);
-        let c = StationCounts::of(&sites);
-        assert_eq!((c.total, c.cmcc, c.cucc, c.ctcc), (4, 1, 2, 1));
-    }
+/// The operator codes of a set.
+pub fn codes(ops: impl IntoIterator<Item = Operator>) -> Vec<String> {
+    ops.into_iter().map(|o| o.code().to_string()).collect()
 }

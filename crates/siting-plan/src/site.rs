@@ -1,13 +1,15 @@
-//! One site the plan touches.
+//! One site the plan touches, with every property of `plan.geojson`.
 
 use serde::Serialize;
-use siting_model::{LonLat, OperatorSet};
+use siting_model::{LonLat, Operator, OperatorSet, PerOperator};
+use std::fmt;
+use std::str::FromStr;
 
-/// Whether the plan shares an existing site or builds a new one.
+/// Whether the plan uses an existing site or builds a new one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
-    /// An existing site the plan shares.
+    /// An existing site the plan uses.
     Existing,
     /// A new site the plan builds.
     New,
@@ -23,10 +25,108 @@ impl Origin {
     }
 }
 
+impl FromStr for Origin {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "existing" => Ok(Origin::Existing),
+            "new" => Ok(Origin::New),
+            _ => Err(format!("origin {s:?} is neither \"existing\" nor \"new\"")),
+        }
+    }
+}
+
+/// How one operator's new 4G station lands on a site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Way {
+    /// On an existing site the operator already is a tenant of (4G added to
+    /// its 2G/3G site).
+    Overlay,
+    /// On an existing site the operator joins as a new tenant.
+    CoLocation,
+    /// On a new site.
+    NewSite,
+}
+
+impl Way {
+    /// All ways, in report order.
+    pub const ALL: [Way; 3] = [Way::Overlay, Way::CoLocation, Way::NewSite];
+
+    /// `overlay`, `co_location`, `new_site`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Way::Overlay => "overlay",
+            Way::CoLocation => "co_location",
+            Way::NewSite => "new_site",
+        }
+    }
+}
+
+/// What a site is in the plan for (`reason` in `plan.geojson`): the first,
+/// in this order, that any of its new stations serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// It brings 4G to a township centre (T4).
+    TownshipCentre,
+    /// It brings 4G to main-urban residents the T4 share needs.
+    MainUrban,
+    /// It brings 4G to other residents.
+    Coverage,
+    /// It carries traffic the others cannot.
+    Capacity,
+    /// It covers nobody new but makes its site shared (the T3 floor).
+    Sharing,
+    /// It covers nobody new and is built because the mode asks for a number
+    /// of new sites.
+    SiteCount,
+}
+
+impl Reason {
+    /// Every reason, in priority order.
+    pub const ALL: [Reason; 6] = [
+        Reason::TownshipCentre,
+        Reason::MainUrban,
+        Reason::Coverage,
+        Reason::Capacity,
+        Reason::Sharing,
+        Reason::SiteCount,
+    ];
+
+    /// The code in `plan.geojson`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::TownshipCentre => "township_centre",
+            Reason::MainUrban => "main_urban",
+            Reason::Coverage => "coverage",
+            Reason::Capacity => "capacity",
+            Reason::Sharing => "sharing",
+            Reason::SiteCount => "site_count",
+        }
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for Reason {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Reason::ALL
+            .into_iter()
+            .find(|r| r.code() == s)
+            .ok_or_else(|| format!("unknown reason {s:?}"))
+    }
+}
+
 /// A site of the plan, with every property of `plan.geojson`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanSite {
-    /// Id from the input layer.
+    /// Id from the input layer (or of the search ring a new tower stands in).
     pub site_id: String,
     /// Existing or new.
     pub origin: Origin,
@@ -34,18 +134,35 @@ pub struct PlanSite {
     pub kind: String,
     /// WGS84 position.
     pub lonlat: LonLat,
+    /// Antenna height above ground, metres.
+    pub height_m: f64,
     /// Operators on the site before the plan.
     pub tenants_before: OperatorSet,
-    /// The plan's new base stations on the site.
-    pub tenants_added: OperatorSet,
+    /// Their technologies before the plan, as the layer writes them
+    /// (`CMCC:2G+3G`).
+    pub technologies_before: Vec<String>,
+    /// The plan's new 4G stations, one per operator.
+    pub stations_added: OperatorSet,
     /// District or county name.
     pub district: String,
     /// Its 6-digit code.
     pub adcode: String,
-    /// Year the plan builds it.
+    /// Year of the plan's first work on the site.
     pub phase: u16,
-    /// The plan's cost for this site, yuan.
-    pub cost_yuan: f64,
+    /// Year of each new station.
+    pub station_phases: PerOperator<Option<u16>>,
+    /// Infrastructure, yuan: the new site (with camouflage and fees), or the
+    /// work on the existing site its new stations need.
+    pub build_cost_yuan: f64,
+    /// The operators' 4G equipment and its installation, yuan.
+    pub station_cost_yuan: f64,
+    /// What the site is in the plan for: the first of its stations' reasons.
+    pub reason: Reason,
+    /// What each new station is in the plan for.
+    pub station_reasons: PerOperator<Option<Reason>>,
+    /// Residents each new station newly covers (real residents, no bonus
+    /// weights), in the plan's priority order.
+    pub covered_gain: PerOperator<Option<f64>>,
     /// R3.
     pub camouflage: bool,
     /// R6.
@@ -56,18 +173,49 @@ pub struct PlanSite {
     pub eia_authority: String,
     /// Rules that shaped this site.
     pub rules: Vec<String>,
-    /// Demand weight its new base stations newly cover.
-    pub covered_weight_gain: f64,
+    /// A new tower at a search ring's centre: the site must still be acquired.
+    pub site_acquisition: bool,
 }
 
 impl PlanSite {
+    /// Operators the plan makes new tenants here.
+    pub fn tenants_added(&self) -> OperatorSet {
+        self.stations_added
+            .iter()
+            .filter(|op| !self.tenants_before.contains(*op))
+            .collect()
+    }
+
     /// Operators on the site once the plan is built.
     pub fn tenants_after(&self) -> OperatorSet {
-        self.tenants_before.union(self.tenants_added)
+        self.tenants_before.union(self.stations_added)
+    }
+
+    /// Whether the site hosted two or more operators before the plan.
+    pub fn shared_before(&self) -> bool {
+        self.tenants_before.len() >= 2
     }
 
     /// Whether the site hosts two or more operators once the plan is built.
     pub fn shared(&self) -> bool {
         self.tenants_after().len() >= 2
+    }
+
+    /// The plan's cost here, yuan.
+    pub fn cost_yuan(&self) -> f64 {
+        self.build_cost_yuan + self.station_cost_yuan
+    }
+
+    /// How operator `op`'s new station lands here, if it has one.
+    pub fn way(&self, op: Operator) -> Option<Way> {
+        if !self.stations_added.contains(op) {
+            None
+        } else if self.origin == Origin::New {
+            Some(Way::NewSite)
+        } else if self.tenants_before.contains(op) {
+            Some(Way::Overlay)
+        } else {
+            Some(Way::CoLocation)
+        }
     }
 }

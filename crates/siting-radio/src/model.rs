@@ -18,6 +18,11 @@ pub struct Transmitter {
     /// An indoor site (an indoor distribution system): the only kind that may
     /// carry a band licensed for indoor coverage only.
     pub indoor: bool,
+    /// For an indoor system, the radius of the building or complex it
+    /// serves, metres: it covers the receivers within it on every band, and
+    /// nothing beyond (a distributed antenna system is planned to its
+    /// building, not by an outdoor path-loss model). 0 for outdoor sites.
+    pub footprint_m: f64,
 }
 
 /// Ground heights along the path between a transmitter and a receiver.

@@ -211,7 +211,9 @@ fn height_index(effective_height_m: f64) -> usize {
 
 impl CoverageModel for LinkBudgetModel {
     fn max_range_m(&self, tx: &Transmitter) -> f64 {
-        if self.indoor_only && !tx.indoor {
+        if tx.indoor {
+            tx.footprint_m
+        } else if self.indoor_only {
             0.0
         } else if self.terrain {
             // No receiver in reach stands lower than `lowest_ground_m`, so
@@ -226,7 +228,10 @@ impl CoverageModel for LinkBudgetModel {
     }
 
     fn covers(&self, tx: &Transmitter, rx: &Receiver, distance_m: f64) -> bool {
-        if self.indoor_only && !tx.indoor {
+        if tx.indoor {
+            return distance_m <= tx.footprint_m;
+        }
+        if self.indoor_only {
             return false;
         }
         let h = self.effective_height(tx, rx);
@@ -300,7 +305,11 @@ impl CoverageModel for LinkBudgetModel {
                 (true, false) => "; antenna heights corrected by terrain",
                 _ => "",
             },
-            if self.indoor_only { "; indoor sites only" } else { "" },
+            if self.indoor_only {
+                "; indoor sites only"
+            } else {
+                ""
+            },
             match &self.source {
                 Some(source) => format!(" (source: {source})"),
                 None => String::new(),
@@ -320,7 +329,7 @@ impl CoverageModel for LinkBudgetModel {
 ///     LinkBudgetModel::new([m; 4], [0.0; 4], LinkBudget::lte_2015_uplink(), 30_000.0, false)
 /// };
 /// let radio = MultiBandModel::new(vec![("1.8 GHz".into(), band(1800.0)), ("2.0 GHz".into(), band(2000.0))]);
-/// let tx = Transmitter { height_m: 30.0, ground_m: 0.0, lowest_ground_m: 0.0, position: [0.0; 2], indoor: false };
+/// let tx = Transmitter { height_m: 30.0, ground_m: 0.0, lowest_ground_m: 0.0, position: [0.0; 2], indoor: false, footprint_m: 0.0 };
 /// let rx = Receiver { environment: Environment::Urban, ground_m: 0.0, position: [0.0; 2] };
 /// // The lower band reaches farther, so it sets the operator's reach.
 /// assert_eq!(radio.max_range_m(&tx), band(1800.0).max_range_m(&tx));

@@ -97,6 +97,7 @@ fn radius_is_the_inverted_formula() {
         lowest_ground_m: 0.0,
         position: [0.0, 0.0],
         indoor: false,
+        footprint_m: 0.0,
     };
     let rx = Receiver {
         environment: Environment::Urban,
@@ -139,6 +140,7 @@ fn terrain_raises_the_effective_height() {
         lowest_ground_m: 200.0,
         position: [0.0, 0.0],
         indoor: false,
+        footprint_m: 0.0,
     };
     let flat = Receiver {
         environment: Environment::Rural,
@@ -191,6 +193,7 @@ fn diffraction_over_a_ridge_shrinks_coverage() {
         lowest_ground_m: 0.0,
         position: [0.0, 0.0],
         indoor: false,
+        footprint_m: 0.0,
     };
     let rx = Receiver {
         environment: Environment::Rural,
@@ -264,6 +267,7 @@ proptest! {
             lowest_ground_m: 0.0,
             position: [0.0, 0.0],
             indoor: indoor_site,
+            footprint_m: if indoor_site { 300.0 } else { 0.0 },
         };
         let rx = Receiver {
             environment: Environment::Suburban,
@@ -281,6 +285,11 @@ proptest! {
         if second_indoor_only && !indoor_site {
             prop_assert!(!second.covers(&tx, &rx, d));
             prop_assert_eq!(both.covers(&tx, &rx, d), first.covers(&tx, &rx, d));
+        }
+        // An indoor system serves its footprint on every band, nothing beyond.
+        if indoor_site {
+            prop_assert_eq!(both.covers(&tx, &rx, d), d <= 300.0);
+            prop_assert_eq!(both.max_range_m(&tx), 300.0);
         }
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! - [`catalogue`]: the rule and target table ([`Catalogue`]), read from the
 //!   embedded `rules.toml` with each item's source article.
-//! - [`params`]: the parameters a config sets for the rules ([`RuleParams`]).
+//! - [`params`]: the parameters a config sets for the rules ([`RuleParams`])
+//!   and the costs of the works ([`Costs`]).
 //! - [`verdict`]: what the rules say of one site ([`Verdict`], [`judge`]).
 //!
 //! A new rule goes into `rules.toml` (its id, title and source), its parameters
@@ -15,5 +16,5 @@ pub mod params;
 pub mod verdict;
 
 pub use catalogue::{Catalogue, CatalogueError, Entry};
-pub use params::{KindCosts, RuleParams};
+pub use params::{Costs, KindCosts, RuleParams};
 pub use verdict::{judge, EiaAuthority, Exclusion, Verdict};

@@ -36,16 +36,6 @@ pub struct RuleParams {
     /// R1 as a hard rule (default) or off.
     #[serde(default = "yes")]
     pub sharing_first: bool,
-    /// Building a new site, by kind, yuan (tower company's construction).
-    pub build_yuan: KindCosts,
-    /// R3: camouflage surcharge, by kind, yuan.
-    pub camouflage_yuan: KindCosts,
-    /// R4: usage fee of a non-public building or pole over the plan period, yuan.
-    pub usage_fee_yuan: f64,
-    /// Equipment of one new base station, yuan.
-    pub equipment_yuan: f64,
-    /// Lease and adaptation of an existing site for one more tenant, yuan.
-    pub share_yuan: f64,
     /// R5: mass one tenant's equipment puts on a roof, kilograms.
     pub tenant_mass_kg: f64,
     /// R6: EIRP of one base station, by kind, dBm.
@@ -60,6 +50,36 @@ pub struct RuleParams {
     /// R9: the authority for stations inside Liangjiang New Area.
     #[serde(default = "liangjiang")]
     pub eia_liangjiang: String,
+}
+
+/// What a plan's works cost, yuan: the tower company's infrastructure (new
+/// sites, and the work on an existing site a new 4G station needs) and the
+/// operators' 4G equipment, apart, as T2 counts the first only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Costs {
+    /// Building a new site, by kind: tower or mount, machine room or
+    /// cabinet, power, air conditioning; for an indoor site its
+    /// distribution system.
+    pub build_yuan: KindCosts,
+    /// R3: camouflage surcharge on a new site in a protected zone, by kind.
+    pub camouflage_yuan: KindCosts,
+    /// R4: usage fee of a non-public building or pole for a new site over
+    /// the plan period.
+    pub usage_fee_yuan: f64,
+    /// Infrastructure work when an operator joins an existing site
+    /// (co-location): antenna mounts, power and transmission for one more
+    /// tenant.
+    pub co_location_yuan: f64,
+    /// Infrastructure work when a tenant adds 4G to its own site (overlay):
+    /// power and transmission upgrades.
+    pub overlay_yuan: f64,
+    /// One operator's 4G equipment and its installation (eNodeB baseband,
+    /// radio units, antennas), by the kind of site it goes on.
+    pub equipment_yuan: KindCosts,
+    /// Acquiring a site in a search ring, on top of building a ground tower.
+    #[serde(default)]
+    pub site_acquisition_yuan: f64,
 }
 
 fn yes() -> bool {

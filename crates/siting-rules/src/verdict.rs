@@ -1,6 +1,6 @@
 //! What the rules say of one site.
 
-use crate::params::RuleParams;
+use crate::params::{Costs, RuleParams};
 use siting_model::{Site, SiteKind, SiteOrigin, ZoneClass};
 
 /// Who approves a station's environmental impact (R9).
@@ -36,10 +36,16 @@ pub struct Verdict {
     pub planning_approval: bool,
     /// R9: who approves its environmental impact.
     pub eia: EiaAuthority,
-    /// Cost of building the site, yuan (0 for an existing site).
-    pub build_cost_yuan: f64,
-    /// Cost of each new base station on the site, yuan.
-    pub tenant_cost_yuan: f64,
+    /// Infrastructure of building the site (with camouflage and fees), yuan;
+    /// 0 for an existing site.
+    pub build_yuan: f64,
+    /// Infrastructure work for an operator that joins the site, yuan (0 on a
+    /// candidate: its build covers every tenant).
+    pub co_location_yuan: f64,
+    /// Infrastructure work for a tenant that adds 4G here, yuan.
+    pub overlay_yuan: f64,
+    /// One operator's 4G equipment here, yuan.
+    pub equipment_yuan: f64,
     /// R6: distance at which one station's power density falls to the limit, metres.
     pub compliance_distance_m: f64,
     /// Ids of the rules that shape the site if the plan uses it, ascending.
@@ -63,7 +69,7 @@ pub fn compliance_distance_m(eirp_dbm: f64, limit_w_m2: f64) -> f64 {
 }
 
 /// Judges a site standing in zones of the given classes.
-pub fn judge(site: &Site, zones: &[ZoneClass], p: &RuleParams) -> Verdict {
+pub fn judge(site: &Site, zones: &[ZoneClass], p: &RuleParams, costs: &Costs) -> Verdict {
     let new = site.origin == SiteOrigin::Candidate;
     let has = |c: ZoneClass| zones.contains(&c);
     let mut rules = vec![if new { "R2" } else { "R1" }];
@@ -77,7 +83,7 @@ pub fn judge(site: &Site, zones: &[ZoneClass], p: &RuleParams) -> Verdict {
 
     let attached = site.kind != SiteKind::GroundTower;
     let fee = if attached && !site.public_building {
-        p.usage_fee_yuan
+        costs.usage_fee_yuan
     } else {
         0.0
     };
@@ -131,18 +137,22 @@ pub fn judge(site: &Site, zones: &[ZoneClass], p: &RuleParams) -> Verdict {
     rules.push("R9");
     rules.sort_by_key(|r| r[1..].parse::<u32>().unwrap_or(0));
 
-    let build_cost_yuan = if new {
-        p.build_yuan.get(site.kind)
+    let build_yuan = if new {
+        costs.build_yuan.get(site.kind)
             + fee
             + if camouflage {
-                p.camouflage_yuan.get(site.kind)
+                costs.camouflage_yuan.get(site.kind)
             } else {
                 0.0
             }
     } else {
         0.0
     };
-    let tenant_cost_yuan = p.equipment_yuan + if new { 0.0 } else { p.share_yuan };
+    let (co_location_yuan, overlay_yuan) = if new {
+        (0.0, 0.0)
+    } else {
+        (costs.co_location_yuan, costs.overlay_yuan)
+    };
 
     Verdict {
         excluded,
@@ -151,8 +161,10 @@ pub fn judge(site: &Site, zones: &[ZoneClass], p: &RuleParams) -> Verdict {
         notice_board,
         planning_approval,
         eia,
-        build_cost_yuan,
-        tenant_cost_yuan,
+        build_yuan,
+        co_location_yuan,
+        overlay_yuan,
+        equipment_yuan: costs.equipment_yuan.get(site.kind),
         compliance_distance_m: compliance,
         rules,
     }
@@ -161,28 +173,38 @@ pub fn judge(site: &Site, zones: &[ZoneClass], p: &RuleParams) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::params::KindCosts;
+    use crate::params::{Costs, KindCosts};
     use siting_model::{LonLat, OperatorSet};
 
-    fn params() -> RuleParams {
-        let k = |a, b, c, d| KindCosts {
+    fn k(a: f64, b: f64, c: f64, d: f64) -> KindCosts {
+        KindCosts {
             ground_tower: a,
             rooftop: b,
             street_pole: c,
             indoor: d,
-        };
+        }
+    }
+
+    fn params() -> RuleParams {
         RuleParams {
             sharing_first: true,
-            build_yuan: k(300_000.0, 80_000.0, 60_000.0, 100_000.0),
-            camouflage_yuan: k(120_000.0, 50_000.0, 20_000.0, 0.0),
-            usage_fee_yuan: 30_000.0,
-            equipment_yuan: 150_000.0,
-            share_yuan: 40_000.0,
             tenant_mass_kg: 300.0,
             eirp_dbm: k(63.0, 60.0, 50.0, 40.0),
             power_density_limit_w_m2: 0.08,
             eia_municipal: "M".into(),
             eia_liangjiang: "L".into(),
+        }
+    }
+
+    fn costs() -> Costs {
+        Costs {
+            build_yuan: k(300_000.0, 80_000.0, 60_000.0, 100_000.0),
+            camouflage_yuan: k(120_000.0, 50_000.0, 20_000.0, 0.0),
+            usage_fee_yuan: 30_000.0,
+            co_location_yuan: 40_000.0,
+            overlay_yuan: 10_000.0,
+            equipment_yuan: k(150_000.0, 150_000.0, 60_000.0, 80_000.0),
+            site_acquisition_yuan: 0.0,
         }
     }
 
@@ -202,6 +224,9 @@ mod tests {
             public_building: false,
             load_capacity_kg: None,
             name: None,
+            technologies: Default::default(),
+            venue: None,
+            footprint_m: None,
         }
     }
 
@@ -211,18 +236,19 @@ mod tests {
             &site(SiteKind::GroundTower, SiteOrigin::Candidate, 40.0),
             &[ZoneClass::Scenic],
             &params(),
+            &costs(),
         );
         assert!(v.camouflage && v.planning_approval && v.excluded.is_none());
-        assert_eq!(v.build_cost_yuan, 420_000.0);
+        assert_eq!(v.build_yuan, 420_000.0);
         assert_eq!(v.rules, vec!["R2", "R3", "R8", "R9"]);
     }
 
     #[test]
     fn public_rooftop_is_free_and_private_one_pays() {
         let mut s = site(SiteKind::Rooftop, SiteOrigin::Candidate, 30.0);
-        let paid = judge(&s, &[], &params()).build_cost_yuan;
+        let paid = judge(&s, &[], &params(), &costs()).build_yuan;
         s.public_building = true;
-        let free = judge(&s, &[], &params()).build_cost_yuan;
+        let free = judge(&s, &[], &params(), &costs()).build_yuan;
         assert_eq!(paid - free, 30_000.0);
     }
 
@@ -232,12 +258,14 @@ mod tests {
             &site(SiteKind::GroundTower, SiteOrigin::Candidate, 30.0),
             &[ZoneClass::School],
             &params(),
+            &costs(),
         );
         assert_eq!(v.excluded.unwrap().rule, "R6");
         let v = judge(
             &site(SiteKind::StreetPole, SiteOrigin::Candidate, 12.0),
             &[ZoneClass::School],
             &params(),
+            &costs(),
         );
         assert!(v.excluded.is_none() && v.notice_board);
     }
@@ -246,11 +274,14 @@ mod tests {
     fn roof_load_limits_capacity() {
         let mut s = site(SiteKind::Rooftop, SiteOrigin::Candidate, 30.0);
         s.load_capacity_kg = Some(650.0);
-        let v = judge(&s, &[], &params());
+        let v = judge(&s, &[], &params(), &costs());
         assert_eq!(v.capacity, 2);
         assert!(v.rules.contains(&"R5"));
         s.load_capacity_kg = Some(100.0);
-        assert_eq!(judge(&s, &[], &params()).excluded.unwrap().rule, "R5");
+        assert_eq!(
+            judge(&s, &[], &params(), &costs()).excluded.unwrap().rule,
+            "R5"
+        );
     }
 
     #[test]
@@ -259,9 +290,11 @@ mod tests {
             &site(SiteKind::Rooftop, SiteOrigin::Existing, 30.0),
             &[ZoneClass::Liangjiang],
             &params(),
+            &costs(),
         );
         assert_eq!(v.eia, EiaAuthority::Liangjiang);
-        assert_eq!(v.build_cost_yuan, 0.0);
-        assert_eq!(v.tenant_cost_yuan, 190_000.0);
+        assert_eq!(v.build_yuan, 0.0);
+        assert_eq!((v.co_location_yuan, v.overlay_yuan), (40_000.0, 10_000.0));
+        assert_eq!(v.equipment_yuan, 150_000.0);
     }
 }

@@ -1,0 +1,202 @@
+//! The optimiser's instance from the model, the verdicts and the coverage
+//! sets: sites with their options and costs, the coverage requirements of
+//! T4, the mode and the sharing floor of T3.
+
+use crate::config::{Config, ModeName};
+use crate::prepare::Prepared;
+use crate::EngineError;
+use siting_model::{Operator, PerOperator};
+use siting_optimize::{Mode, OtherSites, Params, Problem, Requirement, SiteChoice};
+
+/// Residents are handed to the optimiser in thousandths, as integers.
+pub const WEIGHT_SCALE: f64 = 1000.0;
+
+/// What a requirement asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RequirementKind {
+    /// Every township centre (T4).
+    TownshipCentres,
+    /// A share of the main urban area's residents (T4).
+    MainUrban,
+    /// A share of the other residents.
+    Rest,
+}
+
+impl RequirementKind {
+    /// `township_centres`, `main_urban`, `rest`.
+    pub fn code(self) -> &'static str {
+        match self {
+            RequirementKind::TownshipCentres => "township_centres",
+            RequirementKind::MainUrban => "main_urban",
+            RequirementKind::Rest => "rest",
+        }
+    }
+}
+
+/// The instance and how it maps back onto the model.
+pub struct Instance {
+    /// The optimiser's problem.
+    pub problem: Problem,
+    /// How to solve it.
+    pub params: Params,
+    /// Model site index of each of the problem's sites.
+    pub choice_site: Vec<usize>,
+    /// Operator and kind of each requirement.
+    pub requirements: Vec<(Operator, RequirementKind)>,
+    /// Per operator and item, covered by 4G before the plan.
+    pub covered_before: PerOperator<Vec<bool>>,
+}
+
+/// Whole yuan.
+fn yuan(x: f64) -> u64 {
+    x.round() as u64
+}
+
+/// Builds the instance. `sets[i]` is site `i`'s coverage per operator.
+pub fn instance(
+    cfg: &Config,
+    prep: &Prepared,
+    sets: &[Vec<Vec<u32>>],
+    demand_file: &str,
+) -> Result<Instance, EngineError> {
+    let items = &prep.items;
+    let n = items.len();
+    let mut covered_before = PerOperator::from_fn(|_| vec![false; n]);
+    for (i, site) in prep.model.sites.iter().enumerate() {
+        for op in site.lte().iter() {
+            for &d in &sets[i][op.index()] {
+                covered_before[op][d as usize] = true;
+            }
+        }
+    }
+    let scaled = |r: f64| (r * WEIGHT_SCALE).round() as u64;
+    let town_weight = match cfg.objective.mode {
+        ModeName::Targets => 0,
+        _ => scaled(cfg.objective.township_centre_weight),
+    };
+    let weights: Vec<u64> = items
+        .residents
+        .iter()
+        .map(|&r| scaled(r))
+        .chain(std::iter::repeat_n(town_weight, items.townships()))
+        .collect();
+    if weights
+        .iter()
+        .try_fold(0u64, |a, w| a.checked_add(*w))
+        .is_none_or(|t| t > u64::MAX / 4)
+    {
+        return Err(EngineError::Config {
+            file: demand_file.to_string(),
+            message: "residents (with the township-centre weight) add up to more than 4.6e12; scale them down".into(),
+        });
+    }
+
+    let mut choice_site = Vec::new();
+    let mut sites = Vec::new();
+    let mut other = OtherSites::default();
+    for (i, (site, v)) in prep.model.sites.iter().zip(&prep.verdicts).enumerate() {
+        let existing = i < prep.n_existing;
+        if v.excluded.is_some() {
+            if existing {
+                other.sites += 1;
+                other.shared += site.shared() as u64;
+            }
+            continue;
+        }
+        let acquisition = if prep.site_acquisition[i] {
+            cfg.costs.site_acquisition_yuan
+        } else {
+            0.0
+        };
+        let equipment = yuan(v.equipment_yuan);
+        choice_site.push(i);
+        sites.push(SiteChoice {
+            existing,
+            tenants: site.tenants.bits(),
+            lte: site.lte().bits(),
+            capacity: v.capacity.max(site.tenants.len() as u8),
+            allowed: 0b111,
+            build_cost_yuan: if existing {
+                0
+            } else {
+                yuan(v.build_yuan) + yuan(acquisition)
+            },
+            overlay_cost_yuan: yuan(v.overlay_yuan) + equipment,
+            tenant_cost_yuan: yuan(v.co_location_yuan) + equipment,
+            coverage: sets[i].clone(),
+        });
+    }
+
+    let t = &cfg.targets;
+    let mut requirements = Vec::new();
+    let mut kinds = Vec::new();
+    let cells = items.cells;
+    let share_of = |pick: &dyn Fn(usize) -> bool, share: f64| -> Option<(Vec<(u32, u64)>, u64)> {
+        let list: Vec<(u32, u64)> = (0..cells)
+            .filter(|&d| pick(d) && weights[d] > 0)
+            .map(|d| (d as u32, weights[d]))
+            .collect();
+        let total: u64 = list.iter().map(|(_, w)| *w).sum();
+        (share > 0.0 && total > 0).then(|| (list, (share * total as f64).ceil() as u64))
+    };
+    for op in Operator::ALL {
+        let o = op.index();
+        if t.township_centres && items.townships() > 0 {
+            requirements.push(Requirement {
+                operator: o,
+                items: (cells..n).map(|d| (d as u32, 1)).collect(),
+                min_weight: items.townships() as u64,
+            });
+            kinds.push((op, RequirementKind::TownshipCentres));
+        }
+        if let Some((list, min)) = share_of(&|d| items.main_urban[d], t.main_urban_min_share) {
+            requirements.push(Requirement {
+                operator: o,
+                items: list,
+                min_weight: min,
+            });
+            kinds.push((op, RequirementKind::MainUrban));
+        }
+        if let Some((list, min)) = share_of(&|d| !items.main_urban[d], t.rest_min_share) {
+            requirements.push(Requirement {
+                operator: o,
+                items: list,
+                min_weight: min,
+            });
+            kinds.push((op, RequirementKind::Rest));
+        }
+    }
+
+    let budget = cfg.objective.budget_yuan.map(|b| b.floor() as u64);
+    let mode = match cfg.objective.mode {
+        ModeName::Targets => Mode::Targets,
+        ModeName::Budget => Mode::Budget {
+            budget_yuan: budget.unwrap_or(0),
+        },
+        ModeName::Sites => Mode::Sites {
+            count: cfg.objective.new_sites.unwrap_or(0),
+            budget_yuan: budget,
+        },
+    };
+    let floor = cfg.objective.mode == ModeName::Targets || cfg.objective.sharing_floor;
+    let params = Params {
+        mode,
+        sharing_first: cfg.rules.sharing_first,
+        // T3 asks for a rate *above* the figure.
+        min_sharing_rate: floor.then(|| (t.min_sharing_rate + 1e-9).min(1.0)),
+    };
+    Ok(Instance {
+        problem: Problem {
+            operators: Operator::ALL.len(),
+            weights,
+            covered_before: covered_before.0.to_vec(),
+            sites,
+            requirements,
+            other_sites: other,
+        },
+        params,
+        choice_site,
+        requirements: kinds,
+        covered_before,
+    })
+}

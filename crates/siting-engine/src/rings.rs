@@ -1,0 +1,214 @@
+//! Search rings: demand no existing site or candidate can cover for some
+//! operator, gathered around a suggested centre, where the tower company's
+//! site acquisition would have to look for a new site.
+
+use crate::config::Config;
+use crate::prepare::Prepared;
+use crate::EngineError;
+use siting_crs::Projector;
+use siting_index::PointIndex;
+use siting_model::{LonLat, Operator, OperatorSet, PerOperator, Site, SiteKind, SiteOrigin};
+use siting_plan::geojson::round_to;
+
+/// One search ring.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ring {
+    /// `ring-001`…
+    pub id: String,
+    /// Suggested centre, metres.
+    pub centre_xy: [f64; 2],
+    /// Suggested centre, WGS84 (7 decimals, as the plan writes it).
+    pub centre: LonLat,
+    /// Radius around the centre that holds its items, metres.
+    pub radius_m: f64,
+    /// Its items (cells and township centres) and the operators each lacks.
+    pub items: Vec<(u32, OperatorSet)>,
+    /// Operators short of some item.
+    pub operators: OperatorSet,
+    /// Residents in it.
+    pub residents: f64,
+    /// Township centres in it (indices into the model's townships).
+    pub townships: Vec<usize>,
+    /// District of the centre, if inside one.
+    pub district: Option<u32>,
+    /// Outline (a circle of the radius), WGS84, closed.
+    pub polygon: Vec<[f64; 2]>,
+}
+
+/// Per operator, which items some site could serve: covered before, or
+/// in the coverage set of a site the operator can go on (not kept out by a
+/// rule, no 4G of its own there yet, a tenant or a free slot).
+pub fn servable(prep: &Prepared, sets: &[Vec<Vec<u32>>]) -> PerOperator<Vec<bool>> {
+    let n = prep.items.len();
+    let mut out = PerOperator::from_fn(|_| vec![false; n]);
+    for (i, (site, v)) in prep.model.sites.iter().zip(&prep.verdicts).enumerate() {
+        let lte = site.lte();
+        for op in Operator::ALL {
+            let fits = site.tenants.contains(op) || (site.tenants.len() as u8) < v.capacity;
+            let can = v.excluded.is_none() && fits;
+            if lte.contains(op) || can {
+                for &d in &sets[i][op.index()] {
+                    out[op][d as usize] = true;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Gathers the items some operator cannot be served at into rings: the
+/// heaviest unserved item (township centres first) seeds a ring that takes
+/// every unserved item within `objective.search_ring_radius_m` of it, and
+/// so on until none is left. A ring's centre is its residents' weighted
+/// centroid (their plain centroid where it holds township centres only).
+pub fn search_rings(
+    cfg: &Config,
+    prep: &Prepared,
+    sets: &[Vec<Vec<u32>>],
+) -> Result<Vec<Ring>, EngineError> {
+    let items = &prep.items;
+    let can = servable(prep, sets);
+    let short: Vec<(u32, OperatorSet)> = (0..items.len())
+        .filter_map(|d| {
+            let counts = d >= items.cells || items.residents[d] > 0.0;
+            let ops: OperatorSet = Operator::ALL
+                .into_iter()
+                .filter(|op| !can[*op][d])
+                .collect();
+            (counts && !ops.is_empty()).then_some((d as u32, ops))
+        })
+        .collect();
+    if short.is_empty() {
+        return Ok(Vec::new());
+    }
+    let index = PointIndex::new(short.iter().map(|(d, _)| items.xy[*d as usize]));
+    let mut order: Vec<usize> = (0..short.len()).collect();
+    let weight = |k: usize| -> f64 {
+        let d = short[k].0 as usize;
+        if d >= items.cells {
+            f64::INFINITY
+        } else {
+            items.residents[d]
+        }
+    };
+    order.sort_by(|&a, &b| weight(b).total_cmp(&weight(a)).then(a.cmp(&b)));
+    let proj = Projector::new(&prep.model.metric_crs)?;
+    let radius = cfg.objective.search_ring_radius_m;
+    let mut taken = vec![false; short.len()];
+    let mut rings = Vec::new();
+    for seed in order {
+        if taken[seed] {
+            continue;
+        }
+        let at = items.xy[short[seed].0 as usize];
+        let mut members: Vec<usize> = index
+            .within(at, radius)
+            .map(|(k, _)| k as usize)
+            .filter(|&k| !taken[k])
+            .collect();
+        members.sort_unstable();
+        for &k in &members {
+            taken[k] = true;
+        }
+        let (mut sx, mut sy, mut sw) = (0.0, 0.0, 0.0);
+        for &k in &members {
+            let d = short[k].0 as usize;
+            if d < items.cells {
+                let w = items.residents[d];
+                sx += w * items.xy[d][0];
+                sy += w * items.xy[d][1];
+                sw += w;
+            }
+        }
+        let centroid = if sw > 0.0 {
+            [sx / sw, sy / sw]
+        } else {
+            let n = members.len() as f64;
+            let (x, y) = members.iter().fold((0.0, 0.0), |a, &k| {
+                let p = items.xy[short[k].0 as usize];
+                (a.0 + p[0], a.1 + p[1])
+            });
+            [x / n, y / n]
+        };
+        // Where the centroid falls outside every district, the seed stands in.
+        let centre_guess = if prep.district_at(centroid).is_some() {
+            centroid
+        } else {
+            at
+        };
+        let (lon, lat) = proj.to_lonlat(centre_guess[0], centre_guess[1])?;
+        let centre = LonLat {
+            lon: round_to(lon, 7),
+            lat: round_to(lat, 7),
+        };
+        let (x, y) = proj.to_metric(centre.lon, centre.lat)?;
+        let centre_xy = [x, y];
+        let mut radius_m: f64 = 250.0;
+        let mut operators = OperatorSet::EMPTY;
+        let mut residents = 0.0;
+        let mut townships = Vec::new();
+        let mut ring_items = Vec::with_capacity(members.len());
+        for &k in &members {
+            let (d, ops) = short[k];
+            let du = d as usize;
+            let p = items.xy[du];
+            let half = if du < items.cells {
+                items.cell_m[du] / 2.0
+            } else {
+                0.0
+            };
+            radius_m = radius_m.max((p[0] - x).hypot(p[1] - y) + half);
+            operators = operators.union(ops);
+            if du < items.cells {
+                residents += items.residents[du];
+            } else {
+                townships.push(du - items.cells);
+            }
+            ring_items.push((d, ops));
+        }
+        let polygon = (0..=48)
+            .map(|k| {
+                let a = (k % 48) as f64 / 48.0 * std::f64::consts::TAU;
+                proj.to_lonlat(x + radius_m * a.cos(), y + radius_m * a.sin())
+                    .map(|(lon, lat)| [round_to(lon, 7), round_to(lat, 7)])
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        rings.push(Ring {
+            id: format!("ring-{:03}", rings.len() + 1),
+            centre_xy,
+            centre,
+            radius_m: radius_m.ceil(),
+            items: ring_items,
+            operators,
+            residents,
+            townships,
+            district: prep.district_at(centre_xy),
+            polygon,
+        });
+    }
+    Ok(rings)
+}
+
+/// A ground tower at a ring's centre, at the default tower height, as a
+/// candidate the plan may build (its site still to be acquired).
+pub fn ring_tower(cfg: &Config, ring: &Ring) -> Site {
+    Site {
+        id: ring.id.clone(),
+        origin: SiteOrigin::Candidate,
+        kind: SiteKind::GroundTower,
+        xy: siting_model::XyM {
+            x: ring.centre_xy[0],
+            y: ring.centre_xy[1],
+        },
+        lonlat: ring.centre,
+        height_m: cfg.site_defaults.height_m.get(SiteKind::GroundTower),
+        capacity: cfg.site_defaults.capacity.get(SiteKind::GroundTower),
+        tenants: OperatorSet::EMPTY,
+        technologies: PerOperator::default(),
+        public_building: false,
+        load_capacity_kg: None,
+        name: Some(format!("tower at the centre of search ring {}", ring.id)),
+        venue: None,
+        footprint_m: None,
+    }
+}

@@ -1,0 +1,127 @@
+//! Writing a run's files: `plan.geojson`, `report.json`, `report.md` and
+//! `plan.gpkg`, all or none.
+
+use crate::run::RunOutput;
+use crate::EngineError;
+use serde_json::{json, Map, Value};
+use siting_gdal::OutLayer;
+use siting_layers::RawGeometry;
+use siting_model::Operator;
+use std::path::{Path, PathBuf};
+
+/// `plan.gpkg`: layer `sites` (the plan's sites, as in plan.geojson), the
+/// demand points split into `covered_demand` (covered by every operator once
+/// the plan is built) and `uncovered_demand` (missed by at least one), each
+/// with its residents and per-operator coverage before and after, and
+/// `search_rings` (polygons). WGS84.
+pub fn plan_gpkg(out: &RunOutput) -> Result<Vec<u8>, EngineError> {
+    let o = &out.outcome;
+    let sites = o
+        .sites
+        .iter()
+        .map(|s| {
+            (
+                RawGeometry::Point([s.lonlat.lon, s.lonlat.lat]),
+                siting_plan::geojson::site_properties(s),
+            )
+        })
+        .collect();
+    let (mut covered, mut uncovered) = (Vec::new(), Vec::new());
+    for d in &o.demand {
+        let mut p = Map::new();
+        p.insert("residents".into(), json!(d.residents));
+        p.insert("cell_m".into(), json!(d.cell_m));
+        p.insert("environment".into(), json!(d.environment.code()));
+        p.insert(
+            "adcode".into(),
+            d.adcode.clone().map_or(Value::Null, Value::String),
+        );
+        for op in Operator::ALL {
+            p.insert(format!("{op}_before"), json!(d.before[op]));
+            p.insert(format!("{op}_after"), json!(d.after[op]));
+        }
+        let g = RawGeometry::Point([d.lonlat.lon, d.lonlat.lat]);
+        if d.after.values().all(|c| *c) {
+            covered.push((g, p));
+        } else {
+            uncovered.push((g, p));
+        }
+    }
+    let rings = o
+        .report
+        .search_rings
+        .iter()
+        .map(|r| {
+            let mut p = Map::new();
+            p.insert("ring_id".into(), json!(r.id));
+            p.insert("residents".into(), json!(r.residents));
+            p.insert("operators".into(), json!(r.operators.join(",")));
+            p.insert("demand_points".into(), json!(r.demand_points));
+            p.insert(
+                "township_centres".into(),
+                json!(r.township_centres.join(",")),
+            );
+            p.insert("centre_lon".into(), json!(r.centre[0]));
+            p.insert("centre_lat".into(), json!(r.centre[1]));
+            p.insert("radius_m".into(), json!(r.radius_m));
+            p.insert("adcode".into(), json!(r.adcode));
+            (RawGeometry::Polygon(vec![r.polygon.clone()]), p)
+        })
+        .collect();
+    let layers = [
+        OutLayer {
+            name: "sites".into(),
+            features: sites,
+        },
+        OutLayer {
+            name: "covered_demand".into(),
+            features: covered,
+        },
+        OutLayer {
+            name: "uncovered_demand".into(),
+            features: uncovered,
+        },
+        OutLayer {
+            name: "search_rings".into(),
+            features: rings,
+        },
+    ];
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let dir = std::env::temp_dir().join(format!("siting-gpkg-{}-{nanos}", std::process::id()));
+    let io = |e: std::io::Error| siting_plan::WriteError {
+        path: dir.display().to_string(),
+        source: e,
+    };
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let path = dir.join("plan.gpkg");
+    let result = siting_gdal::write_layers(&path, &layers, Some("EPSG:4326"))
+        .map_err(|e| siting_plan::WriteError {
+            path: "plan.gpkg".into(),
+            source: std::io::Error::other(e.to_string()),
+        })
+        .and_then(|()| std::fs::read(&path).map_err(io));
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(result?)
+}
+
+/// Writes `plan.geojson`, `report.json`, `report.md` and `plan.gpkg` into
+/// `out_dir`, all or none.
+pub fn write(out: &RunOutput, out_dir: &Path) -> Result<Vec<PathBuf>, EngineError> {
+    let o = &out.outcome;
+    let json = serde_json::to_string_pretty(&o.report).expect("report serialises") + "\n";
+    let files = vec![
+        (
+            "plan.geojson",
+            siting_plan::geojson::plan_geojson(&o.sites).into_bytes(),
+        ),
+        ("report.json", json.into_bytes()),
+        (
+            "report.md",
+            siting_plan::markdown::report_markdown(&o.report).into_bytes(),
+        ),
+        ("plan.gpkg", plan_gpkg(out)?),
+    ];
+    Ok(siting_plan::write_outputs(out_dir, &files, &out.inputs)?)
+}

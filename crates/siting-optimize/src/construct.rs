@@ -1,0 +1,397 @@
+//! Building a plan: lazy (CELF) greedy construction for each mode, the
+//! sharing fill that lifts the portfolio's sharing rate, and the clean-up
+//! that takes out every station the plan can do without.
+//!
+//! Lazy evaluation is exact: an option's value only falls as coverage grows
+//! and deficits shrink, except where its site changes (a new tenant makes
+//! the others' stations shared, an opened candidate makes them cheaper) or,
+//! under R1, where an existing site fills up; those options are pushed
+//! again, so every option always has a heap entry at least as high as its
+//! true value.
+
+use crate::problem::{Weight, Yuan};
+use crate::state::{Cause, State};
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+
+/// `num / den`, compared exactly.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ratio {
+    num: u128,
+    den: u64,
+}
+
+impl Ratio {
+    fn new(num: u128, den: u64) -> Self {
+        Ratio {
+            num,
+            den: den.max(1),
+        }
+    }
+}
+
+impl PartialEq for Ratio {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Ratio {}
+impl PartialOrd for Ratio {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ratio {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self.num * other.den as u128).cmp(&(other.num * self.den as u128))
+    }
+}
+
+/// Value, then the cheaper, then the lower site, then the lower operator.
+type Key = (Ratio, Reverse<Yuan>, Reverse<u32>, Reverse<u8>);
+
+fn key(value: Ratio, cost: Yuan, s: usize, o: usize) -> Key {
+    (value, Reverse(cost), Reverse(s as u32), Reverse(o as u8))
+}
+
+/// The lazy greedy loop: pops the best option, re-keys it if stale, places
+/// it when `accept` agrees, and stops when `done` says so or nothing is left.
+fn lazy(
+    st: &mut State<'_>,
+    value: &dyn Fn(&State<'_>, usize, usize) -> Option<Ratio>,
+    accept: &dyn Fn(&State<'_>, usize, usize) -> bool,
+    done: &dyn Fn(&State<'_>) -> bool,
+    only_existing: bool,
+) {
+    let k = st.p.operators;
+    let rekey = |st: &State<'_>, s: usize, o: usize| -> Option<Key> {
+        if only_existing && !st.p.sites[s].existing {
+            return None;
+        }
+        value(st, s, o).map(|v| key(v, st.cost(s, o), s, o))
+    };
+    let mut heap: BinaryHeap<Key> = (0..st.p.sites.len())
+        .flat_map(|s| (0..k).map(move |o| (s, o)))
+        .filter_map(|(s, o)| rekey(st, s, o))
+        .collect();
+    while !done(st) {
+        let Some(top) = heap.pop() else { break };
+        let (s, o) = (top.2 .0 as usize, top.3 .0 as usize);
+        let Some(now) = rekey(st, s, o) else { continue };
+        if now != top {
+            heap.push(now);
+            continue;
+        }
+        if !accept(st, s, o) {
+            continue;
+        }
+        for (s2, o2) in st.place(s, o) {
+            if let Some(k2) = rekey(st, s2, o2) {
+                heap.push(k2);
+            }
+        }
+    }
+}
+
+/// Yuan (or weight) a unit of sharing is worth: the shift it gives an
+/// option's value. With a floor `f`, a site that becomes shared gains one
+/// unit and a site that opens loses `f` units.
+fn sharing_units(st: &State<'_>, s: usize, o: usize, f: Option<f64>, price: u64) -> i128 {
+    let Some(f) = f else { return 0 };
+    if price == 0 {
+        return 0;
+    }
+    let (shares, opens) = st.sharing_delta(s, o);
+    let mut v = 0i128;
+    if shares {
+        v += price as i128;
+    }
+    if opens {
+        v -= (price as f64 * f).round() as i128;
+    }
+    v
+}
+
+/// `targets`: each step places the option with the most requirement
+/// progress per yuan. Progress is each requirement's newly covered weight,
+/// capped at its remaining deficit, over its target (so every requirement
+/// weighs the same when whole); a station's cost is lowered by `price`
+/// yuan when it makes its site shared and raised by `price × f` when it
+/// opens a candidate. Stops when every requirement is met.
+pub(crate) fn targets(st: &mut State<'_>, price: Yuan, floor: Option<f64>) {
+    let scale: Vec<u128> = st
+        .req_target
+        .iter()
+        .map(|&t| if t == 0 { 0 } else { (1u128 << 40) / t as u128 })
+        .collect();
+    let value = |st: &State<'_>, s: usize, o: usize| -> Option<Ratio> {
+        if !st.available(s, o) {
+            return None;
+        }
+        let g = st.gains(s, o);
+        let mut utility = 0u128;
+        for (l, &r) in st.req_of[o].iter().enumerate() {
+            utility += g.req[l].min(st.deficit(o, l)) as u128 * scale[r];
+        }
+        if utility == 0 {
+            return None;
+        }
+        let cost = st.cost(s, o) as i128 - sharing_units(st, s, o, floor, price);
+        Some(Ratio::new(utility, cost.max(1) as u64))
+    };
+    lazy(st, &value, &|_, _, _| true, &|st| st.unmet() == 0, false);
+}
+
+/// Repairs requirements the greedy left unmet because another operator took
+/// the last slot of a site that would meet them: gives that slot to the
+/// operator short of coverage, lets the greedy re-cover what the evicted
+/// operator loses elsewhere, and keeps the change when fewer requirements
+/// are unmet. A few tries per requirement.
+pub(crate) fn repair(st: &mut State<'_>, price: Yuan, floor: Option<f64>) {
+    let mut tries = 0;
+    'outer: while st.unmet() > 0 && tries < 64 {
+        let unmet = st.unmet();
+        let short: Vec<usize> = (0..st.p.requirements.len())
+            .filter(|&r| st.req_covered[r] < st.req_target[r])
+            .collect();
+        for r in short {
+            let o = st.p.requirements[r].operator;
+            let missing = st.uncovered_items(r);
+            // Sites whose slot would serve it, by how many missing items they reach.
+            let mut sites: Vec<(usize, usize)> = (0..st.p.sites.len())
+                .filter(|&s| st.blocked_by_capacity(s, o))
+                .map(|s| {
+                    let cov = &st.p.sites[s].coverage[o];
+                    let n = missing
+                        .iter()
+                        .filter(|d| cov.binary_search(d).is_ok())
+                        .count();
+                    (n, s)
+                })
+                .filter(|(n, _)| *n > 0)
+                .collect();
+            sites.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            for (_, s) in sites.into_iter().take(4) {
+                let evictable: Vec<usize> = (0..st.placed.len())
+                    .filter(|&k| {
+                        !st.removed[k]
+                            && st.placed[k].0 as usize == s
+                            && st.p.sites[s].tenants & (1 << st.placed[k].1) == 0
+                    })
+                    .collect();
+                for k in evictable {
+                    tries += 1;
+                    let mut trial = st.clone();
+                    trial.evict(k, o);
+                    targets(&mut trial, price, floor);
+                    if trial.unmet() < unmet {
+                        *st = trial;
+                        continue 'outer;
+                    }
+                }
+            }
+        }
+        break;
+    }
+}
+
+/// `budget` and `sites`: each step places the option that newly covers the
+/// most objective weight (per yuan when there is a budget), plus `bonus`
+/// when it makes its site shared and less `bonus × f` when it opens a
+/// candidate. Options that cover nothing are placed only for that bonus.
+pub(crate) fn coverage(
+    st: &mut State<'_>,
+    budget_yuan: Option<Yuan>,
+    bonus: Weight,
+    floor: Option<f64>,
+    only_existing: bool,
+) {
+    let value = |st: &State<'_>, s: usize, o: usize| -> Option<Ratio> {
+        if !st.available(s, o) {
+            return None;
+        }
+        let v = st.gains(s, o).objective as i128 + sharing_units(st, s, o, floor, bonus);
+        if v <= 0 {
+            return None;
+        }
+        let den = if budget_yuan.is_some() {
+            st.cost(s, o)
+        } else {
+            1
+        };
+        Some(Ratio::new(v as u128, den))
+    };
+    let accept = |st: &State<'_>, s: usize, o: usize| {
+        budget_yuan.is_none_or(|b| st.cost_yuan() + st.cost(s, o) <= b)
+    };
+    lazy(st, &value, &accept, &|_| false, only_existing);
+}
+
+/// Raises the sharing rate to the floor at least cost: co-locations on
+/// single-tenant existing sites and second stations on single-tenant new
+/// sites first (each makes one more site shared; the cheapest first, then
+/// the one covering the most), then, if that is not enough, new sites with
+/// two stations. Stops at the floor, or when nothing more can be shared
+/// within the budget.
+pub(crate) fn sharing_fill(st: &mut State<'_>, floor: Option<f64>, budget_yuan: Option<Yuan>) {
+    let Some(f) = floor else { return };
+    if st.floor_met(floor) {
+        return;
+    }
+    let was = std::mem::replace(&mut st.cause, Cause::Share);
+    let fits = |st: &State<'_>, cost: Yuan| budget_yuan.is_none_or(|b| st.cost_yuan() + cost <= b);
+    type ShareKey = (Reverse<Yuan>, Weight, Reverse<u32>, Reverse<u8>);
+    let rekey = |st: &State<'_>, s: usize, o: usize| -> Option<ShareKey> {
+        let (shares, opens) = st.sharing_delta(s, o);
+        (st.available(s, o) && shares && !opens).then(|| {
+            (
+                Reverse(st.cost(s, o)),
+                st.gains(s, o).objective,
+                Reverse(s as u32),
+                Reverse(o as u8),
+            )
+        })
+    };
+    let k = st.p.operators;
+    let mut heap: BinaryHeap<ShareKey> = (0..st.p.sites.len())
+        .flat_map(|s| (0..k).map(move |o| (s, o)))
+        .filter_map(|(s, o)| rekey(st, s, o))
+        .collect();
+    while !st.floor_met(floor) {
+        let Some(top) = heap.pop() else { break };
+        let (s, o) = (top.2 .0 as usize, top.3 .0 as usize);
+        let Some(now) = rekey(st, s, o) else { continue };
+        if now != top {
+            heap.push(now);
+            continue;
+        }
+        if fits(st, st.cost(s, o)) {
+            st.place(s, o);
+        }
+    }
+    // New sites with two stations each: one more shared site per site built.
+    while !st.floor_met(floor) && f < 1.0 {
+        let best = (0..st.p.sites.len())
+            .filter(|&s| !st.p.sites[s].existing && st.added[s] == 0)
+            .filter_map(|s| {
+                let mut ops: Vec<(Weight, usize)> = (0..k)
+                    .filter(|&o| st.available(s, o))
+                    .map(|o| (st.gains(s, o).objective, o))
+                    .collect();
+                if ops.len() < 2 || st.p.sites[s].capacity < 2 {
+                    return None;
+                }
+                ops.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                let cost = st.cost(s, ops[0].1) + st.station_cost(s, ops[1].1);
+                Some((cost, Reverse(ops[0].0 + ops[1].0), s, ops[0].1, ops[1].1))
+            })
+            .min();
+        let Some((cost, _, s, o1, o2)) = best else {
+            break;
+        };
+        if !fits(st, cost) {
+            break;
+        }
+        st.place(s, o1);
+        st.place(s, o2);
+    }
+    st.cause = was;
+}
+
+/// Fills up to the mode's number of new sites with the cheapest candidates
+/// left (one station each, two where the sharing floor is not met), when
+/// coverage no longer asks for more.
+pub(crate) fn fill_sites(st: &mut State<'_>, floor: Option<f64>, budget_yuan: Option<Yuan>) {
+    let Some(max) = st.max_new_sites else { return };
+    let k = st.p.operators;
+    let was = std::mem::replace(&mut st.cause, Cause::Count);
+    let mut order: Vec<(Yuan, usize)> = (0..st.p.sites.len())
+        .filter(|&s| !st.p.sites[s].existing)
+        .filter_map(|s| {
+            (0..k)
+                .filter(|&o| st.available(s, o))
+                .map(|o| st.cost(s, o))
+                .min()
+                .map(|c| (c, s))
+        })
+        .collect();
+    order.sort_unstable();
+    for (_, s) in order {
+        if st.opened >= max {
+            break;
+        }
+        if st.added[s] != 0 {
+            continue;
+        }
+        let mut ops: Vec<(Yuan, usize)> = (0..k)
+            .filter(|&o| st.available(s, o))
+            .map(|o| (st.cost(s, o), o))
+            .collect();
+        ops.sort_unstable();
+        let Some(&(cost, o)) = ops.first() else {
+            continue;
+        };
+        if budget_yuan.is_some_and(|b| st.cost_yuan() + cost > b) {
+            continue;
+        }
+        st.place(s, o);
+        if !st.floor_met(floor) && st.p.sites[s].capacity >= 2 {
+            if let Some(&(_, o2)) = ops.get(1) {
+                let c2 = st.cost(s, o2);
+                if budget_yuan.is_none_or(|b| st.cost_yuan() + c2 <= b) {
+                    st.place(s, o2);
+                }
+            }
+        }
+    }
+    st.cause = was;
+}
+
+/// Takes out, most saving first, every station the plan can do without:
+/// one whose removal keeps every requirement at its target (and, where
+/// `keep_objective`, loses no objective weight), keeps the sharing rate
+/// at the floor (or no further below it), and, where the mode fixes the
+/// number of new sites, does not close one. Repeats until nothing moves.
+pub(crate) fn cleanup(st: &mut State<'_>, keep_objective: bool, floor: Option<f64>) {
+    let fixed_count = st.max_new_sites.is_some();
+    let slack = |shared: u64, total: u64| match floor {
+        Some(f) => shared as f64 - f * total as f64,
+        None => 0.0,
+    };
+    loop {
+        let mut order: Vec<(Reverse<Yuan>, Reverse<usize>)> = (0..st.placed.len())
+            .filter(|&k| !st.removed[k])
+            .map(|k| (Reverse(st.saving(k)), Reverse(k)))
+            .collect();
+        order.sort_unstable();
+        let mut changed = false;
+        for (_, Reverse(k)) in order {
+            let (lost, req) = st.loss(k);
+            if keep_objective && lost > 0 {
+                continue;
+            }
+            if req
+                .iter()
+                .any(|&(r, w)| st.req_covered[r] - w < st.req_target[r])
+            {
+                continue;
+            }
+            let (shared, total) = st.sharing_without(k);
+            if total < st.sites_total && fixed_count {
+                continue;
+            }
+            let met_now = st.floor_met(floor);
+            let met_after = floor.is_none_or(|f| shared as f64 >= f * total as f64);
+            if (met_now && !met_after)
+                || (!met_now && slack(shared, total) < slack(st.shared_total, st.sites_total))
+            {
+                continue;
+            }
+            st.remove(k);
+            changed = true;
+        }
+        if !changed {
+            break;
+        }
+    }
+}

@@ -1,0 +1,326 @@
+//! The solve for each mode, and the solution it returns.
+
+use crate::bound::{cost_lower_bound, coverage_upper_bound, Bound};
+use crate::construct::{cleanup, coverage, fill_sites, repair, sharing_fill, targets};
+use crate::problem::{Mode, Params, Problem, ProblemError, StationKind, Weight, Yuan};
+use crate::state::{Cause, Placement, Purpose, State};
+
+/// How a requirement came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequirementOutcome {
+    /// The weight it asked for.
+    pub requested: Weight,
+    /// The most any plan could cover (items covered before or by some site
+    /// where the operator could be placed).
+    pub achievable: Weight,
+    /// Covered before the plan.
+    pub covered_before: Weight,
+    /// Covered once the plan is built.
+    pub covered: Weight,
+}
+
+impl RequirementOutcome {
+    /// Whether the plan covers what was asked.
+    pub fn met(&self) -> bool {
+        self.covered >= self.requested
+    }
+}
+
+/// The portfolio's sharing before and after the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SharingOutcome {
+    /// Sites before the plan.
+    pub sites_before: u64,
+    /// Shared sites before the plan.
+    pub shared_before: u64,
+    /// Sites once the plan is built (existing and new).
+    pub sites_after: u64,
+    /// Shared sites once the plan is built.
+    pub shared_after: u64,
+    /// Whether the floor, if any, is reached.
+    pub floor_met: bool,
+}
+
+/// The share of shared sites, 0 when there are no sites.
+///
+/// ```
+/// assert_eq!(siting_optimize::sharing_rate(55, 100), 0.55);
+/// assert_eq!(siting_optimize::sharing_rate(0, 0), 0.0);
+/// ```
+pub fn sharing_rate(shared: u64, sites: u64) -> f64 {
+    if sites == 0 {
+        0.0
+    } else {
+        shared as f64 / sites as f64
+    }
+}
+
+/// A solved instance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Solution {
+    /// The stations, in priority order (the order construction made them).
+    pub placements: Vec<Placement>,
+    /// Total cost, yuan.
+    pub cost_yuan: Yuan,
+    /// Build costs of new sites, yuan (part of `cost_yuan`).
+    pub build_cost_yuan: Yuan,
+    /// Objective weight newly covered, all operators.
+    pub objective: Weight,
+    /// Objective weight newly covered, per operator.
+    pub gain_per_operator: Vec<Weight>,
+    /// Per requirement, in the problem's order.
+    pub requirements: Vec<RequirementOutcome>,
+    /// The portfolio's sharing.
+    pub sharing: SharingOutcome,
+    /// New sites built.
+    pub new_sites: u32,
+    /// The bound on the optimum.
+    pub bound: Bound,
+    /// The plan's value against the bound, 0..1: in `targets`
+    /// `(cost − bound) / cost`, otherwise `(bound − objective) / bound`.
+    pub gap: f64,
+    /// The price of a unit of sharing the solve settled on (yuan in
+    /// `targets`, weight in the other modes; 0 when the floor needed none).
+    pub sharing_price: u64,
+}
+
+impl Solution {
+    /// Stations of each kind: overlay, co-location, new site.
+    pub fn kinds(&self) -> [usize; 3] {
+        let mut n = [0; 3];
+        for pl in &self.placements {
+            n[pl.kind as usize] += 1;
+        }
+        n
+    }
+}
+
+/// Solves the instance in its mode.
+///
+/// - `targets`: the cost-effectiveness greedy meets the requirements, the
+///   sharing fill lifts the sharing rate to the floor, and the clean-up
+///   takes out what is then redundant. When the floor needs filling, the
+///   solve also tries a range of prices on sharing (a station that makes its
+///   site shared counts as that much cheaper, one that opens a candidate as
+///   `floor ×` that much dearer) and keeps the cheapest plan.
+/// - `budget`: the greedy by newly covered weight per yuan, then clean-up.
+/// - `sites`: existing sites first (every station that adds coverage), then
+///   new sites by newly covered weight up to the count, then the cheapest
+///   candidates left if coverage stops asking before the count is reached.
+///
+/// In `budget` and `sites`, a floor the greedy misses is met by a bonus (in
+/// weight units) on shared placements, the smallest found by doubling and
+/// bisection. A floor no plan reaches gives the closest plan, with
+/// `sharing.floor_met == false`.
+pub fn solve(p: &Problem, params: &Params) -> Result<Solution, ProblemError> {
+    p.validate(params)?;
+    let floor = params.min_sharing_rate;
+    let sf = params.sharing_first;
+    let (state, price) = match params.mode {
+        Mode::Targets => {
+            let run = |price: Yuan| {
+                let mut st = State::new(p, sf, None);
+                targets(&mut st, price, floor);
+                repair(&mut st, price, floor);
+                sharing_fill(&mut st, floor, None);
+                cleanup(&mut st, false, floor);
+                st
+            };
+            let first = run(0);
+            if first.floor_met(floor) || floor.is_none() {
+                (first, 0)
+            } else {
+                // Prices around a typical station's cost.
+                let mut costs: Vec<Yuan> = p.sites.iter().map(|s| s.tenant_cost_yuan).collect();
+                costs.sort_unstable();
+                let base = costs.get(costs.len() / 2).copied().unwrap_or(1).max(1);
+                let rank = |st: &State<'_>| (st.unmet(), !st.floor_met(floor), st.cost_yuan());
+                let mut best = (first, 0);
+                for step in 0..10 {
+                    let price = (base as f64 * 2f64.powi(step - 4)).round() as Yuan;
+                    let st = run(price);
+                    if rank(&st) < rank(&best.0) {
+                        best = (st, price);
+                    }
+                }
+                best
+            }
+        }
+        Mode::Budget { budget_yuan } => bonus_search(p, floor, |bonus| {
+            let mut st = State::new(p, sf, None);
+            coverage(&mut st, Some(budget_yuan), bonus, floor, false);
+            cleanup(&mut st, true, floor);
+            coverage(&mut st, Some(budget_yuan), bonus, floor, false);
+            sharing_fill(&mut st, floor, Some(budget_yuan));
+            st
+        }),
+        Mode::Sites { count, budget_yuan } => bonus_search(p, floor, |bonus| {
+            let mut st = State::new(p, sf, Some(count));
+            coverage(&mut st, budget_yuan, bonus, floor, true);
+            coverage(&mut st, budget_yuan, bonus, floor, false);
+            fill_sites(&mut st, floor, budget_yuan);
+            sharing_fill(&mut st, floor, budget_yuan);
+            cleanup(&mut st, true, floor);
+            st
+        }),
+    };
+    Ok(finish(p, params, &state, price))
+}
+
+/// Runs `run` with no bonus, and if that misses the floor, with the
+/// smallest bonus (doubling, then bisection to 1/64) that meets it; if none
+/// does, the largest tried.
+fn bonus_search<'a>(
+    p: &'a Problem,
+    floor: Option<f64>,
+    run: impl Fn(Weight) -> State<'a>,
+) -> (State<'a>, u64) {
+    let first = run(0);
+    if first.floor_met(floor) {
+        return (first, 0);
+    }
+    let cap = p.weights.iter().sum::<Weight>().saturating_add(1);
+    let (mut lo, mut hi) = (0, 1);
+    let mut best = loop {
+        let st = run(hi);
+        if st.floor_met(floor) {
+            break st;
+        }
+        if hi >= cap {
+            return (st, hi);
+        }
+        lo = hi;
+        hi = hi.saturating_mul(4).min(cap);
+    };
+    while hi - lo > 1 && (hi - lo) * 64 > hi {
+        let mid = lo + (hi - lo) / 2;
+        let st = run(mid);
+        if st.floor_met(floor) {
+            hi = mid;
+            best = st;
+        } else {
+            lo = mid;
+        }
+    }
+    (best, hi)
+}
+
+/// Replays the kept stations in order: each one's cost (the build cost on
+/// the first station of a new site), newly covered weight and purpose.
+fn finish(p: &Problem, params: &Params, st: &State<'_>, price: u64) -> Solution {
+    let k = p.operators;
+    let mut count: Vec<Vec<bool>> = p.covered_before.clone();
+    let mut tenants: Vec<u8> = p.sites.iter().map(|s| s.tenants).collect();
+    let mut opened = vec![false; p.sites.len()];
+    let mut placements = Vec::new();
+    let mut gain_per_operator = vec![0; k];
+    let (mut cost, mut build) = (0, 0);
+    for (s, o, cause) in st.kept() {
+        let site = &p.sites[s];
+        let kind = site.kind_for(o);
+        let mut gain = 0;
+        let mut first_req: Option<usize> = None;
+        for &d in &site.coverage[o] {
+            let c = &mut count[o][d as usize];
+            if !*c {
+                *c = true;
+                gain += p.weights[d as usize];
+                if let Some(r) = st.requirement_of(o, d as usize) {
+                    first_req = Some(first_req.map_or(r, |f| f.min(r)));
+                }
+            }
+        }
+        let shares = tenants[s].count_ones() < 2 && (tenants[s] | 1 << o).count_ones() >= 2;
+        tenants[s] |= 1 << o;
+        let mut c = match kind {
+            StationKind::Overlay => site.overlay_cost_yuan,
+            _ => site.tenant_cost_yuan,
+        };
+        if !site.existing && !opened[s] {
+            opened[s] = true;
+            c += site.build_cost_yuan;
+            build += site.build_cost_yuan;
+        }
+        cost += c;
+        gain_per_operator[o] += gain;
+        let purpose = match (cause, first_req) {
+            (Cause::Share, _) => Purpose::Sharing,
+            (_, Some(r)) => Purpose::Requirement(r as u16),
+            (_, None) if gain > 0 => Purpose::Coverage,
+            (Cause::Count, None) => Purpose::Count,
+            (Cause::Cover, None) if shares && params.min_sharing_rate.is_some() => Purpose::Sharing,
+            (Cause::Cover, None) => Purpose::Count,
+        };
+        placements.push(Placement {
+            site: s as u32,
+            operator: o as u8,
+            kind,
+            cost_yuan: c,
+            gain,
+            purpose,
+        });
+    }
+    // A station that covers nothing on a site the plan makes shared, with a
+    // floor to meet, is there for sharing even where it came first.
+    if params.min_sharing_rate.is_some() {
+        for pl in &mut placements {
+            if pl.purpose == Purpose::Count && tenants[pl.site as usize].count_ones() >= 2 {
+                pl.purpose = Purpose::Sharing;
+            }
+        }
+    }
+    let objective: Weight = gain_per_operator.iter().sum();
+    let existing = p.sites.iter().filter(|s| s.existing).count() as u64;
+    let shared_before = p.other_sites.shared
+        + p.sites
+            .iter()
+            .filter(|s| s.existing && s.tenants.count_ones() >= 2)
+            .count() as u64;
+    let requirements = (0..p.requirements.len())
+        .map(|r| RequirementOutcome {
+            requested: p.requirements[r].min_weight,
+            achievable: st.req_achievable[r],
+            covered_before: st.req_before[r],
+            covered: st.req_covered[r],
+        })
+        .collect();
+    let (bound, gap) = match params.mode {
+        Mode::Targets => {
+            let b = cost_lower_bound(p, &st.req_target, &st.req_before);
+            let gap = if cost > 0 {
+                (cost as f64 - b.value as f64).max(0.0) / cost as f64
+            } else {
+                0.0
+            };
+            (b, gap)
+        }
+        mode => {
+            let b = coverage_upper_bound(p, &mode);
+            let gap = if b.value > 0 {
+                (b.value as f64 - objective as f64).max(0.0) / b.value as f64
+            } else {
+                0.0
+            };
+            (b, gap)
+        }
+    };
+    Solution {
+        placements,
+        cost_yuan: cost,
+        build_cost_yuan: build,
+        objective,
+        gain_per_operator,
+        requirements,
+        sharing: SharingOutcome {
+            sites_before: p.other_sites.sites + existing,
+            shared_before,
+            sites_after: st.sites_total,
+            shared_after: st.shared_total,
+            floor_met: st.floor_met(params.min_sharing_rate),
+        },
+        new_sites: st.opened,
+        bound,
+        gap,
+        sharing_price: price,
+    }
+}

@@ -1,0 +1,562 @@
+//! A plan under construction: who covers what, which sites are open and
+//! shared, what it costs, and what each option would add.
+
+use crate::problem::{Problem, StationKind, Weight, Yuan, MAX_REQUIREMENTS_PER_OPERATOR};
+
+/// Why a station is in the plan, as the replay of the finished plan finds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Purpose {
+    /// It newly covers items of this requirement (the first, by the
+    /// requirements' order, that it adds to).
+    Requirement(u16),
+    /// It newly covers objective weight no requirement asks for.
+    Coverage,
+    /// It covers nothing new but makes its site shared (the sharing floor).
+    Sharing,
+    /// It covers nothing new and is there because the mode asks for a number
+    /// of new sites.
+    Count,
+}
+
+/// Which step of the construction placed a station.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Cause {
+    /// Coverage: a requirement or the objective.
+    Cover,
+    /// The sharing floor.
+    Share,
+    /// The mode's count of new sites.
+    Count,
+}
+
+/// One new 4G station: operator `operator` on site `site`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    /// Site index.
+    pub site: u32,
+    /// Operator index.
+    pub operator: u8,
+    /// Overlay, co-location or new site.
+    pub kind: StationKind,
+    /// What it costs, yuan: its station, plus the site's build cost if it is
+    /// the first station on a new site in the plan's order.
+    pub cost_yuan: Yuan,
+    /// Objective weight it newly covers, in the plan's order.
+    pub gain: Weight,
+    /// Why it is in the plan.
+    pub purpose: Purpose,
+}
+
+/// Rows of values per index (compressed sparse rows).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Csr<T> {
+    offsets: Vec<usize>,
+    values: Vec<T>,
+}
+
+impl<T: Copy + Default> Csr<T> {
+    /// From `(row, value)` pairs over `rows` rows, keeping each row's order.
+    pub(crate) fn from_pairs(rows: usize, pairs: impl Iterator<Item = (usize, T)> + Clone) -> Self {
+        let mut offsets = vec![0usize; rows + 1];
+        for (r, _) in pairs.clone() {
+            offsets[r + 1] += 1;
+        }
+        for i in 0..rows {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut fill = offsets.clone();
+        let mut values = vec![T::default(); offsets[rows]];
+        for (r, v) in pairs {
+            values[fill[r]] = v;
+            fill[r] += 1;
+        }
+        Csr { offsets, values }
+    }
+
+    pub(crate) fn row(&self, r: usize) -> &[T] {
+        &self.values[self.offsets[r]..self.offsets[r + 1]]
+    }
+}
+
+/// What one option would add now.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Gains {
+    /// Objective weight newly covered.
+    pub objective: Weight,
+    /// Per requirement of the operator (local index), weight newly covered.
+    pub req: [Weight; MAX_REQUIREMENTS_PER_OPERATOR],
+}
+
+/// The plan so far.
+#[derive(Clone)]
+pub(crate) struct State<'a> {
+    pub p: &'a Problem,
+    sharing_first: bool,
+    /// New sites the mode allows, if it caps them.
+    pub max_new_sites: Option<u32>,
+    /// Per operator and item: stations covering it, plus one if covered before.
+    count: Vec<Vec<u32>>,
+    /// Tenants now (before ∪ added).
+    pub tenants: Vec<u8>,
+    /// Operators with a new station on each site.
+    pub added: Vec<u8>,
+    /// Candidates with at least one station.
+    pub opened: u32,
+    /// Per operator, its requirements' ids (local index → id).
+    pub req_of: Vec<Vec<usize>>,
+    /// Per operator: item → (local requirement index, weight).
+    item_req: Vec<Csr<(u8, Weight)>>,
+    /// Covered weight per requirement.
+    pub req_covered: Vec<Weight>,
+    /// Covered weight per requirement before the plan.
+    pub req_before: Vec<Weight>,
+    /// Weight per requirement that any plan could cover.
+    pub req_achievable: Vec<Weight>,
+    /// What each requirement asks for, capped at what is achievable.
+    pub req_target: Vec<Weight>,
+    /// Under R1: per operator and item, existing sites where the operator
+    /// could still be placed that cover it.
+    reach: Vec<Vec<u32>>,
+    /// Under R1, built on first need: per operator, item → candidates covering it.
+    inverse: Vec<Option<Csr<u32>>>,
+    /// Sites in the portfolio now (other, existing choices, opened).
+    pub sites_total: u64,
+    /// Shared sites in the portfolio now.
+    pub shared_total: u64,
+    /// Station costs of the placements, yuan.
+    pub station_yuan: Yuan,
+    /// Build costs of the opened candidates, yuan.
+    pub build_yuan: Yuan,
+    /// Placements in the order made; `removed` marks those taken out again.
+    pub placed: Vec<(u32, u8)>,
+    pub removed: Vec<bool>,
+    /// The step that placed each.
+    pub causes: Vec<Cause>,
+    /// The step placing stations now.
+    pub cause: Cause,
+}
+
+impl<'a> State<'a> {
+    /// The empty plan.
+    pub(crate) fn new(p: &'a Problem, sharing_first: bool, max_new_sites: Option<u32>) -> Self {
+        let k = p.operators;
+        let n = p.weights.len();
+        let count: Vec<Vec<u32>> = p
+            .covered_before
+            .iter()
+            .map(|row| row.iter().map(|&c| c as u32).collect())
+            .collect();
+        let mut req_of = vec![Vec::new(); k];
+        for (r, req) in p.requirements.iter().enumerate() {
+            req_of[req.operator].push(r);
+        }
+        let item_req = (0..k)
+            .map(|o| {
+                let pairs = req_of[o].iter().enumerate().flat_map(|(l, &r)| {
+                    p.requirements[r]
+                        .items
+                        .iter()
+                        .map(move |&(d, w)| (d as usize, (l as u8, w)))
+                });
+                Csr::from_pairs(n, pairs)
+            })
+            .collect();
+        // What any plan could cover: items covered before, or covered by a
+        // site where the operator could be placed.
+        let mut coverable: Vec<Vec<bool>> = p.covered_before.clone();
+        for s in &p.sites {
+            for (o, row) in coverable.iter_mut().enumerate() {
+                let bit = 1u8 << o;
+                let fits = s.tenants & bit != 0 || (s.tenants.count_ones() as u8) < s.capacity;
+                if s.allowed & bit != 0 && s.lte & bit == 0 && fits {
+                    for &d in &s.coverage[o] {
+                        row[d as usize] = true;
+                    }
+                }
+            }
+        }
+        let weigh = |r: usize, pick: &dyn Fn(usize, u32) -> bool| -> Weight {
+            let req = &p.requirements[r];
+            req.items
+                .iter()
+                .filter(|(d, _)| pick(req.operator, *d))
+                .map(|(_, w)| *w)
+                .sum()
+        };
+        let req_before: Vec<Weight> = (0..p.requirements.len())
+            .map(|r| weigh(r, &|o, d| p.covered_before[o][d as usize]))
+            .collect();
+        let req_achievable: Vec<Weight> = (0..p.requirements.len())
+            .map(|r| weigh(r, &|o, d| coverable[o][d as usize]))
+            .collect();
+        let req_target = p
+            .requirements
+            .iter()
+            .zip(&req_achievable)
+            .map(|(r, &a)| r.min_weight.min(a))
+            .collect();
+        let existing = p.sites.iter().filter(|s| s.existing).count() as u64;
+        let shared = p
+            .sites
+            .iter()
+            .filter(|s| s.existing && s.tenants.count_ones() >= 2)
+            .count() as u64;
+        let mut st = State {
+            p,
+            sharing_first,
+            max_new_sites,
+            count,
+            tenants: p.sites.iter().map(|s| s.tenants).collect(),
+            added: vec![0; p.sites.len()],
+            opened: 0,
+            req_of,
+            item_req,
+            req_covered: req_before.clone(),
+            req_before,
+            req_achievable,
+            req_target,
+            reach: Vec::new(),
+            inverse: vec![None; k],
+            sites_total: p.other_sites.sites + existing,
+            shared_total: p.other_sites.shared + shared,
+            station_yuan: 0,
+            build_yuan: 0,
+            placed: Vec::new(),
+            removed: Vec::new(),
+            causes: Vec::new(),
+            cause: Cause::Cover,
+        };
+        if sharing_first {
+            st.reach = vec![vec![0u32; n]; k];
+            for (s, site) in p.sites.iter().enumerate() {
+                if !site.existing {
+                    continue;
+                }
+                for o in 0..k {
+                    if st.available(s, o) {
+                        for &d in &site.coverage[o] {
+                            st.reach[o][d as usize] += 1;
+                        }
+                    }
+                }
+            }
+        }
+        st
+    }
+
+    /// Whether operator `o` may still get a station on site `s`.
+    pub(crate) fn available(&self, s: usize, o: usize) -> bool {
+        let site = &self.p.sites[s];
+        let bit = 1u8 << o;
+        if site.allowed & bit == 0 || site.lte & bit != 0 || self.added[s] & bit != 0 {
+            return false;
+        }
+        if !site.existing && self.added[s] == 0 {
+            if let Some(max) = self.max_new_sites {
+                if self.opened >= max {
+                    return false;
+                }
+            }
+        }
+        site.tenants & bit != 0 || (self.tenants[s].count_ones() as u8) < site.capacity
+    }
+
+    /// The station's own cost (without any build cost).
+    pub(crate) fn station_cost(&self, s: usize, o: usize) -> Yuan {
+        let site = &self.p.sites[s];
+        match site.kind_for(o) {
+            StationKind::Overlay => site.overlay_cost_yuan,
+            _ => site.tenant_cost_yuan,
+        }
+    }
+
+    /// What placing it would cost now: its station, and the build cost if
+    /// it would open a candidate.
+    pub(crate) fn cost(&self, s: usize, o: usize) -> Yuan {
+        let site = &self.p.sites[s];
+        let build = if !site.existing && self.added[s] == 0 {
+            site.build_cost_yuan
+        } else {
+            0
+        };
+        self.station_cost(s, o) + build
+    }
+
+    /// Placing it: (whether the site becomes shared, whether a site opens).
+    pub(crate) fn sharing_delta(&self, s: usize, o: usize) -> (bool, bool) {
+        let site = &self.p.sites[s];
+        let now = self.tenants[s];
+        let after = now | (1 << o);
+        (
+            now.count_ones() < 2 && after.count_ones() >= 2,
+            !site.existing && self.added[s] == 0,
+        )
+    }
+
+    /// What it would newly cover now. Under R1 a candidate's station counts
+    /// only items no existing site where the operator could still go covers.
+    pub(crate) fn gains(&self, s: usize, o: usize) -> Gains {
+        let site = &self.p.sites[s];
+        let restrict = self.sharing_first && !site.existing;
+        let count = &self.count[o];
+        let mut g = Gains::default();
+        for &d in &site.coverage[o] {
+            let d = d as usize;
+            if count[d] != 0 || (restrict && self.reach[o][d] != 0) {
+                continue;
+            }
+            g.objective += self.p.weights[d];
+            for &(l, w) in self.item_req[o].row(d) {
+                g.req[l as usize] += w;
+            }
+        }
+        g
+    }
+
+    /// Whether the share of shared sites reaches `min` (or no floor).
+    pub(crate) fn floor_met(&self, min: Option<f64>) -> bool {
+        min.is_none_or(|m| self.shared_total as f64 >= m * self.sites_total as f64)
+    }
+
+    /// Total cost now, yuan.
+    pub(crate) fn cost_yuan(&self) -> Yuan {
+        self.station_yuan + self.build_yuan
+    }
+
+    /// Requirements not yet met.
+    pub(crate) fn unmet(&self) -> usize {
+        self.req_covered
+            .iter()
+            .zip(&self.req_target)
+            .filter(|(c, t)| c < t)
+            .count()
+    }
+
+    /// The first requirement (by id) of operator `o` that holds item `d`.
+    pub(crate) fn requirement_of(&self, o: usize, d: usize) -> Option<usize> {
+        self.item_req[o]
+            .row(d)
+            .iter()
+            .map(|&(l, _)| self.req_of[o][l as usize])
+            .min()
+    }
+
+    /// Remaining deficit of the operator's requirement with local index `l`.
+    pub(crate) fn deficit(&self, o: usize, l: usize) -> Weight {
+        let r = self.req_of[o][l];
+        self.req_target[r].saturating_sub(self.req_covered[r])
+    }
+
+    /// Places a station; returns the options whose value may have risen
+    /// (the site's others, and under R1 candidates whose demand no existing
+    /// site can take any more).
+    pub(crate) fn place(&mut self, s: usize, o: usize) -> Vec<(usize, usize)> {
+        let p = self.p;
+        let site = &p.sites[s];
+        let k = p.operators;
+        let station = self.station_cost(s, o);
+        let opens = !site.existing && self.added[s] == 0;
+        let was_open: Vec<usize> = if self.sharing_first && site.existing {
+            (0..k)
+                .filter(|&o2| o2 != o && self.tenants[s] & (1 << o2) == 0 && self.available(s, o2))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for &d in &site.coverage[o] {
+            let c = &mut self.count[o][d as usize];
+            if *c == 0 {
+                for &(l, w) in self.item_req[o].row(d as usize) {
+                    self.req_covered[self.req_of[o][l as usize]] += w;
+                }
+            }
+            *c += 1;
+        }
+        let before = self.tenants[s].count_ones();
+        self.tenants[s] |= 1 << o;
+        self.added[s] |= 1 << o;
+        if before < 2 && self.tenants[s].count_ones() >= 2 {
+            self.shared_total += 1;
+        }
+        if opens {
+            self.opened += 1;
+            self.sites_total += 1;
+            self.build_yuan += site.build_cost_yuan;
+        }
+        self.station_yuan += station;
+        self.placed.push((s as u32, o as u8));
+        self.removed.push(false);
+        self.causes.push(self.cause);
+
+        let mut again: Vec<(usize, usize)> = (0..k).map(|o2| (s, o2)).collect();
+        for o2 in was_open {
+            if self.available(s, o2) {
+                continue;
+            }
+            let mut freed = Vec::new();
+            for &d in &site.coverage[o2] {
+                let r = &mut self.reach[o2][d as usize];
+                *r -= 1;
+                if *r == 0 && self.count[o2][d as usize] == 0 {
+                    freed.push(d);
+                }
+            }
+            if freed.is_empty() {
+                continue;
+            }
+            let inv = self.inverse(o2);
+            let mut cands: Vec<u32> = freed
+                .iter()
+                .flat_map(|&d| inv.row(d as usize).iter().copied())
+                .collect();
+            cands.sort_unstable();
+            cands.dedup();
+            again.extend(cands.into_iter().map(|c| (c as usize, o2)));
+        }
+        again
+    }
+
+    fn inverse(&mut self, o: usize) -> &Csr<u32> {
+        if self.inverse[o].is_none() {
+            let p = self.p;
+            let pairs = p
+                .sites
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| !s.existing)
+                .flat_map(move |(s, site)| {
+                    site.coverage[o]
+                        .iter()
+                        .map(move |&d| (d as usize, s as u32))
+                });
+            self.inverse[o] = Some(Csr::from_pairs(p.weights.len(), pairs));
+        }
+        self.inverse[o].as_ref().expect("built above")
+    }
+
+    /// What taking placement `k` out would lose: objective weight and, per
+    /// requirement id, weight no other station covers.
+    pub(crate) fn loss(&self, k: usize) -> (Weight, Vec<(usize, Weight)>) {
+        let (s, o) = (self.placed[k].0 as usize, self.placed[k].1 as usize);
+        let mut objective = 0;
+        let mut req = [0 as Weight; MAX_REQUIREMENTS_PER_OPERATOR];
+        for &d in &self.p.sites[s].coverage[o] {
+            if self.count[o][d as usize] == 1 {
+                objective += self.p.weights[d as usize];
+                for &(l, w) in self.item_req[o].row(d as usize) {
+                    req[l as usize] += w;
+                }
+            }
+        }
+        let req = self.req_of[o]
+            .iter()
+            .enumerate()
+            .filter(|(l, _)| req[*l] > 0)
+            .map(|(l, &r)| (r, req[l]))
+            .collect();
+        (objective, req)
+    }
+
+    /// What taking placement `k` out would save, yuan (with the build cost
+    /// when it is the site's last station).
+    pub(crate) fn saving(&self, k: usize) -> Yuan {
+        let (s, o) = (self.placed[k].0 as usize, self.placed[k].1 as usize);
+        let site = &self.p.sites[s];
+        let last = !site.existing && self.added[s] == 1 << o;
+        self.station_cost(s, o) + if last { site.build_cost_yuan } else { 0 }
+    }
+
+    /// Sharing after taking placement `k` out: (shared, total).
+    pub(crate) fn sharing_without(&self, k: usize) -> (u64, u64) {
+        let (s, o) = (self.placed[k].0 as usize, self.placed[k].1 as usize);
+        let site = &self.p.sites[s];
+        let after = if site.tenants & (1 << o) != 0 {
+            self.tenants[s]
+        } else {
+            self.tenants[s] & !(1 << o)
+        };
+        let unshares = self.tenants[s].count_ones() >= 2 && after.count_ones() < 2;
+        let closes = !site.existing && self.added[s] == 1 << o;
+        (
+            self.shared_total - unshares as u64,
+            self.sites_total - closes as u64,
+        )
+    }
+
+    /// Takes placement `k` out (the R1 bookkeeping is not kept up: removal
+    /// comes after construction).
+    pub(crate) fn remove(&mut self, k: usize) {
+        let (s, o) = (self.placed[k].0 as usize, self.placed[k].1 as usize);
+        let site = &self.p.sites[s];
+        for &d in &site.coverage[o] {
+            let c = &mut self.count[o][d as usize];
+            *c -= 1;
+            if *c == 0 {
+                for &(l, w) in self.item_req[o].row(d as usize) {
+                    self.req_covered[self.req_of[o][l as usize]] -= w;
+                }
+            }
+        }
+        let (shared, total) = self.sharing_without(k);
+        self.station_yuan -= self.station_cost(s, o);
+        if total < self.sites_total {
+            self.opened -= 1;
+            self.build_yuan -= site.build_cost_yuan;
+        }
+        self.shared_total = shared;
+        self.sites_total = total;
+        if site.tenants & (1 << o) == 0 {
+            self.tenants[s] &= !(1 << o);
+        }
+        self.added[s] &= !(1 << o);
+        self.removed[k] = true;
+    }
+
+    /// Gives the slot of placement `k` (a new tenant) to operator `o`
+    /// instead: takes `k` out and places `o`, keeping R1's bookkeeping (the
+    /// evicted operator can no longer go there).
+    pub(crate) fn evict(&mut self, k: usize, o: usize) -> Vec<(usize, usize)> {
+        let (s, evicted) = (self.placed[k].0 as usize, self.placed[k].1 as usize);
+        self.remove(k);
+        let again = self.place(s, o);
+        if self.sharing_first && self.p.sites[s].existing && !self.available(s, evicted) {
+            for &d in &self.p.sites[s].coverage[evicted] {
+                let r = &mut self.reach[evicted][d as usize];
+                *r = r.saturating_sub(1);
+            }
+        }
+        again
+    }
+
+    /// Whether operator `o` is kept off site `s` by its capacity alone.
+    pub(crate) fn blocked_by_capacity(&self, s: usize, o: usize) -> bool {
+        let site = &self.p.sites[s];
+        let bit = 1u8 << o;
+        site.allowed & bit != 0
+            && site.lte & bit == 0
+            && self.added[s] & bit == 0
+            && site.tenants & bit == 0
+            && (self.tenants[s].count_ones() as u8) >= site.capacity
+    }
+
+    /// Items of requirement `r` still uncovered.
+    pub(crate) fn uncovered_items(&self, r: usize) -> Vec<u32> {
+        let req = &self.p.requirements[r];
+        req.items
+            .iter()
+            .filter(|(d, _)| self.count[req.operator][*d as usize] == 0)
+            .map(|(d, _)| *d)
+            .collect()
+    }
+
+    /// Placements still in the plan, in the order made, with what placed them.
+    pub(crate) fn kept(&self) -> Vec<(usize, usize, Cause)> {
+        (0..self.placed.len())
+            .filter(|&k| !self.removed[k])
+            .map(|k| {
+                let (s, o) = self.placed[k];
+                (s as usize, o as usize, self.causes[k])
+            })
+            .collect()
+    }
+}
