@@ -5,7 +5,8 @@
 //! the code here follows it.
 //!
 //! - [`params`]: [`SynthParams`], the knobs and their defaults.
-//! - [`demand`]: the demand grid (population kernels plus a rural floor).
+//! - [`demand`]: the population model (kernels plus a rural floor, integrated
+//!   over cells) and the adaptive demand grid.
 //! - [`sites`]: existing sites (end-2014) and candidate sites.
 //! - [`zones`]: protected zones and the Liangjiang New Area.
 //! - [`write`](mod@write): GeoJSON text of the modelled layers.

@@ -67,20 +67,11 @@ impl Sampler {
     }
 }
 
-fn density(c: &Cell, cell_m: f64) -> f64 {
-    c.weight / (cell_m * cell_m / 1e6)
-}
-
 /// A point jittered inside the cell, kept inside a district (else the centre).
-fn jitter(
-    area: &Area,
-    c: &Cell,
-    cell_m: f64,
-    rng: &mut ChaCha8Rng,
-) -> Result<[f64; 2], SynthError> {
+fn jitter(area: &Area, c: &Cell, rng: &mut ChaCha8Rng) -> Result<[f64; 2], SynthError> {
     let xy = [
-        c.xy[0] + (rng.gen::<f64>() - 0.5) * cell_m,
-        c.xy[1] + (rng.gen::<f64>() - 0.5) * cell_m,
+        c.xy[0] + (rng.gen::<f64>() - 0.5) * c.cell_m,
+        c.xy[1] + (rng.gen::<f64>() - 0.5) * c.cell_m,
     ];
     if area.district_at(xy).is_some() {
         area.lonlat(xy)
@@ -130,6 +121,8 @@ fn draw_tenants(rng: &mut ChaCha8Rng) -> Vec<&'static str> {
 
 /// Existing sites: cells drawn in proportion to weight^0.6 (denser places have
 /// more sites, but rural areas are not left bare), jittered within the cell.
+/// `cells` is the reference grid, so that the sites are the same whatever
+/// demand grid is written.
 pub fn existing(
     area: &Area,
     cells: &[Cell],
@@ -141,7 +134,7 @@ pub fn existing(
     for n in 0..p.existing_sites {
         let Some(i) = sampler.draw(rng) else { break };
         let c = &cells[i];
-        let urban = density(c, p.cell_m) >= URBAN_PER_KM2;
+        let urban = c.density() >= URBAN_PER_KM2;
         let u: f64 = rng.gen();
         let kind = match (urban, u) {
             (true, u) if u < 0.6 => "rooftop",
@@ -157,7 +150,7 @@ pub fn existing(
             "street_pole" => (10.0 + (rng.gen::<f64>() * 5.0).round(), None),
             _ => (30.0 + (rng.gen::<f64>() * 15.0).round(), None),
         };
-        let lonlat = round6(jitter(area, c, p.cell_m, rng)?);
+        let lonlat = round6(jitter(area, c, rng)?);
         out.push(SynthSite {
             site_id: format!("E{:06}", n + 1),
             kind,
@@ -226,7 +219,7 @@ pub fn candidates(
     let urban: Vec<f64> = cells
         .iter()
         .map(|c| {
-            if density(c, p.cell_m) >= URBAN_PER_KM2 {
+            if c.density() >= URBAN_PER_KM2 {
                 c.weight
             } else {
                 0.0
@@ -270,7 +263,7 @@ pub fn candidates(
             out.push(SynthSite {
                 site_id: format!("{prefix}{:05}", n + 1),
                 kind,
-                lonlat: round6(jitter(area, &cells[i], p.cell_m, rng)?),
+                lonlat: round6(jitter(area, &cells[i], rng)?),
                 tenants: Vec::new(),
                 capacity: 3,
                 height_m: h0 + (rng.gen::<f64>() * dh).round(),

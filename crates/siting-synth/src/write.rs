@@ -23,12 +23,13 @@ fn r6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
-/// `demand.geojson`: Points with `weight` (modelled residents) and `cell_m`.
-pub fn demand_geojson(cells: &[Cell], cell_m: f64) -> String {
+/// `demand.geojson`: Points with `weight` (modelled residents) and their
+/// cell's edge `cell_m`.
+pub fn demand_geojson(cells: &[Cell]) -> String {
     collection(
         "demand",
         cells.iter().map(|c| {
-            json!({"type":"Feature","properties":{"weight":c.weight,"cell_m":cell_m},
+            json!({"type":"Feature","properties":{"weight":c.weight,"cell_m":c.cell_m},
                    "geometry":{"type":"Point","coordinates":[r6(c.lonlat[0]), r6(c.lonlat[1])]}})
         }),
     )
