@@ -162,12 +162,18 @@ pub struct SynthArgs {
     /// (the engine's suburban threshold).
     #[arg(long, default_value_t = 300.0, value_parser = parse_density)]
     pub fine_above_per_km2: f64,
-    /// Existing sites at end-2014.
-    #[arg(long, default_value_t = 30_000)]
+    /// Existing sites at end-2014, indoor systems included.
+    #[arg(long, default_value_t = 27_800)]
     pub existing_sites: usize,
+    /// Of them, indoor distribution systems at venues.
+    #[arg(long, default_value_t = 2_000)]
+    pub existing_indoor: usize,
     /// Greenfield tower candidates.
     #[arg(long, default_value_t = 20_000)]
     pub greenfield_towers: usize,
+    /// Indoor-system candidates at venues.
+    #[arg(long, default_value_t = 1_500)]
+    pub indoor_candidates: usize,
 }
 
 fn parse_density(s: &str) -> Result<f64, String> {

@@ -91,7 +91,9 @@ fn synth(a: SynthArgs) -> Result<()> {
             .unwrap_or_else(|| siting_synth::params::default_fine_cell_m(a.cell_m)),
         fine_above_per_km2: a.fine_above_per_km2,
         existing_sites: a.existing_sites,
+        existing_indoor: a.existing_indoor,
         greenfield_towers: a.greenfield_towers,
+        indoor_candidates: a.indoor_candidates,
         ..Default::default()
     };
     if let Err(problem) = params.grid().subdivisions() {

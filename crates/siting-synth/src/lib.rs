@@ -7,7 +7,9 @@
 //! - [`params`]: [`SynthParams`], the knobs and their defaults.
 //! - [`demand`]: the population model (kernels plus a rural floor, integrated
 //!   over cells) and the adaptive demand grid.
-//! - [`sites`]: existing sites (end-2014) and candidate sites.
+//! - [`sites`]: existing sites (end-2014) with their tenants and
+//!   technologies, and candidate sites.
+//! - [`figures`]: the layers' key figures.
 //! - [`zones`]: protected zones and the Liangjiang New Area.
 //! - [`write`](mod@write): GeoJSON text of the modelled layers.
 //! - [`synthesize`]: all of it, from a data folder.
@@ -15,6 +17,7 @@
 #![warn(missing_docs)]
 
 pub mod demand;
+pub mod figures;
 pub mod params;
 pub mod sites;
 pub mod write;

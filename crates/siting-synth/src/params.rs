@@ -20,14 +20,18 @@ pub struct SynthParams {
     pub total_weight: f64,
     /// Share of the weight spread over every cell as a rural floor.
     pub rural_floor_share: f64,
-    /// Existing sites at end-2014.
+    /// Existing sites at end-2014, indoor systems included.
     pub existing_sites: usize,
+    /// Of them, indoor distribution systems at venues.
+    pub existing_indoor: usize,
     /// Street-pole candidates in urban cells.
     pub street_poles: usize,
     /// Private-building rooftop candidates in urban cells.
     pub private_rooftops: usize,
     /// Greenfield tower candidates outside urban cells.
     pub greenfield_towers: usize,
+    /// Indoor-system candidates at venues.
+    pub indoor_candidates: usize,
 }
 
 impl SynthParams {
@@ -56,10 +60,12 @@ impl Default for SynthParams {
             fine_above_per_km2: 300.0,
             total_weight: 32_000_000.0,
             rural_floor_share: 0.2,
-            existing_sites: 30_000,
+            existing_sites: 27_800,
+            existing_indoor: 2_000,
             street_poles: 3_000,
             private_rooftops: 3_000,
             greenfield_towers: 20_000,
+            indoor_candidates: 1_500,
         }
     }
 }

@@ -172,20 +172,7 @@ pub fn synthesize(data_dir: &Path, p: &SynthParams) -> Result<Synthesized, Synth
     let existing = existing(&area, &reference, p, &mut stream(1))?;
     let candidates = candidates(&area, &reference, p, &mut stream(2))?;
     let zones = zones(&area, &reference, &mut stream(3))?;
-    let total: f64 = cells.iter().map(|c| c.weight).sum();
-    let fine = cells.iter().filter(|c| c.cell_m < p.cell_m).count();
-    let summary = vec![
-        format!(
-            "demand.geojson: {} cells ({} of {} m, {fine} of {} m), total weight {total:.0}",
-            cells.len(),
-            cells.len() - fine,
-            p.cell_m,
-            p.fine_cell_m,
-        ),
-        format!("sites_existing.geojson: {} sites", existing.len()),
-        format!("candidates.geojson: {} sites", candidates.len()),
-        format!("zones.geojson: {} zones", zones.len()),
-    ];
+    let summary = crate::figures::summary(&cells, &existing, &candidates, zones.len());
     Ok(Synthesized {
         files: vec![
             ("demand.geojson".into(), demand_geojson(&cells)),

@@ -2,6 +2,8 @@
 //! grid's conservation of residents, the tenants' grammar and the calibrated
 //! shares, and determinism.
 
+use siting_synth::figures::SiteFigures;
+use siting_synth::sites::parse_tenants;
 use siting_synth::{synthesize, SynthParams, Synthesized};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -130,6 +132,92 @@ fn a_cell_edge_that_is_not_a_whole_multiple_is_refused() {
     };
     let e = e.to_string();
     assert!(e.contains("whole multiple"), "{e}");
+}
+
+#[test]
+fn written_tenants_follow_the_grammar() {
+    let s = committed();
+    let v: serde_json::Value = serde_json::from_str(file(s, "sites_existing.geojson")).unwrap();
+    let features = v["features"].as_array().unwrap();
+    assert_eq!(features.len(), s.existing.len());
+    for f in features {
+        let p = &f["properties"];
+        let tenants: Vec<&str> = p["tenants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        let parsed = parse_tenants(&tenants).unwrap_or_else(|e| panic!("{}: {e}", p["site_id"]));
+        assert!(!parsed.is_empty());
+        let cap = p["capacity"].as_u64().unwrap() as usize;
+        assert!((1..=3).contains(&cap) && parsed.len() <= cap, "{p}");
+        let indoor = p["kind"] == "indoor";
+        assert_eq!(indoor, p["venue"].is_string(), "{p}");
+        assert_eq!(indoor, p["footprint_m"].is_number(), "{p}");
+    }
+    let c: serde_json::Value = serde_json::from_str(file(s, "candidates.geojson")).unwrap();
+    for f in c["features"].as_array().unwrap() {
+        let p = &f["properties"];
+        assert!(p.get("tenants").is_none(), "{p}");
+        let id = p["site_id"].as_str().unwrap();
+        assert_eq!(id.starts_with('I'), p["kind"] == "indoor", "{p}");
+    }
+}
+
+#[test]
+fn existing_sites_meet_the_calibrated_figures() {
+    let f = SiteFigures::of(&committed().existing);
+    assert_eq!(f.sites, 27_800);
+    // About 15% shared (China Tower: 14.3% nationally at the start of 2015).
+    assert!(
+        (f.shared_share() - 0.15).abs() < 0.01,
+        "{}",
+        f.shared_share()
+    );
+    // Shared towers (ground and rooftop): 3,836 before China Tower's branch.
+    let towers = f.shared_by_kind.get("ground_tower").unwrap_or(&0)
+        + f.shared_by_kind.get("rooftop").unwrap_or(&0);
+    assert!((towers as f64 / 3836.0 - 1.0).abs() < 0.05, "{towers}");
+    // Most shared sites have two tenants.
+    assert!(f.by_tenants[2] * 5 < f.by_tenants[1]);
+    assert!(
+        (f.tenancy_ratio() - 1.165).abs() < 0.02,
+        "{}",
+        f.tenancy_ratio()
+    );
+    // Operators' shares of tenancies.
+    let t: usize = f.tenancies.iter().sum();
+    for (op, share) in siting_synth::sites::OPERATOR_SHARES.iter().enumerate() {
+        let got = f.tenancies[op] as f64 / t as f64;
+        assert!((got - share).abs() < 0.015, "operator {op}: {got}");
+    }
+    // (site, operator, technology) units: about the 63,270 base stations.
+    assert!(
+        (f.total_units() as f64 / 63_270.0 - 1.0).abs() < 0.03,
+        "{}",
+        f.total_units()
+    );
+    // 4G: China Mobile on most of its sites, the trial networks on a few.
+    assert!(
+        f.units[0][2] > 10_000 && f.units[0][2] < 14_000,
+        "{:?}",
+        f.units
+    );
+    assert!(
+        f.units[1][2] > 500 && f.units[1][2] < 3_000,
+        "{:?}",
+        f.units
+    );
+    assert!(
+        f.units[2][2] > 300 && f.units[2][2] < 2_000,
+        "{:?}",
+        f.units
+    );
+    // Every kind is there.
+    for k in ["ground_tower", "rooftop", "street_pole", "indoor"] {
+        assert!(f.by_kind.get(k).copied().unwrap_or(0) > 100, "{k}");
+    }
 }
 
 /// Same inputs and seed, same bytes: what this (debug) build makes is what
