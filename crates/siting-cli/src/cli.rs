@@ -170,15 +170,41 @@ pub struct SynthArgs {
     /// Seed of the generator.
     #[arg(long, default_value_t = 2015)]
     pub seed: u64,
-    /// Demand cell edge, metres (1000 for the committed layer, 250 for the benchmark instance).
+    /// Coarse demand cell edge, metres: 1000 for the committed layer, 500 to
+    /// check coverage at half the size (with --fine-cell-m 125), 250 for the
+    /// 1.3-million-cell benchmark instance (uniform).
     #[arg(long, default_value_t = 1000.0, value_parser = parse_cell)]
     pub cell_m: f64,
-    /// Existing sites at end-2014.
-    #[arg(long, default_value_t = 30_000)]
+    /// Fine cell edge, metres, for coarse cells at least --fine-above-per-km2
+    /// dense; --cell-m must be a whole multiple of it. Equal to --cell-m: a
+    /// uniform grid. [default: the smaller of 250 and --cell-m]
+    #[arg(long, value_parser = parse_cell)]
+    pub fine_cell_m: Option<f64>,
+    /// Density (residents per km²) at or above which a coarse cell is refined
+    /// (the engine's suburban threshold).
+    #[arg(long, default_value_t = 300.0, value_parser = parse_density)]
+    pub fine_above_per_km2: f64,
+    /// Existing sites at end-2014, indoor systems included.
+    #[arg(long, default_value_t = 27_800)]
     pub existing_sites: usize,
+    /// Of them, indoor distribution systems at venues.
+    #[arg(long, default_value_t = 2_000)]
+    pub existing_indoor: usize,
     /// Greenfield tower candidates.
     #[arg(long, default_value_t = 20_000)]
     pub greenfield_towers: usize,
+    /// Indoor-system candidates at venues.
+    #[arg(long, default_value_t = 1_500)]
+    pub indoor_candidates: usize,
+}
+
+fn parse_density(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|e| format!("{e}"))?;
+    if v >= 0.0 {
+        Ok(v)
+    } else {
+        Err(format!("a density must not be negative, got {v}"))
+    }
 }
 
 fn parse_cell(s: &str) -> Result<f64, String> {

@@ -146,10 +146,23 @@ fn synth(a: SynthArgs) -> Result<()> {
     let params = siting_synth::SynthParams {
         seed: a.seed,
         cell_m: a.cell_m,
+        fine_cell_m: a
+            .fine_cell_m
+            .unwrap_or_else(|| siting_synth::params::default_fine_cell_m(a.cell_m)),
+        fine_above_per_km2: a.fine_above_per_km2,
         existing_sites: a.existing_sites,
+        existing_indoor: a.existing_indoor,
         greenfield_towers: a.greenfield_towers,
+        indoor_candidates: a.indoor_candidates,
         ..Default::default()
     };
+    if let Err(problem) = params.grid().subdivisions() {
+        anyhow::bail!(
+            "--cell-m {} and --fine-cell-m {}: {problem}",
+            params.cell_m,
+            params.fine_cell_m
+        );
+    }
     let s = siting_synth::synthesize(&a.data, &params)?;
     let files: Vec<(&str, Vec<u8>)> = s
         .files

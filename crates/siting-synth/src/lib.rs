@@ -5,8 +5,11 @@
 //! the code here follows it.
 //!
 //! - [`params`]: [`SynthParams`], the knobs and their defaults.
-//! - [`demand`]: the demand grid (population kernels plus a rural floor).
-//! - [`sites`]: existing sites (end-2014) and candidate sites.
+//! - [`demand`]: the population model (kernels plus a rural floor, integrated
+//!   over cells) and the adaptive demand grid.
+//! - [`sites`]: existing sites (end-2014) with their tenants and
+//!   technologies, and candidate sites.
+//! - [`figures`]: the layers' key figures.
 //! - [`zones`]: protected zones and the Liangjiang New Area.
 //! - [`write`](mod@write): GeoJSON text of the modelled layers.
 //! - [`synthesize`]: all of it, from a data folder.
@@ -14,6 +17,7 @@
 #![warn(missing_docs)]
 
 pub mod demand;
+pub mod figures;
 pub mod params;
 pub mod sites;
 pub mod write;

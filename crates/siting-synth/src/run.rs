@@ -1,6 +1,6 @@
 //! Reading the real layers and building every modelled one.
 
-use crate::demand::{demand_grid, Cell};
+use crate::demand::{demand_grid, Cell, GridSpec, PopulationModel, REFERENCE_CELL_M};
 use crate::params::SynthParams;
 use crate::sites::{candidates, existing};
 use crate::write::{demand_geojson, sites_geojson, zones_geojson};
@@ -25,6 +25,12 @@ pub enum SynthError {
     /// The CRS could not be set up.
     #[error(transparent)]
     Crs(#[from] siting_crs::CrsError),
+    /// The parameters do not describe a grid.
+    #[error("{problem}")]
+    Params {
+        /// What is wrong.
+        problem: String,
+    },
 }
 
 /// A GeoNames populated place, in the metric CRS.
@@ -74,10 +80,16 @@ impl Area {
 pub struct Synthesized {
     /// `(file name, contents)` for demand, existing sites, candidates and zones.
     pub files: Vec<(String, String)>,
-    /// A line per layer with its feature count.
+    /// A line per layer with its feature count and key figures.
     pub summary: Vec<String>,
-    /// The demand cells (for the caller's figures).
+    /// The demand cells as written.
     pub cells: Vec<Cell>,
+    /// The 1 km reference grid the sites and zones are drawn from.
+    pub reference: Vec<Cell>,
+    /// Existing sites.
+    pub existing: Vec<crate::sites::SynthSite>,
+    /// Candidate sites.
+    pub candidates: Vec<crate::sites::SynthSite>,
 }
 
 fn read(dir: &Path, name: &str) -> Result<(String, Vec<siting_layers::RawFeature>), SynthError> {
@@ -140,30 +152,38 @@ pub fn synthesize(data_dir: &Path, p: &SynthParams) -> Result<Synthesized, Synth
         dem,
     };
 
-    let mut rng = ChaCha8Rng::seed_from_u64(p.seed);
-    let cells = demand_grid(&area, p)?;
-    let existing = existing(&area, &cells, p, &mut rng)?;
-    let candidates = candidates(&area, &cells, p, &mut rng)?;
-    let zones = zones(&area, &cells, p, &mut rng)?;
-    let summary = vec![
-        format!(
-            "demand.geojson: {} cells of {} m, total weight {:.0}",
-            cells.len(),
-            p.cell_m,
-            cells.iter().map(|c| c.weight).sum::<f64>()
-        ),
-        format!("sites_existing.geojson: {} sites", existing.len()),
-        format!("candidates.geojson: {} sites", candidates.len()),
-        format!("zones.geojson: {} zones", zones.len()),
-    ];
+    p.grid()
+        .subdivisions()
+        .map_err(|problem| SynthError::Params { problem })?;
+    let model = PopulationModel::new(&area, p)?;
+    let cells = demand_grid(&area, &model, &p.grid())?;
+    let reference = if p.grid() == GridSpec::uniform(REFERENCE_CELL_M) {
+        cells.clone()
+    } else {
+        demand_grid(&area, &model, &GridSpec::uniform(REFERENCE_CELL_M))?
+    };
+    // Each layer draws from its own stream, so that changing one leaves the
+    // others as they are.
+    let stream = |n: u64| {
+        let mut rng = ChaCha8Rng::seed_from_u64(p.seed);
+        rng.set_stream(n);
+        rng
+    };
+    let existing = existing(&area, &reference, p, &mut stream(1))?;
+    let candidates = candidates(&area, &reference, p, &mut stream(2))?;
+    let zones = zones(&area, &reference, &mut stream(3))?;
+    let summary = crate::figures::summary(&cells, &existing, &candidates, zones.len());
     Ok(Synthesized {
         files: vec![
-            ("demand.geojson".into(), demand_geojson(&cells, p.cell_m)),
+            ("demand.geojson".into(), demand_geojson(&cells)),
             ("sites_existing.geojson".into(), sites_geojson(&existing)),
             ("candidates.geojson".into(), sites_geojson(&candidates)),
             ("zones.geojson".into(), zones_geojson(&zones)),
         ],
         summary,
         cells,
+        reference,
+        existing,
+        candidates,
     })
 }

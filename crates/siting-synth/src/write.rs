@@ -23,18 +23,22 @@ fn r6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
-/// `demand.geojson`: Points with `weight` (modelled residents) and `cell_m`.
-pub fn demand_geojson(cells: &[Cell], cell_m: f64) -> String {
+/// `demand.geojson`: Points with `weight` (modelled residents) and their
+/// cell's edge `cell_m`.
+pub fn demand_geojson(cells: &[Cell]) -> String {
     collection(
         "demand",
         cells.iter().map(|c| {
-            json!({"type":"Feature","properties":{"weight":c.weight,"cell_m":cell_m},
+            json!({"type":"Feature","properties":{"weight":c.weight,"cell_m":c.cell_m},
                    "geometry":{"type":"Point","coordinates":[r6(c.lonlat[0]), r6(c.lonlat[1])]}})
         }),
     )
 }
 
-/// `sites_existing.geojson` or `candidates.geojson`.
+/// `sites_existing.geojson` or `candidates.geojson`: `site_id`, `kind`,
+/// `tenants` (existing sites: one `"OP:TECH+TECH…"` string per operator),
+/// `capacity`, `height_m`, `public_building`, `load_capacity_kg` (rooftops),
+/// `venue` and `footprint_m` (indoor systems), `name` (where known).
 pub fn sites_geojson(sites: &[SynthSite]) -> String {
     collection(
         "sites",
@@ -43,13 +47,20 @@ pub fn sites_geojson(sites: &[SynthSite]) -> String {
             p.insert("site_id".into(), json!(s.site_id));
             p.insert("kind".into(), json!(s.kind));
             if !s.tenants.is_empty() {
-                p.insert("tenants".into(), json!(s.tenants));
+                let t: Vec<String> = s.tenants.iter().map(|t| t.to_string()).collect();
+                p.insert("tenants".into(), json!(t));
             }
             p.insert("capacity".into(), json!(s.capacity));
             p.insert("height_m".into(), json!(s.height_m));
             p.insert("public_building".into(), json!(s.public_building));
             if let Some(l) = s.load_capacity_kg {
                 p.insert("load_capacity_kg".into(), json!(l));
+            }
+            if let Some(v) = s.venue {
+                p.insert("venue".into(), json!(v));
+            }
+            if let Some(f) = s.footprint_m {
+                p.insert("footprint_m".into(), json!(f));
             }
             if let Some(n) = &s.name {
                 p.insert("name".into(), json!(n));

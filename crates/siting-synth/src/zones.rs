@@ -6,7 +6,6 @@
 //! 1,200 km²) centred between its three host districts.
 
 use crate::demand::Cell;
-use crate::params::SynthParams;
 use crate::run::{Area, SynthError};
 use crate::sites::{Sampler, URBAN_PER_KM2};
 use rand::Rng;
@@ -43,11 +42,11 @@ fn disc(area: &Area, centre: [f64; 2], radius_m: f64) -> Result<Vec<[f64; 2]>, S
     Ok(ring)
 }
 
-/// Builds every zone.
+/// Builds every zone from the reference grid's cells (so the zones are the
+/// same whatever demand grid is written).
 pub fn zones(
     area: &Area,
     cells: &[Cell],
-    p: &SynthParams,
     rng: &mut ChaCha8Rng,
 ) -> Result<Vec<SynthZone>, SynthError> {
     let mut out = Vec::new();
@@ -135,7 +134,7 @@ pub fn zones(
     }
     // Schools (150, 150 m) and hospitals (60, 200 m): urban cells by weight.
     let urban = Sampler::new(cells.iter().map(|c| {
-        if c.weight / (p.cell_m * p.cell_m / 1e6) >= URBAN_PER_KM2 {
+        if c.density() >= URBAN_PER_KM2 {
             c.weight
         } else {
             0.0
@@ -149,8 +148,8 @@ pub fn zones(
             if let Some(i) = urban.draw(rng) {
                 let c = &cells[i];
                 let xy = [
-                    c.xy[0] + (rng.gen::<f64>() - 0.5) * p.cell_m,
-                    c.xy[1] + (rng.gen::<f64>() - 0.5) * p.cell_m,
+                    c.xy[0] + (rng.gen::<f64>() - 0.5) * c.cell_m,
+                    c.xy[1] + (rng.gen::<f64>() - 0.5) * c.cell_m,
                 ];
                 push(&mut out, class, label, n, xy, r)?;
             }
