@@ -185,10 +185,10 @@ fn config_errors() {
     );
     fails(
         "plan.toml",
-        |t| t.replace("co_location_yuan = 50000.0", "co_location_yuan = -1.0"),
+        |t| t.replace("overlay_yuan = 20000.0", "overlay_yuan = -1.0"),
         &[
             "plan.toml",
-            "costs.co_location_yuan -1 must be a number of yuan",
+            "costs.overlay_yuan -1 must be a number of yuan",
         ],
     );
     fails(

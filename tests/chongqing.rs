@@ -33,7 +33,7 @@ fn embedded_run_answers_the_targets_question() {
     assert_eq!(t[2], ("T3".to_string(), Some(true)));
     // T1's figure is the plan's new sites, and the reason says why it differs.
     let t1 = &r["targets"][0];
-    assert_eq!(t1["value"], r["new_sites"]["total"]);
+    assert_eq!(t1["value"].as_f64(), r["new_sites"]["total"].as_f64());
     assert!(t1["reason"].as_str().unwrap().contains("outcome"));
     assert!(r["inputs"].as_array().unwrap().iter().all(|i| i["file"]
         .as_str()
@@ -133,8 +133,8 @@ districts = { path = "chongqing_gk.gpkg", layer = "districts" }
 townships = { path = "chongqing_gk.gpkg", layer = "townships" }
 demand = { path = "chongqing_gk.gpkg", layer = "demand" }
 zones = { path = "chongqing_gk.gpkg", layer = "zones" }
-sites_existing = { path = "sites_existing.shp", fields = { public_building = "public_bui", load_capacity_kg = "load_capac" } }
-candidates = { path = "candidates.shp", fields = { public_building = "public_bui", load_capacity_kg = "load_capac" } }
+sites_existing = { path = "sites_existing.shp", fields = { public_building = "public_bui", load_capacity_kg = "load_capac", footprint_m = "footprint_" } }
+candidates = { path = "candidates.shp", fields = { public_building = "public_bui", load_capacity_kg = "load_capac", footprint_m = "footprint_" } }
 "#;
     let cfg = format!("{}{layers}\n{}", &cfg[..start], &cfg[end..]).replace(
         "dem = \"dem_5arcmin.asc\"",

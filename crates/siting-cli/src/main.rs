@@ -62,7 +62,9 @@ fn plan(a: PlanArgs) -> Result<()> {
     for (stage, secs) in &out.timings {
         tracing::info!("{stage}: {secs:.2} s");
     }
+    let clock = std::time::Instant::now();
     let written = siting_engine::write(&out, &a.out)?;
+    tracing::info!("write: {:.2} s", clock.elapsed().as_secs_f64());
     let r = &out.outcome.report;
     println!(
         "mode {}: {} new sites, {} new 4G stations ({} overlays, {} co-locations, {} on new sites); sharing rate {:.1}% → {:.1}%; infrastructure {:.2} billion yuan, equipment {:.2} billion yuan",

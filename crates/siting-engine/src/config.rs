@@ -941,11 +941,15 @@ impl Config {
         }
         let c = &self.costs;
         for (name, v) in [
-            ("costs.usage_fee_yuan", c.usage_fee_yuan),
-            ("costs.co_location_yuan", c.co_location_yuan),
             ("costs.overlay_yuan", c.overlay_yuan),
             ("costs.site_acquisition_yuan", c.site_acquisition_yuan),
-        ] {
+        ]
+        .into_iter()
+        .chain(
+            c.indoor_venue_yuan
+                .values()
+                .map(|v| ("costs.indoor_venue_yuan", *v)),
+        ) {
             if !yuan(v) {
                 return Err(format!(
                     "{name} {v} must be a number of yuan from 0 to {MAX_YUAN:e}"
@@ -956,6 +960,8 @@ impl Config {
             ("costs.build_yuan", &c.build_yuan),
             ("costs.camouflage_yuan", &c.camouflage_yuan),
             ("costs.equipment_yuan", &c.equipment_yuan),
+            ("costs.usage_fee_yuan", &c.usage_fee_yuan),
+            ("costs.co_location_yuan", &c.co_location_yuan),
         ] {
             if let Some(kind) = SiteKind::ALL.iter().find(|kind| !yuan(k.get(**kind))) {
                 return Err(format!(

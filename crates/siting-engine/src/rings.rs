@@ -8,7 +8,9 @@ use crate::EngineError;
 use siting_crs::Projector;
 use siting_index::PointIndex;
 use siting_model::{LonLat, Operator, OperatorSet, PerOperator, Site, SiteKind, SiteOrigin};
+use siting_optimize::Solution;
 use siting_plan::geojson::round_to;
+use siting_radio::MultiBandModel;
 
 /// One search ring.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,19 +58,12 @@ pub fn servable(prep: &Prepared, sets: &[Vec<Vec<u32>>]) -> PerOperator<Vec<bool
     out
 }
 
-/// Gathers the items some operator cannot be served at into rings: the
-/// heaviest unserved item (township centres first) seeds a ring that takes
-/// every unserved item within `objective.search_ring_radius_m` of it, and
-/// so on until none is left. A ring's centre is its residents' weighted
-/// centroid (their plain centroid where it holds township centres only).
-pub fn search_rings(
-    cfg: &Config,
-    prep: &Prepared,
-    sets: &[Vec<Vec<u32>>],
-) -> Result<Vec<Ring>, EngineError> {
+/// Items no site could ever serve for some operator: `(item, operators)`,
+/// for demand cells with residents and for township centres.
+pub fn unservable(prep: &Prepared, sets: &[Vec<Vec<u32>>]) -> Vec<(u32, OperatorSet)> {
     let items = &prep.items;
     let can = servable(prep, sets);
-    let short: Vec<(u32, OperatorSet)> = (0..items.len())
+    (0..items.len())
         .filter_map(|d| {
             let counts = d >= items.cells || items.residents[d] > 0.0;
             let ops: OperatorSet = Operator::ALL
@@ -77,10 +72,85 @@ pub fn search_rings(
                 .collect();
             (counts && !ops.is_empty()).then_some((d as u32, ops))
         })
-        .collect();
+        .collect()
+}
+
+/// Items of a requirement the plan leaves unmet that no site can serve any
+/// more once the plan is built (every site that covers them is full, or
+/// kept out): `(item, operators)`. `choice_site` maps the solution's sites
+/// to the model's, `requirements` gives each requirement's operator and items.
+pub fn left_unserved(
+    prep: &Prepared,
+    sets: &[Vec<Vec<u32>>],
+    choice_site: &[usize],
+    problem: &siting_optimize::Problem,
+    solution: &Solution,
+) -> Vec<(u32, OperatorSet)> {
+    let items = &prep.items;
+    let n = items.len();
+    let mut after: PerOperator<Vec<bool>> =
+        PerOperator::from_fn(|op| problem.covered_before[op.index()].clone());
+    let mut tenants: Vec<OperatorSet> = prep.model.sites.iter().map(|s| s.tenants).collect();
+    let mut added: Vec<OperatorSet> = vec![OperatorSet::EMPTY; prep.model.sites.len()];
+    for pl in &solution.placements {
+        let s = choice_site[pl.site as usize];
+        let op = Operator::ALL[pl.operator as usize];
+        tenants[s].insert(op);
+        added[s].insert(op);
+        for &d in &sets[s][op.index()] {
+            after[op][d as usize] = true;
+        }
+    }
+    let mut open: PerOperator<Vec<bool>> = PerOperator::from_fn(|_| vec![false; n]);
+    for (i, (site, v)) in prep.model.sites.iter().zip(&prep.verdicts).enumerate() {
+        if v.excluded.is_some() {
+            continue;
+        }
+        let lte = site.lte();
+        for op in Operator::ALL {
+            let fits = site.tenants.contains(op) || (tenants[i].len() as u8) < v.capacity;
+            if !lte.contains(op) && !added[i].contains(op) && fits {
+                for &d in &sets[i][op.index()] {
+                    open[op][d as usize] = true;
+                }
+            }
+        }
+    }
+    let mut short: std::collections::BTreeMap<u32, OperatorSet> = Default::default();
+    for (req, out) in problem.requirements.iter().zip(&solution.requirements) {
+        if out.met() {
+            continue;
+        }
+        let op = Operator::ALL[req.operator];
+        for &(d, _) in &req.items {
+            if !after[op][d as usize] && !open[op][d as usize] {
+                short.entry(d).or_default().insert(op);
+            }
+        }
+    }
+    short.into_iter().collect()
+}
+
+/// Gathers `short` items (each with the operators it lacks) into rings,
+/// numbered from `first_id`: the heaviest item (township centres first)
+/// seeds a ring that takes every other within the size of a cell there — the
+/// farthest a ground tower of the default height reaches in the seed's
+/// environment for the operators it lacks, at most
+/// `objective.search_ring_radius_m` — and so on until none is left. A ring's
+/// centre is its residents' weighted centroid (their plain centroid where it
+/// holds township centres only).
+pub fn search_rings(
+    cfg: &Config,
+    prep: &Prepared,
+    models: &[MultiBandModel],
+    short: &[(u32, OperatorSet)],
+    first_id: usize,
+) -> Result<Vec<Ring>, EngineError> {
+    let items = &prep.items;
     if short.is_empty() {
         return Ok(Vec::new());
     }
+    let tower_m = cfg.site_defaults.height_m.get(SiteKind::GroundTower);
     let index = PointIndex::new(short.iter().map(|(d, _)| items.xy[*d as usize]));
     let mut order: Vec<usize> = (0..short.len()).collect();
     let weight = |k: usize| -> f64 {
@@ -93,14 +163,20 @@ pub fn search_rings(
     };
     order.sort_by(|&a, &b| weight(b).total_cmp(&weight(a)).then(a.cmp(&b)));
     let proj = Projector::new(&prep.model.metric_crs)?;
-    let radius = cfg.objective.search_ring_radius_m;
     let mut taken = vec![false; short.len()];
     let mut rings = Vec::new();
     for seed in order {
         if taken[seed] {
             continue;
         }
-        let at = items.xy[short[seed].0 as usize];
+        let (seed_item, seed_ops) = short[seed];
+        let at = items.xy[seed_item as usize];
+        let env = items.environment[seed_item as usize];
+        let reach = seed_ops
+            .iter()
+            .map(|op| models[op.index()].outdoor_radius_m(env, tower_m))
+            .fold(0.0, f64::max);
+        let radius = cfg.objective.search_ring_radius_m.min(reach.max(100.0));
         let mut members: Vec<usize> = index
             .within(at, radius)
             .map(|(k, _)| k as usize)
@@ -174,7 +250,7 @@ pub fn search_rings(
             })
             .collect::<Result<Vec<_>, _>>()?;
         rings.push(Ring {
-            id: format!("ring-{:03}", rings.len() + 1),
+            id: format!("ring-{:03}", first_id + rings.len()),
             centre_xy,
             centre,
             radius_m: radius_m.ceil(),
@@ -189,9 +265,28 @@ pub fn search_rings(
     Ok(rings)
 }
 
-/// A ground tower at a ring's centre, at the default tower height, as a
-/// candidate the plan may build (its site still to be acquired).
-pub fn ring_tower(cfg: &Config, ring: &Ring) -> Site {
+/// A ground tower at a ring's centre, as a candidate the plan may build (its
+/// site still to be acquired): at the default tower height, or, where the
+/// centre lies in a zone where R6 applies (dense residential, school,
+/// hospital), tall enough to clear the GB 8702-2014 compliance distance.
+pub fn ring_tower(cfg: &Config, prep: &Prepared, ring: &Ring) -> Site {
+    use siting_model::ZoneClass;
+    let default_m = cfg.site_defaults.height_m.get(SiteKind::GroundTower);
+    let sensitive = prep.zone_classes(ring.centre_xy).iter().any(|c| {
+        matches!(
+            c,
+            ZoneClass::DenseResidential | ZoneClass::School | ZoneClass::Hospital
+        )
+    });
+    let height_m = if sensitive {
+        let d = siting_rules::verdict::compliance_distance_m(
+            cfg.rules.eirp_dbm.get(SiteKind::GroundTower),
+            cfg.rules.power_density_limit_w_m2,
+        );
+        default_m.max(d.ceil())
+    } else {
+        default_m
+    };
     Site {
         id: ring.id.clone(),
         origin: SiteOrigin::Candidate,
@@ -201,7 +296,7 @@ pub fn ring_tower(cfg: &Config, ring: &Ring) -> Site {
             y: ring.centre_xy[1],
         },
         lonlat: ring.centre,
-        height_m: cfg.site_defaults.height_m.get(SiteKind::GroundTower),
+        height_m,
         capacity: cfg.site_defaults.capacity.get(SiteKind::GroundTower),
         tenants: OperatorSet::EMPTY,
         technologies: PerOperator::default(),

@@ -8,7 +8,7 @@ use crate::inputs::{DemandOverride, RawLayers};
 use crate::outcome::{assemble, Assembly};
 use crate::prepare::{prepare, Prepared};
 use crate::problem::instance;
-use crate::rings::{ring_tower, search_rings, Ring};
+use crate::rings::{left_unserved, ring_tower, search_rings, unservable, Ring};
 use crate::EngineError;
 use siting_index::PointIndex;
 use siting_plan::Outcome;
@@ -73,18 +73,23 @@ pub fn cover(loaded: &Loaded, prep: &Prepared) -> Covered {
     Covered { index, sets }
 }
 
-/// Stage 4: search rings, and with `objective.search_rings`, a candidate
-/// tower at each ring's centre with its coverage.
+/// Stage 4: search rings around `short` items (numbered from `first_id`),
+/// and with `objective.search_rings`, a candidate tower at each ring's
+/// centre with its coverage.
 pub fn rings(
     loaded: &Loaded,
     prep: &mut Prepared,
     covered: &mut Covered,
+    short: &[(u32, siting_model::OperatorSet)],
+    first_id: usize,
 ) -> Result<Vec<Ring>, EngineError> {
-    let rings = search_rings(&loaded.cfg, prep, &covered.sets)?;
+    let rings = search_rings(&loaded.cfg, prep, &loaded.radio.models, short, first_id)?;
     if loaded.cfg.objective.search_rings {
         let mut added = Vec::new();
         for r in &rings {
-            if let Some(i) = prep.add_candidate(&loaded.cfg, ring_tower(&loaded.cfg, r), true)? {
+            if let Some(i) =
+                prep.add_candidate(&loaded.cfg, ring_tower(&loaded.cfg, prep, r), true)?
+            {
                 added.push(i);
             }
         }
@@ -109,10 +114,29 @@ pub fn run(source: &ConfigSource) -> Result<RunOutput, EngineError> {
     lap("model, indices, rules", &mut timings);
     let mut covered = cover(&loaded, &prep);
     lap("coverage", &mut timings);
-    let rings = rings(&loaded, &mut prep, &mut covered)?;
+    let short = unservable(&prep, &covered.sets);
+    let mut rings = rings(&loaded, &mut prep, &mut covered, &short, 1)?;
     lap("search rings", &mut timings);
-    let inst = instance(&loaded.cfg, &prep, &covered.sets, &loaded.raw.demand.file)?;
-    let solution = siting_optimize::solve(&inst.problem, &inst.params)?;
+    let demand_file = &loaded.raw.demand.file;
+    let mut inst = instance(&loaded.cfg, &prep, &covered.sets, demand_file)?;
+    let mut solution = siting_optimize::solve(&inst.problem, &inst.params)?;
+    // Where a requirement is still short because every site that reaches
+    // its demand is full, a second round of rings and towers, then the solve again.
+    if loaded.cfg.objective.search_rings {
+        let left = left_unserved(
+            &prep,
+            &covered.sets,
+            &inst.choice_site,
+            &inst.problem,
+            &solution,
+        );
+        if !left.is_empty() {
+            let more = self::rings(&loaded, &mut prep, &mut covered, &left, rings.len() + 1)?;
+            rings.extend(more);
+            inst = instance(&loaded.cfg, &prep, &covered.sets, demand_file)?;
+            solution = siting_optimize::solve(&inst.problem, &inst.params)?;
+        }
+    }
     lap("optimise", &mut timings);
     let outcome = assemble(Assembly {
         cfg: &loaded.cfg,

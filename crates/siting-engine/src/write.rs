@@ -110,7 +110,10 @@ pub fn plan_gpkg(out: &RunOutput) -> Result<Vec<u8>, EngineError> {
 /// `out_dir`, all or none.
 pub fn write(out: &RunOutput, out_dir: &Path) -> Result<Vec<PathBuf>, EngineError> {
     let o = &out.outcome;
+    let t = std::time::Instant::now();
     let json = serde_json::to_string_pretty(&o.report).expect("report serialises") + "\n";
+    let gpkg = plan_gpkg(out)?;
+    tracing::debug!("plan.gpkg built in {:.2} s", t.elapsed().as_secs_f64());
     let files = vec![
         (
             "plan.geojson",
@@ -121,7 +124,7 @@ pub fn write(out: &RunOutput, out_dir: &Path) -> Result<Vec<PathBuf>, EngineErro
             "report.md",
             siting_plan::markdown::report_markdown(&o.report).into_bytes(),
         ),
-        ("plan.gpkg", plan_gpkg(out)?),
+        ("plan.gpkg", gpkg),
     ];
     Ok(siting_plan::write_outputs(out_dir, &files, &out.inputs)?)
 }

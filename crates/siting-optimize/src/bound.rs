@@ -33,6 +33,14 @@ struct Single {
 }
 
 fn singles(p: &Problem) -> Vec<Single> {
+    // Per item, the requirements that hold it and with what weight.
+    let n = p.weights.len();
+    let mut of_item: Vec<Vec<(usize, Weight)>> = vec![Vec::new(); n];
+    for (r, req) in p.requirements.iter().enumerate() {
+        for &(d, w) in &req.items {
+            of_item[d as usize].push((r, w));
+        }
+    }
     let mut out = Vec::new();
     for s in &p.sites {
         let open_ops = (0..p.operators)
@@ -52,32 +60,19 @@ fn singles(p: &Problem) -> Vec<Single> {
             let slots = (s.capacity as u32).min(open_ops).max(1);
             let cost = station as f64 + s.build_cost_yuan as f64 / slots as f64;
             let before = &p.covered_before[o];
-            let new: Vec<u32> = s.coverage[o]
-                .iter()
-                .copied()
-                .filter(|&d| !before[d as usize])
-                .collect();
-            let objective = new.iter().map(|&d| p.weights[d as usize]).sum();
-            let req = p
-                .requirements
-                .iter()
-                .map(|r| {
-                    if r.operator != o {
-                        return 0;
+            let mut objective = 0;
+            let mut req = vec![0; p.requirements.len()];
+            for &d in &s.coverage[o] {
+                if before[d as usize] {
+                    continue;
+                }
+                objective += p.weights[d as usize];
+                for &(r, w) in &of_item[d as usize] {
+                    if p.requirements[r].operator == o {
+                        req[r] += w;
                     }
-                    // Both lists ascending: merge.
-                    let (mut i, mut w) = (0, 0);
-                    for &(d, rw) in &r.items {
-                        while i < new.len() && new[i] < d {
-                            i += 1;
-                        }
-                        if i < new.len() && new[i] == d {
-                            w += rw;
-                        }
-                    }
-                    w
-                })
-                .collect();
+                }
+            }
             out.push(Single {
                 operator: o,
                 existing: s.existing,
@@ -117,7 +112,14 @@ fn knapsack_cost(mut options: Vec<(Weight, f64)>, deficit: Weight) -> f64 {
 /// target, capped at what is achievable); the sum over operators.
 /// `targets[r]` is requirement `r`'s target, `before[r]` its coverage
 /// before the plan.
-pub fn cost_lower_bound(p: &Problem, targets: &[Weight], before: &[Weight]) -> Bound {
+/// With a sharing `floor`, the bound is the larger of that and the least
+/// cost of the floor on its own ([`sharing_cost`]).
+pub fn cost_lower_bound(
+    p: &Problem,
+    targets: &[Weight],
+    before: &[Weight],
+    floor: Option<f64>,
+) -> Bound {
     let singles = singles(p);
     let mut total = 0.0;
     for o in 0..p.operators {
@@ -142,10 +144,71 @@ pub fn cost_lower_bound(p: &Problem, targets: &[Weight], before: &[Weight]) -> B
         }
         total += worst;
     }
-    Bound {
+    let coverage = Bound {
         value: total.floor() as u64,
         method: "per operator, the dearest of its requirements met by a fractional knapsack of single-station gains (overlaps, capacities and the sharing floor relaxed; a new site's build cost shared over its slots)".into(),
+    };
+    match floor.map(|f| sharing_cost(p, f)) {
+        Some(c) if c.is_finite() && c.floor() > total => Bound {
+            value: c.floor() as u64,
+            method: "the least cost of the sharing floor alone: the cheapest co-location on each single-tenant existing site, then new sites built shared, taken fractionally (coverage relaxed); it exceeds the coverage bound (the dearest requirement per operator by a fractional knapsack of single-station gains)".into(),
+        },
+        _ => coverage,
     }
+}
+
+/// Least cost of lifting the portfolio's sharing rate to `floor`: each
+/// existing site made shared by co-locations (one where it has a tenant,
+/// two where it has none) is one more shared site, a new site built shared (two stations at least)
+/// adds `1 − floor` to `shared − floor × sites`; taken fractionally,
+/// cheapest first. Infinite when the floor is out of reach.
+pub fn sharing_cost(p: &Problem, floor: f64) -> f64 {
+    let existing = p.sites.iter().filter(|s| s.existing).count() as u64 + p.other_sites.sites;
+    let shared = p
+        .sites
+        .iter()
+        .filter(|s| s.existing && s.tenants.count_ones() >= 2)
+        .count() as u64
+        + p.other_sites.shared;
+    let mut units = floor * existing as f64 - shared as f64;
+    if units <= 0.0 {
+        return 0.0;
+    }
+    // An existing site made shared: one new tenant where it has one, two
+    // where it has none.
+    let mut options: Vec<f64> = p
+        .sites
+        .iter()
+        .filter(|s| s.existing && s.tenants.count_ones() < 2 && s.capacity >= 2)
+        .filter_map(|s| {
+            let need = 2 - s.tenants.count_ones();
+            let joinable = (0..p.operators)
+                .filter(|o| s.allowed & !s.tenants & (1 << o) != 0)
+                .count() as u32;
+            (joinable >= need).then(|| (need as u64 * s.tenant_cost_yuan) as f64)
+        })
+        .collect();
+    options.sort_by(f64::total_cmp);
+    let new_site = p
+        .sites
+        .iter()
+        .filter(|s| !s.existing && s.capacity >= 2 && s.allowed.count_ones() >= 2)
+        .map(|s| (s.build_cost_yuan + 2 * s.tenant_cost_yuan) as f64)
+        .fold(f64::INFINITY, f64::min)
+        / (1.0 - floor).max(1e-9);
+    let mut cost = 0.0;
+    for c in options {
+        if units <= 0.0 || c >= new_site {
+            break;
+        }
+        let take = units.min(1.0);
+        cost += c * take;
+        units -= take;
+    }
+    if units > 0.0 {
+        cost += units * new_site;
+    }
+    cost
 }
 
 /// The weight each operator could still gain: its items not covered before.

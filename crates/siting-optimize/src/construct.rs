@@ -56,16 +56,18 @@ fn key(value: Ratio, cost: Yuan, s: usize, o: usize) -> Key {
 
 /// The lazy greedy loop: pops the best option, re-keys it if stale, places
 /// it when `accept` agrees, and stops when `done` says so or nothing is left.
+/// Only options of the operators in `ops` (a bit mask) are considered.
 fn lazy(
     st: &mut State<'_>,
     value: &dyn Fn(&State<'_>, usize, usize) -> Option<Ratio>,
     accept: &dyn Fn(&State<'_>, usize, usize) -> bool,
     done: &dyn Fn(&State<'_>) -> bool,
     only_existing: bool,
+    ops: u8,
 ) {
     let k = st.p.operators;
     let rekey = |st: &State<'_>, s: usize, o: usize| -> Option<Key> {
-        if only_existing && !st.p.sites[s].existing {
+        if (only_existing && !st.p.sites[s].existing) || ops & (1 << o) == 0 {
             return None;
         }
         value(st, s, o).map(|v| key(v, st.cost(s, o), s, o))
@@ -117,8 +119,9 @@ fn sharing_units(st: &State<'_>, s: usize, o: usize, f: Option<f64>, price: u64)
 /// capped at its remaining deficit, over its target (so every requirement
 /// weighs the same when whole); a station's cost is lowered by `price`
 /// yuan when it makes its site shared and raised by `price × f` when it
-/// opens a candidate. Stops when every requirement is met.
-pub(crate) fn targets(st: &mut State<'_>, price: Yuan, floor: Option<f64>) {
+/// opens a candidate. Stops when every requirement is met. Only options of
+/// the operators in `ops` (a bit mask) are considered.
+pub(crate) fn targets(st: &mut State<'_>, price: Yuan, floor: Option<f64>, ops: u8) {
     let scale: Vec<u128> = st
         .req_target
         .iter()
@@ -139,7 +142,14 @@ pub(crate) fn targets(st: &mut State<'_>, price: Yuan, floor: Option<f64>) {
         let cost = st.cost(s, o) as i128 - sharing_units(st, s, o, floor, price);
         Some(Ratio::new(utility, cost.max(1) as u64))
     };
-    lazy(st, &value, &|_, _, _| true, &|st| st.unmet() == 0, false);
+    lazy(
+        st,
+        &value,
+        &|_, _, _| true,
+        &|st| st.unmet() == 0,
+        false,
+        ops,
+    );
 }
 
 /// Repairs requirements the greedy left unmet because another operator took
@@ -181,9 +191,11 @@ pub(crate) fn repair(st: &mut State<'_>, price: Yuan, floor: Option<f64>) {
                     .collect();
                 for k in evictable {
                     tries += 1;
+                    let evicted = st.placed[k].1;
                     let mut trial = st.clone();
                     trial.evict(k, o);
-                    targets(&mut trial, price, floor);
+                    // Only the two operators' options can have changed value.
+                    targets(&mut trial, price, floor, (1 << o) | (1 << evicted));
                     if trial.unmet() < unmet {
                         *st = trial;
                         continue 'outer;
@@ -224,7 +236,7 @@ pub(crate) fn coverage(
     let accept = |st: &State<'_>, s: usize, o: usize| {
         budget_yuan.is_none_or(|b| st.cost_yuan() + st.cost(s, o) <= b)
     };
-    lazy(st, &value, &accept, &|_| false, only_existing);
+    lazy(st, &value, &accept, &|_| false, only_existing, u8::MAX);
 }
 
 /// Raises the sharing rate to the floor at least cost: co-locations on

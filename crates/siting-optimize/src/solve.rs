@@ -120,7 +120,7 @@ pub fn solve(p: &Problem, params: &Params) -> Result<Solution, ProblemError> {
         Mode::Targets => {
             let run = |price: Yuan| {
                 let mut st = State::new(p, sf, None);
-                targets(&mut st, price, floor);
+                targets(&mut st, price, floor, u8::MAX);
                 repair(&mut st, price, floor);
                 sharing_fill(&mut st, floor, None);
                 cleanup(&mut st, false, floor);
@@ -286,7 +286,7 @@ fn finish(p: &Problem, params: &Params, st: &State<'_>, price: u64) -> Solution 
         .collect();
     let (bound, gap) = match params.mode {
         Mode::Targets => {
-            let b = cost_lower_bound(p, &st.req_target, &st.req_before);
+            let b = cost_lower_bound(p, &st.req_target, &st.req_before, params.min_sharing_rate);
             let gap = if cost > 0 {
                 (cost as f64 - b.value as f64).max(0.0) / cost as f64
             } else {

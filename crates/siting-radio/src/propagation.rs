@@ -135,6 +135,11 @@ impl LinkBudgetModel {
         self.diffraction.is_some()
     }
 
+    /// Whether the band is carried by indoor sites only.
+    pub fn is_indoor_only(&self) -> bool {
+        self.indoor_only
+    }
+
     /// The farthest this model covers at any effective height, metres.
     pub fn reach_m(&self) -> f64 {
         self.reach[MAX_EFFECTIVE_HEIGHT_M - 1]
@@ -363,6 +368,17 @@ impl MultiBandModel {
     /// Whether any band applies diffraction along profiles.
     pub fn diffraction(&self) -> bool {
         self.bands.iter().any(|(_, m)| m.diffraction())
+    }
+
+    /// The farthest an outdoor site of `effective_height_m` covers a
+    /// receiver in environment `e` on any band it carries, metres (flat
+    /// ground, no diffraction): the size of a cell there.
+    pub fn outdoor_radius_m(&self, e: Environment, effective_height_m: f64) -> f64 {
+        self.bands
+            .iter()
+            .filter(|(_, m)| !m.is_indoor_only())
+            .map(|(_, m)| m.radius_m(e, effective_height_m))
+            .fold(0.0, f64::max)
     }
 }
 

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use siting_model::SiteKind;
 
-/// A yuan amount per site kind.
+/// An amount per site kind (yuan, dBm or metres, as the field says).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KindCosts {
@@ -64,13 +64,17 @@ pub struct Costs {
     pub build_yuan: KindCosts,
     /// R3: camouflage surcharge on a new site in a protected zone, by kind.
     pub camouflage_yuan: KindCosts,
+    /// Building a new indoor system by the kind of venue it serves
+    /// (`metro`, `railway`, …), where it differs from `build_yuan.indoor`.
+    #[serde(default)]
+    pub indoor_venue_yuan: std::collections::BTreeMap<String, f64>,
     /// R4: usage fee of a non-public building or pole for a new site over
-    /// the plan period.
-    pub usage_fee_yuan: f64,
+    /// the plan period, by kind (0 for standalone towers, on land of their own).
+    pub usage_fee_yuan: KindCosts,
     /// Infrastructure work when an operator joins an existing site
-    /// (co-location): antenna mounts, power and transmission for one more
-    /// tenant.
-    pub co_location_yuan: f64,
+    /// (co-location), by kind: antenna mounts, power and transmission for
+    /// one more tenant (for an indoor system, a combiner port and power).
+    pub co_location_yuan: KindCosts,
     /// Infrastructure work when a tenant adds 4G to its own site (overlay):
     /// power and transmission upgrades.
     pub overlay_yuan: f64,

@@ -83,7 +83,7 @@ pub fn judge(site: &Site, zones: &[ZoneClass], p: &RuleParams, costs: &Costs) ->
 
     let attached = site.kind != SiteKind::GroundTower;
     let fee = if attached && !site.public_building {
-        costs.usage_fee_yuan
+        costs.usage_fee_yuan.get(site.kind)
     } else {
         0.0
     };
@@ -137,8 +137,15 @@ pub fn judge(site: &Site, zones: &[ZoneClass], p: &RuleParams, costs: &Costs) ->
     rules.push("R9");
     rules.sort_by_key(|r| r[1..].parse::<u32>().unwrap_or(0));
 
+    let build = site
+        .venue
+        .as_ref()
+        .filter(|_| site.kind == SiteKind::Indoor)
+        .and_then(|v| costs.indoor_venue_yuan.get(v))
+        .copied()
+        .unwrap_or(costs.build_yuan.get(site.kind));
     let build_yuan = if new {
-        costs.build_yuan.get(site.kind)
+        build
             + fee
             + if camouflage {
                 costs.camouflage_yuan.get(site.kind)
@@ -151,7 +158,7 @@ pub fn judge(site: &Site, zones: &[ZoneClass], p: &RuleParams, costs: &Costs) ->
     let (co_location_yuan, overlay_yuan) = if new {
         (0.0, 0.0)
     } else {
-        (costs.co_location_yuan, costs.overlay_yuan)
+        (costs.co_location_yuan.get(site.kind), costs.overlay_yuan)
     };
 
     Verdict {
@@ -200,8 +207,9 @@ mod tests {
         Costs {
             build_yuan: k(300_000.0, 80_000.0, 60_000.0, 100_000.0),
             camouflage_yuan: k(120_000.0, 50_000.0, 20_000.0, 0.0),
-            usage_fee_yuan: 30_000.0,
-            co_location_yuan: 40_000.0,
+            indoor_venue_yuan: [("railway".to_string(), 2_000_000.0)].into(),
+            usage_fee_yuan: k(0.0, 30_000.0, 30_000.0, 0.0),
+            co_location_yuan: k(40_000.0, 40_000.0, 40_000.0, 30_000.0),
             overlay_yuan: 10_000.0,
             equipment_yuan: k(150_000.0, 150_000.0, 60_000.0, 80_000.0),
             site_acquisition_yuan: 0.0,
@@ -268,6 +276,20 @@ mod tests {
             &costs(),
         );
         assert!(v.excluded.is_none() && v.notice_board);
+    }
+
+    #[test]
+    fn an_indoor_system_costs_by_its_venue() {
+        let mut s = site(SiteKind::Indoor, SiteOrigin::Candidate, 3.0);
+        assert_eq!(judge(&s, &[], &params(), &costs()).build_yuan, 100_000.0);
+        s.venue = Some("railway".into());
+        assert_eq!(judge(&s, &[], &params(), &costs()).build_yuan, 2_000_000.0);
+        s.origin = SiteOrigin::Existing;
+        let v = judge(&s, &[], &params(), &costs());
+        assert_eq!(
+            (v.build_yuan, v.co_location_yuan, v.equipment_yuan),
+            (0.0, 30_000.0, 80_000.0)
+        );
     }
 
     #[test]
