@@ -4,6 +4,7 @@ use crate::bound::{cost_lower_bound, coverage_upper_bound, Bound};
 use crate::construct::{cleanup, coverage, fill_sites, repair, sharing_fill, targets};
 use crate::problem::{Mode, Params, Problem, ProblemError, StationKind, Weight, Yuan};
 use crate::state::{Cause, Placement, Purpose, State};
+use rayon::prelude::*;
 
 /// How a requirement came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,11 +137,18 @@ pub fn solve(p: &Problem, params: &Params) -> Result<Solution, ProblemError> {
                 let base = costs.get(costs.len() / 2).copied().unwrap_or(1).max(1);
                 let rank = |st: &State<'_>| (st.unmet(), !st.floor_met(floor), st.cost_yuan());
                 let mut best = (first, 0);
-                for step in 0..10 {
-                    let price = (base as f64 * 2f64.powi(step - 4)).round() as Yuan;
-                    let st = run(price);
-                    if rank(&st) < rank(&best.0) {
-                        best = (st, price);
+                let prices: Vec<Yuan> = (0..10)
+                    .map(|step| (base as f64 * 2f64.powi(step - 4)).round() as Yuan)
+                    .collect();
+                // Four prices at a time in parallel; the cheapest plan wins,
+                // the lower price on ties, whatever the thread count.
+                for chunk in prices.chunks(4) {
+                    let runs: Vec<(State<'_>, Yuan)> =
+                        chunk.par_iter().map(|&price| (run(price), price)).collect();
+                    for (st, price) in runs {
+                        if rank(&st) < rank(&best.0) {
+                            best = (st, price);
+                        }
                     }
                 }
                 best
@@ -168,38 +176,75 @@ pub fn solve(p: &Problem, params: &Params) -> Result<Solution, ProblemError> {
 }
 
 /// Runs `run` with no bonus, and if that misses the floor, with the
-/// smallest bonus (doubling, then bisection to 1/64) that meets it; if none
-/// does, the largest tried.
+/// smallest bonus that meets it: up a ladder of bonuses ×4 (four rungs at a
+/// time, in parallel), then narrowing the bracket by quarters (three points
+/// at a time, in parallel) to 1/16 of the bonus; if no bonus meets it, the
+/// largest tried. The points tried do not depend on the thread count.
 fn bonus_search<'a>(
     p: &'a Problem,
     floor: Option<f64>,
-    run: impl Fn(Weight) -> State<'a>,
+    run: impl Fn(Weight) -> State<'a> + Sync,
 ) -> (State<'a>, u64) {
     let first = run(0);
     if first.floor_met(floor) {
         return (first, 0);
     }
     let cap = p.weights.iter().sum::<Weight>().saturating_add(1);
-    let (mut lo, mut hi) = (0, 1);
-    let mut best = loop {
-        let st = run(hi);
-        if st.floor_met(floor) {
-            break st;
+    let mut ladder = vec![1u64];
+    while *ladder.last().expect("one rung") < cap {
+        let next = ladder.last().expect("one rung").saturating_mul(4).min(cap);
+        ladder.push(next);
+    }
+    let mut lo = 0;
+    let mut found: Option<(State<'a>, u64)> = None;
+    let mut last = None;
+    for chunk in ladder.chunks(4) {
+        let runs: Vec<(State<'a>, u64)> = chunk.par_iter().map(|&b| (run(b), b)).collect();
+        for (st, b) in runs {
+            if found.is_some() {
+                break;
+            }
+            if st.floor_met(floor) {
+                found = Some((st, b));
+            } else {
+                lo = b;
+                last = Some((st, b));
+            }
         }
-        if hi >= cap {
-            return (st, hi);
+        if found.is_some() {
+            break;
         }
-        lo = hi;
-        hi = hi.saturating_mul(4).min(cap);
+    }
+    let Some((mut best, mut hi)) = found else {
+        return last.unwrap_or((first, 0));
     };
-    while hi - lo > 1 && (hi - lo) * 64 > hi {
-        let mid = lo + (hi - lo) / 2;
-        let st = run(mid);
-        if st.floor_met(floor) {
-            hi = mid;
+    while hi - lo > 1 && (hi - lo) * 16 > hi {
+        let points: Vec<u64> = (1..4)
+            .map(|q| lo + (hi - lo) * q / 4)
+            .filter(|&x| x > lo && x < hi)
+            .collect();
+        if points.is_empty() {
+            break;
+        }
+        let runs: Vec<(State<'a>, u64)> = points.par_iter().map(|&b| (run(b), b)).collect();
+        let mut new_lo = lo;
+        let mut met: Option<(State<'a>, u64)> = None;
+        for (st, b) in runs {
+            if st.floor_met(floor) {
+                if met.is_none() {
+                    met = Some((st, b));
+                }
+            } else if met.is_none() {
+                new_lo = b;
+            }
+        }
+        lo = new_lo;
+        if let Some((st, b)) = met {
             best = st;
+            hi = b;
         } else {
-            lo = mid;
+            // Every point below `hi` misses: the bracket is (last point, hi).
+            lo = *points.last().expect("points");
         }
     }
     (best, hi)
