@@ -222,7 +222,7 @@ districts = { path = "base.gpkg", layer = "districts" }
 townships = { path = "townships.csv", crs = "EPSG:4326", x_field = "X", y_field = "Y", fields = { county_adcode = "county_adcode" } }
 demand = "demand.fgb"
 sites_existing = { path = "base.gpkg", layer = "sites" }
-candidates = { path = "candidates.shp", fields = { public_building = "public_bui", load_capacity_kg = "load_capac" } }
+candidates = { path = "candidates.shp", fields = { public_building = "public_bui", load_capacity_kg = "load_capac", footprint_m = "footprint_" } }
 zones = { path = "zones.kml", fields = { name = "Name" } }
 "#;
     let start = cfg.find("[layers]").unwrap();
@@ -274,6 +274,50 @@ fn five_formats_in_two_crs_give_the_geojson_plan() {
         ]
     );
     assert_eq!(info[2]["features"], 200);
+
+    // A Shapefile's fingerprint covers the files GDAL reads beside it: a
+    // changed .cpg changes it.
+    let report = json(&out.join("report.json"));
+    let input = |r: &Value| {
+        r["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["layer"] == "candidates")
+            .unwrap()
+            .clone()
+    };
+    let first = input(&report);
+    let files: Vec<&str> = first["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert_eq!(files[0], "candidates.shp");
+    for f in ["candidates.shx", "candidates.dbf", "candidates.prj"] {
+        assert!(files.contains(&f), "{files:?}");
+    }
+    let cpg = dir.path().join("candidates.cpg");
+    let enc = if cpg.exists() {
+        std::fs::read_to_string(&cpg).unwrap()
+    } else {
+        String::new()
+    };
+    std::fs::write(
+        &cpg,
+        if enc.trim() == "UTF8" {
+            "UTF-8"
+        } else {
+            "UTF8"
+        },
+    )
+    .unwrap();
+    let again = dir.path().join("again");
+    assert!(plan(&cfg, &again, &["-q"]).status.success());
+    let second = input(&json(&again.join("report.json")));
+    assert_ne!(first["sha256"], second["sha256"]);
+    assert!(second["files"].to_string().contains("candidates.cpg"));
 }
 
 #[test]
