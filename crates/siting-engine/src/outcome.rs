@@ -360,6 +360,7 @@ fn report(
         &coverage,
         &lte,
         &towns_uncovered,
+        &requirements,
     );
 
     // Per district: sites after (existing in the district, plus new ones).
@@ -377,28 +378,24 @@ fn report(
             }
         }
     }
-    let mut sites_after = vec![0u64; nd];
-    let mut shared_after = vec![0u64; nd];
-    let plan_by_id: BTreeMap<&str, &PlanSite> =
-        sites.iter().map(|s| (s.site_id.as_str(), s)).collect();
+    // The portfolio of each district before the plan: sites, shared, tenancies.
+    let mut before_here = vec![(0u64, 0u64, 0u64); nd];
     for (i, s) in existing.iter().enumerate() {
-        let d = prep.site_district[i] as usize;
-        sites_after[d] += 1;
-        let shared = plan_by_id
-            .get(s.id.as_str())
-            .map_or(s.shared(), |p| p.shared());
-        shared_after[d] += shared as u64;
+        let b = &mut before_here[prep.site_district[i] as usize];
+        b.0 += 1;
+        b.1 += s.shared() as u64;
+        b.2 += s.tenants.len() as u64;
     }
     for (k, d) in m.districts.iter().enumerate() {
-        let here: Vec<&PlanSite> = sites.iter().filter(|s| s.adcode == d.adcode).collect();
-        let new = here.iter().filter(|s| s.origin == Origin::New).count() as u64;
-        let st = Stations::of(here.iter().copied());
-        let sa = sites_after[k] + new;
-        let sh = shared_after[k]
-            + here
-                .iter()
-                .filter(|s| s.origin == Origin::New && s.shared())
-                .count() as u64;
+        let here: Vec<PlanSite> = sites
+            .iter()
+            .filter(|s| s.adcode == d.adcode)
+            .cloned()
+            .collect();
+        let st = Stations::of(&here);
+        let (b_sites, b_shared, b_tenancies) = before_here[k];
+        let sh = Sharing::of(b_sites, b_shared, b_tenancies, &here);
+        let new = sh.sites_after - sh.sites_before;
         by_district.insert(
             d.adcode.clone(),
             DistrictRow {
@@ -412,13 +409,13 @@ fn report(
                         1.0
                     }
                 }),
-                covered_gain: covered_gain(here.iter().copied()),
+                covered_gain: covered_gain(&here),
                 new_sites: new,
                 new_4g_stations: st.total,
                 stations_by_way: st.by_way,
-                sites_after: sa,
-                shared_after: sh,
-                sharing_rate_after: if sa > 0 { sh as f64 / sa as f64 } else { 0.0 },
+                sites_after: sh.sites_after,
+                shared_after: sh.shared_after,
+                sharing_rate_after: sh.rate_after,
                 investment_yuan: here.iter().map(|s| s.build_cost_yuan).sum(),
                 equipment_yuan: here.iter().map(|s| s.station_cost_yuan).sum(),
             },
@@ -539,6 +536,7 @@ fn targets(
     coverage: &PerOperator<siting_plan::CoverageFigures>,
     lte: &BeforeAfter,
     towns: &[UncoveredTownship],
+    requirements: &[RequirementRow],
 ) -> Vec<TargetCheck> {
     let cfg = a.cfg;
     let t = &cfg.targets;
@@ -628,19 +626,30 @@ fn targets(
         .values()
         .map(|c| c.main_urban_share_after)
         .fold(1.0, f64::min);
+    // Met as the optimiser counts it (residents in whole thousandths).
+    let main_urban: Vec<&RequirementRow> = requirements
+        .iter()
+        .filter(|r| r.what == RequirementKind::MainUrban.code())
+        .collect();
     let towns_ok = towns.is_empty() || !t.township_centres;
-    let t4_met = towns_ok && urban_min + 1e-12 >= t.main_urban_min_share;
+    let t4_met = towns_ok && main_urban.iter().all(|r| r.met);
     let mut t4_reason = Vec::new();
-    for (op, c) in coverage.iter() {
-        if c.main_urban_share_after + 1e-12 < t.main_urban_min_share {
-            t4_reason.push(format!(
-                "{op} covers {} of main-urban residents, {} short",
-                pct(c.main_urban_share_after),
-                thousands(
-                    (t.main_urban_min_share - c.main_urban_share_after) * c.main_urban_residents
+    for r in main_urban.iter().filter(|r| !r.met) {
+        let c = &coverage[r.operator.parse::<Operator>().expect("an operator code")];
+        t4_reason.push(format!(
+            "{} covers {} of main-urban residents, {} short{}",
+            r.operator,
+            pct(c.main_urban_share_after),
+            thousands(r.requested - r.covered_after),
+            if r.achievable < r.requested {
+                format!(
+                    " (no site the plan may use reaches {} of them)",
+                    thousands(r.requested - r.achievable)
                 )
-            ));
-        }
+            } else {
+                String::new()
+            }
+        ));
     }
     if !towns.is_empty() {
         let rings: Vec<&str> = towns

@@ -85,6 +85,7 @@ pub struct Prepared {
     zone_index: PolygonIndex,
     dem: Option<siting_layers::Grid>,
     dem_file: String,
+    candidates_file: String,
 }
 
 /// The defaults a config sets for the site layers.
@@ -146,6 +147,16 @@ impl Prepared {
         site: Site,
         site_acquisition: bool,
     ) -> Result<Option<usize>, EngineError> {
+        if let Some(other) = self.model.sites.iter().find(|s| s.id == site.id) {
+            return Err(EngineError::Config {
+                file: self.candidates_file.clone(),
+                message: format!(
+                    "site id {:?} of a {} is also the id of a search-ring tower the run adds: rename it (ring ids are ring-NNN)",
+                    other.id,
+                    if other.origin == SiteOrigin::Existing { "existing site" } else { "candidate" }
+                ),
+            });
+        }
         let p = [site.xy.x, site.xy.y];
         let Some(d) = self.district_at(p) else {
             return Ok(None);
@@ -230,6 +241,7 @@ pub fn prepare(cfg: &Config, config_file: &str, raw: &RawLayers) -> Result<Prepa
         zone_index: PolygonIndex::new(&zone_geoms, 2_000.0),
         dem: raw.dem.as_ref().map(|(_, g)| g.clone()),
         dem_file: raw.dem.as_ref().map(|(f, _)| f.clone()).unwrap_or_default(),
+        candidates_file: raw.candidates.file.clone(),
         model: Model {
             metric_crs: metric,
             districts,

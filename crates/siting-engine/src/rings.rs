@@ -37,6 +37,15 @@ pub struct Ring {
     pub polygon: Vec<[f64; 2]>,
 }
 
+/// Whether operator `op` could get a 4G station on `site` (judged `v`)
+/// with `tenants_now` on it: no rule keeps the site out, the operator runs
+/// no 4G there, and it is a tenant already or a slot is free.
+fn fits(site: &Site, v: &siting_rules::Verdict, op: Operator, tenants_now: OperatorSet) -> bool {
+    v.excluded.is_none()
+        && !site.lte().contains(op)
+        && (site.tenants.contains(op) || (tenants_now.len() as u8) < v.capacity)
+}
+
 /// Per operator, which items some site could serve: covered before, or
 /// in the coverage set of a site the operator can go on (not kept out by a
 /// rule, no 4G of its own there yet, a tenant or a free slot).
@@ -46,9 +55,7 @@ pub fn servable(prep: &Prepared, sets: &[Vec<Vec<u32>>]) -> PerOperator<Vec<bool
     for (i, (site, v)) in prep.model.sites.iter().zip(&prep.verdicts).enumerate() {
         let lte = site.lte();
         for op in Operator::ALL {
-            let fits = site.tenants.contains(op) || (site.tenants.len() as u8) < v.capacity;
-            let can = v.excluded.is_none() && fits;
-            if lte.contains(op) || can {
+            if lte.contains(op) || fits(site, v, op, site.tenants) {
                 for &d in &sets[i][op.index()] {
                     out[op][d as usize] = true;
                 }
@@ -103,13 +110,8 @@ pub fn left_unserved(
     }
     let mut open: PerOperator<Vec<bool>> = PerOperator::from_fn(|_| vec![false; n]);
     for (i, (site, v)) in prep.model.sites.iter().zip(&prep.verdicts).enumerate() {
-        if v.excluded.is_some() {
-            continue;
-        }
-        let lte = site.lte();
         for op in Operator::ALL {
-            let fits = site.tenants.contains(op) || (tenants[i].len() as u8) < v.capacity;
-            if !lte.contains(op) && !added[i].contains(op) && fits {
+            if !added[i].contains(op) && fits(site, v, op, tenants[i]) {
                 for &d in &sets[i][op.index()] {
                     open[op][d as usize] = true;
                 }

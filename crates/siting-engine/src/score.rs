@@ -82,6 +82,12 @@ pub fn score(
     let mut made = Vec::new();
     for s in &sites {
         match by_id.get(s.site_id.as_str()) {
+            Some(_) if s.site_acquisition => {
+                return Err(bad(format!(
+                    "site {} is a search-ring tower in the plan but a site of the config's layers too: score the plan with the config that made it",
+                    s.site_id
+                )))
+            }
             Some(&i) => {
                 let layer = &prep.model.sites[i];
                 if layer.tenants != s.tenants_before {
@@ -106,7 +112,10 @@ pub fn score(
     // Towers at search-ring centres exist only in the plan: rebuild them.
     let proj = siting_crs::Projector::new(&prep.model.metric_crs)?;
     for s in made {
-        let kind: SiteKind = s.kind.parse().map_err(|e: String| bad(e))?;
+        let kind: SiteKind = s
+            .kind
+            .parse()
+            .map_err(|e: String| bad(format!("site {}: {e}", s.site_id)))?;
         let (x, y) = proj.to_metric(s.lonlat.lon, s.lonlat.lat)?;
         let site = Site {
             id: s.site_id.clone(),

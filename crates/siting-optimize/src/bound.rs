@@ -47,16 +47,10 @@ fn singles(p: &Problem) -> Vec<Single> {
             .filter(|&o| s.allowed & (1 << o) != 0 && s.lte & (1 << o) == 0)
             .count() as u32;
         for o in 0..p.operators {
-            let bit = 1u8 << o;
-            let fits = s.tenants & bit != 0 || (s.tenants.count_ones() as u8) < s.capacity;
-            if s.allowed & bit == 0 || s.lte & bit != 0 || !fits {
+            if !s.fits(o, s.tenants) {
                 continue;
             }
-            let station = if s.existing && s.tenants & bit != 0 {
-                s.overlay_cost_yuan
-            } else {
-                s.tenant_cost_yuan
-            };
+            let station = s.station_cost(o);
             let slots = (s.capacity as u32).min(open_ops).max(1);
             let cost = station as f64 + s.build_cost_yuan as f64 / slots as f64;
             let before = &p.covered_before[o];
@@ -163,13 +157,7 @@ pub fn cost_lower_bound(
 /// adds `1 − floor` to `shared − floor × sites`; taken fractionally,
 /// cheapest first. Infinite when the floor is out of reach.
 pub fn sharing_cost(p: &Problem, floor: f64) -> f64 {
-    let existing = p.sites.iter().filter(|s| s.existing).count() as u64 + p.other_sites.sites;
-    let shared = p
-        .sites
-        .iter()
-        .filter(|s| s.existing && s.tenants.count_ones() >= 2)
-        .count() as u64
-        + p.other_sites.shared;
+    let (existing, shared) = p.sharing_before();
     let mut units = floor * existing as f64 - shared as f64;
     if units <= 0.0 {
         return 0.0;
@@ -251,7 +239,8 @@ fn budget_bound(p: &Problem, singles: &[Single], budget: Yuan) -> f64 {
     value
 }
 
-/// `budget` and `sites`: an upper bound on the objective weight of any plan.
+/// `budget` and `sites`: an upper bound on the objective weight of any
+/// plan (`targets`, with no budget, is bounded as an unlimited budget).
 pub fn coverage_upper_bound(p: &Problem, mode: &Mode) -> Bound {
     let singles = singles(p);
     match *mode {

@@ -116,8 +116,8 @@ fn sharing_units(st: &State<'_>, s: usize, o: usize, f: Option<f64>, price: u64)
 
 /// `targets`: each step places the option with the most requirement
 /// progress per yuan. Progress is each requirement's newly covered weight,
-/// capped at its remaining deficit, over its target (so every requirement
-/// weighs the same when whole); a station's cost is lowered by `price`
+/// capped at its remaining deficit, over its target (in units of 2⁻⁶⁴ of
+/// the target, so every requirement weighs the same when whole); a station's cost is lowered by `price`
 /// yuan when it makes its site shared and raised by `price × f` when it
 /// opens a candidate. Stops when every requirement is met. Only options of
 /// the operators in `ops` (a bit mask) are considered.
@@ -125,7 +125,7 @@ pub(crate) fn targets(st: &mut State<'_>, price: Yuan, floor: Option<f64>, ops: 
     let scale: Vec<u128> = st
         .req_target
         .iter()
-        .map(|&t| if t == 0 { 0 } else { (1u128 << 40) / t as u128 })
+        .map(|&t| if t == 0 { 0 } else { (1u128 << 64) / t as u128 })
         .collect();
     let value = |st: &State<'_>, s: usize, o: usize| -> Option<Ratio> {
         if !st.available(s, o) {
@@ -362,8 +362,10 @@ pub(crate) fn fill_sites(st: &mut State<'_>, floor: Option<f64>, budget_yuan: Op
 /// Takes out, most saving first, every station the plan can do without:
 /// one whose removal keeps every requirement at its target (and, where
 /// `keep_objective`, loses no objective weight), keeps the sharing rate
-/// at the floor (or no further below it), and, where the mode fixes the
-/// number of new sites, does not close one. Repeats until nothing moves.
+/// at the floor (or no further below it), where the mode fixes the number
+/// of new sites does not close one, and under R1 frees no slot that an
+/// operator's stations on new sites would then duplicate. Repeats until
+/// nothing moves.
 pub(crate) fn cleanup(st: &mut State<'_>, keep_objective: bool, floor: Option<f64>) {
     let fixed_count = st.max_new_sites.is_some();
     let slack = |shared: u64, total: u64| match floor {
@@ -379,7 +381,7 @@ pub(crate) fn cleanup(st: &mut State<'_>, keep_objective: bool, floor: Option<f6
         let mut changed = false;
         for (_, Reverse(k)) in order {
             let (lost, req) = st.loss(k);
-            if keep_objective && lost > 0 {
+            if (keep_objective && lost > 0) || st.removal_breaks_r1(k) {
                 continue;
             }
             if req

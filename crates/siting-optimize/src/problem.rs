@@ -56,6 +56,27 @@ pub struct SiteChoice {
 }
 
 impl SiteChoice {
+    /// Whether operator `o` could have a 4G station here with `tenants_now`
+    /// on the site: the rules let it, it runs no 4G here yet, and it is a
+    /// tenant already or a slot is free. (Whether it already has a new
+    /// station here is the caller's to know.)
+    pub fn fits(&self, o: usize, tenants_now: u8) -> bool {
+        let bit = 1u8 << o;
+        self.allowed & bit != 0
+            && self.lte & bit == 0
+            && (self.tenants & bit != 0 || (tenants_now.count_ones() as u8) < self.capacity)
+    }
+
+    /// The cost of operator `o`'s station here, without any build cost: an
+    /// overlay's where it is a tenant of this existing site, a new tenant's
+    /// otherwise.
+    pub fn station_cost(&self, o: usize) -> Yuan {
+        match self.kind_for(o) {
+            StationKind::Overlay => self.overlay_cost_yuan,
+            _ => self.tenant_cost_yuan,
+        }
+    }
+
     /// How a station of operator `o` would land here.
     pub fn kind_for(&self, o: usize) -> StationKind {
         if !self.existing {
@@ -217,6 +238,15 @@ fn total(mut ws: impl Iterator<Item = Weight>) -> Option<Weight> {
 }
 
 impl Problem {
+    /// Sites of the portfolio before the plan, and how many are shared.
+    pub fn sharing_before(&self) -> (u64, u64) {
+        let existing = self.sites.iter().filter(|s| s.existing);
+        let sites = existing.clone().count() as u64 + self.other_sites.sites;
+        let shared = existing.filter(|s| s.tenants.count_ones() >= 2).count() as u64
+            + self.other_sites.shared;
+        (sites, shared)
+    }
+
     /// Checks the instance is well formed.
     pub fn validate(&self, params: &Params) -> Result<(), ProblemError> {
         let k = self.operators;

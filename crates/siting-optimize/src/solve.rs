@@ -2,7 +2,7 @@
 
 use crate::bound::{cost_lower_bound, coverage_upper_bound, Bound};
 use crate::construct::{cleanup, coverage, fill_sites, repair, sharing_fill, targets};
-use crate::problem::{Mode, Params, Problem, ProblemError, StationKind, Weight, Yuan};
+use crate::problem::{Mode, Params, Problem, ProblemError, Weight, Yuan};
 use crate::state::{Cause, Placement, Purpose, State};
 use rayon::prelude::*;
 
@@ -78,8 +78,10 @@ pub struct Solution {
     /// The bound on the optimum.
     pub bound: Bound,
     /// The plan's value against the bound, 0..1: in `targets`
-    /// `(cost − bound) / cost`, otherwise `(bound − objective) / bound`.
-    pub gap: f64,
+    /// `(cost − bound) / cost`, otherwise `(bound − objective) / bound`;
+    /// `None` in `targets` when the plan misses a requirement it could meet
+    /// (the bound holds for plans that meet them all).
+    pub gap: Option<f64>,
     /// The price of a unit of sharing the solve settled on (yuan in
     /// `targets`, weight in the other modes; 0 when the floor needed none).
     pub sharing_price: u64,
@@ -218,7 +220,7 @@ fn bonus_search<'a>(
     let Some((mut best, mut hi)) = found else {
         return last.unwrap_or((first, 0));
     };
-    while hi - lo > 1 && (hi - lo) * 16 > hi {
+    while hi - lo > 1 && hi - lo > hi / 16 {
         let points: Vec<u64> = (1..4)
             .map(|q| lo + (hi - lo) * q / 4)
             .filter(|&x| x > lo && x < hi)
@@ -277,10 +279,7 @@ fn finish(p: &Problem, params: &Params, st: &State<'_>, price: u64) -> Solution 
         }
         let shares = tenants[s].count_ones() < 2 && (tenants[s] | 1 << o).count_ones() >= 2;
         tenants[s] |= 1 << o;
-        let mut c = match kind {
-            StationKind::Overlay => site.overlay_cost_yuan,
-            _ => site.tenant_cost_yuan,
-        };
+        let mut c = site.station_cost(o);
         if !site.existing && !opened[s] {
             opened[s] = true;
             c += site.build_cost_yuan;
@@ -315,12 +314,7 @@ fn finish(p: &Problem, params: &Params, st: &State<'_>, price: u64) -> Solution 
         }
     }
     let objective: Weight = gain_per_operator.iter().sum();
-    let existing = p.sites.iter().filter(|s| s.existing).count() as u64;
-    let shared_before = p.other_sites.shared
-        + p.sites
-            .iter()
-            .filter(|s| s.existing && s.tenants.count_ones() >= 2)
-            .count() as u64;
+    let (sites_before, shared_before) = p.sharing_before();
     let requirements = (0..p.requirements.len())
         .map(|r| RequirementOutcome {
             requested: p.requirements[r].min_weight,
@@ -332,10 +326,12 @@ fn finish(p: &Problem, params: &Params, st: &State<'_>, price: u64) -> Solution 
     let (bound, gap) = match params.mode {
         Mode::Targets => {
             let b = cost_lower_bound(p, &st.req_target, &st.req_before, params.min_sharing_rate);
-            let gap = if cost > 0 {
-                (cost as f64 - b.value as f64).max(0.0) / cost as f64
+            let gap = if st.unmet() > 0 {
+                None
+            } else if cost > 0 {
+                Some((cost as f64 - b.value as f64).max(0.0) / cost as f64)
             } else {
-                0.0
+                Some(0.0)
             };
             (b, gap)
         }
@@ -346,7 +342,7 @@ fn finish(p: &Problem, params: &Params, st: &State<'_>, price: u64) -> Solution 
             } else {
                 0.0
             };
-            (b, gap)
+            (b, Some(gap))
         }
     };
     Solution {
@@ -357,7 +353,7 @@ fn finish(p: &Problem, params: &Params, st: &State<'_>, price: u64) -> Solution 
         gain_per_operator,
         requirements,
         sharing: SharingOutcome {
-            sites_before: p.other_sites.sites + existing,
+            sites_before,
             shared_before,
             sites_after: st.sites_total,
             shared_after: st.shared_total,

@@ -119,6 +119,8 @@ pub(crate) struct State<'a> {
     reach: Vec<Vec<u32>>,
     /// Under R1, built on first need: per operator, item → candidates covering it.
     inverse: Vec<Option<Csr<u32>>>,
+    /// Per operator and item: stations on candidates covering it.
+    cand_count: Vec<Vec<u32>>,
     /// Sites in the portfolio now (other, existing choices, opened).
     pub sites_total: u64,
     /// Shared sites in the portfolio now.
@@ -166,9 +168,7 @@ impl<'a> State<'a> {
         let mut coverable: Vec<Vec<bool>> = p.covered_before.clone();
         for s in &p.sites {
             for (o, row) in coverable.iter_mut().enumerate() {
-                let bit = 1u8 << o;
-                let fits = s.tenants & bit != 0 || (s.tenants.count_ones() as u8) < s.capacity;
-                if s.allowed & bit != 0 && s.lte & bit == 0 && fits {
+                if s.fits(o, s.tenants) {
                     for &d in &s.coverage[o] {
                         row[d as usize] = true;
                     }
@@ -195,12 +195,7 @@ impl<'a> State<'a> {
             .zip(&req_achievable)
             .map(|(r, &a)| r.min_weight.min(a))
             .collect();
-        let existing = p.sites.iter().filter(|s| s.existing).count() as u64;
-        let shared = p
-            .sites
-            .iter()
-            .filter(|s| s.existing && s.tenants.count_ones() >= 2)
-            .count() as u64;
+        let (sites_total, shared_total) = p.sharing_before();
         let mut st = State {
             p,
             sharing_first,
@@ -217,8 +212,9 @@ impl<'a> State<'a> {
             req_target,
             reach: Vec::new(),
             inverse: vec![None; k],
-            sites_total: p.other_sites.sites + existing,
-            shared_total: p.other_sites.shared + shared,
+            sites_total,
+            shared_total,
+            cand_count: vec![vec![0u32; n]; k],
             station_yuan: 0,
             build_yuan: 0,
             placed: Vec::new(),
@@ -247,8 +243,7 @@ impl<'a> State<'a> {
     /// Whether operator `o` may still get a station on site `s`.
     pub(crate) fn available(&self, s: usize, o: usize) -> bool {
         let site = &self.p.sites[s];
-        let bit = 1u8 << o;
-        if site.allowed & bit == 0 || site.lte & bit != 0 || self.added[s] & bit != 0 {
+        if self.added[s] & (1 << o) != 0 {
             return false;
         }
         if !site.existing && self.added[s] == 0 {
@@ -258,16 +253,12 @@ impl<'a> State<'a> {
                 }
             }
         }
-        site.tenants & bit != 0 || (self.tenants[s].count_ones() as u8) < site.capacity
+        site.fits(o, self.tenants[s])
     }
 
     /// The station's own cost (without any build cost).
     pub(crate) fn station_cost(&self, s: usize, o: usize) -> Yuan {
-        let site = &self.p.sites[s];
-        match site.kind_for(o) {
-            StationKind::Overlay => site.overlay_cost_yuan,
-            _ => site.tenant_cost_yuan,
-        }
+        self.p.sites[s].station_cost(o)
     }
 
     /// What placing it would cost now: its station, and the build cost if
@@ -371,6 +362,9 @@ impl<'a> State<'a> {
                 }
             }
             *c += 1;
+            if !site.existing {
+                self.cand_count[o][d as usize] += 1;
+            }
         }
         let before = self.tenants[s].count_ones();
         self.tenants[s] |= 1 << o;
@@ -483,10 +477,50 @@ impl<'a> State<'a> {
         )
     }
 
-    /// Takes placement `k` out (the R1 bookkeeping is not kept up: removal
-    /// comes after construction).
+    /// Operators other than the one of placement `k` that taking it out
+    /// would let onto its existing site again: the site is full now and
+    /// would have a free slot. Under R1 their reach grows back.
+    fn freed_by(&self, k: usize) -> Vec<usize> {
+        let (s, o) = (self.placed[k].0 as usize, self.placed[k].1 as usize);
+        let site = &self.p.sites[s];
+        if !self.sharing_first || !site.existing || site.tenants & (1 << o) != 0 {
+            return Vec::new();
+        }
+        let after = self.tenants[s] & !(1 << o);
+        (0..self.p.operators)
+            .filter(|&o2| {
+                o2 != o
+                    && self.added[s] & (1 << o2) == 0
+                    && !site.fits(o2, self.tenants[s])
+                    && site.fits(o2, after)
+            })
+            .collect()
+    }
+
+    /// Under R1, whether taking placement `k` out would let an operator onto
+    /// an existing site (its own station's operator, or one a freed slot
+    /// lets on) whose stations on new sites cover some of the demand it
+    /// could then serve there: sharing first would put it on the existing
+    /// site instead.
+    pub(crate) fn removal_breaks_r1(&self, k: usize) -> bool {
+        let (s, o) = (self.placed[k].0 as usize, self.placed[k].1 as usize);
+        if !self.sharing_first || !self.p.sites[s].existing {
+            return false;
+        }
+        let mut ops = self.freed_by(k);
+        ops.push(o);
+        ops.into_iter().any(|o2| {
+            self.p.sites[s].coverage[o2]
+                .iter()
+                .any(|&d| self.cand_count[o2][d as usize] > 0)
+        })
+    }
+
+    /// Takes placement `k` out, keeping R1's reach: operators it lets onto
+    /// the site again count it again.
     pub(crate) fn remove(&mut self, k: usize) {
         let (s, o) = (self.placed[k].0 as usize, self.placed[k].1 as usize);
+        let freed = self.freed_by(k);
         let site = &self.p.sites[s];
         for &d in &site.coverage[o] {
             let c = &mut self.count[o][d as usize];
@@ -495,6 +529,14 @@ impl<'a> State<'a> {
                 for &(l, w) in self.item_req[o].row(d as usize) {
                     self.req_covered[self.req_of[o][l as usize]] -= w;
                 }
+            }
+            if !site.existing {
+                self.cand_count[o][d as usize] -= 1;
+            }
+        }
+        for o2 in freed {
+            for &d in &site.coverage[o2] {
+                self.reach[o2][d as usize] += 1;
             }
         }
         let (shared, total) = self.sharing_without(k);
@@ -513,19 +555,12 @@ impl<'a> State<'a> {
     }
 
     /// Gives the slot of placement `k` (a new tenant) to operator `o`
-    /// instead: takes `k` out and places `o`, keeping R1's bookkeeping (the
-    /// evicted operator can no longer go there).
+    /// instead: takes `k` out and places `o` (whose placement counts the
+    /// evicted operator's lost slot).
     pub(crate) fn evict(&mut self, k: usize, o: usize) -> Vec<(usize, usize)> {
-        let (s, evicted) = (self.placed[k].0 as usize, self.placed[k].1 as usize);
+        let s = self.placed[k].0 as usize;
         self.remove(k);
-        let again = self.place(s, o);
-        if self.sharing_first && self.p.sites[s].existing && !self.available(s, evicted) {
-            for &d in &self.p.sites[s].coverage[evicted] {
-                let r = &mut self.reach[evicted][d as usize];
-                *r = r.saturating_sub(1);
-            }
-        }
-        again
+        self.place(s, o)
     }
 
     /// Whether operator `o` is kept off site `s` by its capacity alone.

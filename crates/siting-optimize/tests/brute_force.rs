@@ -85,6 +85,35 @@ fn evaluate(p: &Problem, chosen: &[(usize, usize)], floor: Option<f64>) -> Eval 
     }
 }
 
+/// R1 as the plan must keep it: every new site the plan builds has a
+/// station covering some item that no existing site where its operator could
+/// still go, once the plan is built, covers (a free slot, or the operator a
+/// tenant without 4G and no station there). Further stations on a site so
+/// built may join it for sharing; sites built only to reach the mode's count
+/// (`exempt`) are the mode's, not coverage's.
+fn keeps_r1(p: &Problem, chosen: &[(usize, usize)], exempt: &[usize]) -> bool {
+    let mut tenants: Vec<u8> = p.sites.iter().map(|s| s.tenants).collect();
+    let mut added = vec![0u8; p.sites.len()];
+    for &(s, o) in chosen {
+        tenants[s] |= 1 << o;
+        added[s] |= 1 << o;
+    }
+    let justified = |c: usize, o: usize| {
+        p.sites[c].coverage[o].iter().any(|d| {
+            !(0..p.sites.len()).any(|s| {
+                let e = &p.sites[s];
+                e.existing
+                    && added[s] & (1 << o) == 0
+                    && e.fits(o, tenants[s])
+                    && e.coverage[o].contains(d)
+            })
+        })
+    };
+    (0..p.sites.len())
+        .filter(|&c| !p.sites[c].existing && added[c] != 0 && !exempt.contains(&c))
+        .all(|c| (0..p.operators).any(|o| added[c] & (1 << o) != 0 && justified(c, o)))
+}
+
 /// Every (site, operator) pair that could ever hold a station.
 fn options(p: &Problem) -> Vec<(usize, usize)> {
     (0..p.sites.len())
@@ -340,6 +369,166 @@ fn check(p: &Problem, params: &Params) -> Option<f64> {
             }
             (e.floor_met && opt.objective > 0).then(|| sol.objective as f64 / opt.objective as f64)
         }
+    }
+}
+
+#[test]
+fn r1_holds_in_every_mode() {
+    let mut rng = ChaCha8Rng::seed_from_u64(302);
+    for _ in 0..400 {
+        let p = instance(&mut rng);
+        let candidates = p.sites.iter().filter(|s| !s.existing).count() as u32;
+        for floor in [None, Some(0.5)] {
+            for mode in [
+                Mode::Targets,
+                Mode::Budget { budget_yuan: 80 },
+                Mode::Sites {
+                    count: candidates.min(1),
+                    budget_yuan: None,
+                },
+            ] {
+                let params = Params {
+                    mode,
+                    sharing_first: true,
+                    min_sharing_rate: floor,
+                };
+                let sol = solve(&p, &params).unwrap();
+                let chosen: Vec<_> = sol
+                    .placements
+                    .iter()
+                    .map(|pl| (pl.site as usize, pl.operator as usize))
+                    .collect();
+                assert!(evaluate(&p, &chosen, floor).feasible);
+                // Sites whose every station is there for the count or the
+                // floor alone are the mode's, not coverage's.
+                let mode_only: Vec<usize> = (0..p.sites.len())
+                    .filter(|&s| {
+                        let mut here = sol.placements.iter().filter(|pl| pl.site as usize == s);
+                        let any = here.clone().next().is_some();
+                        any && here
+                            .all(|pl| matches!(pl.purpose, Purpose::Count | Purpose::Sharing))
+                    })
+                    .collect();
+                assert!(
+                    keeps_r1(&p, &chosen, &mode_only),
+                    "R1 broken: {p:?}\n{params:?}\n{sol:?}"
+                );
+            }
+        }
+    }
+}
+
+/// Site helper for the hand-made cases: `existing` with tenants `tenants`.
+fn site(
+    existing: bool,
+    tenants: u8,
+    capacity: u8,
+    build: Yuan,
+    cost: Yuan,
+    coverage: Vec<Vec<u32>>,
+) -> SiteChoice {
+    SiteChoice {
+        existing,
+        tenants,
+        lte: 0,
+        capacity,
+        allowed: 0b111,
+        build_cost_yuan: build,
+        overlay_cost_yuan: cost,
+        tenant_cost_yuan: cost,
+        coverage,
+    }
+}
+
+#[test]
+fn an_eviction_keeps_r1_for_the_evicted_operator() {
+    // Operators B = 0, A = 1, C = 2; items Z = 0, X = 1. E1 and E2 hold C
+    // with a free slot; E1 reaches Z for B and X for A, E2 reaches Z for B;
+    // candidate N1 reaches Z for B. A can only go on E1, so B must go on E2.
+    let p = Problem {
+        operators: 3,
+        weights: vec![1, 1],
+        covered_before: vec![vec![false; 2]; 3],
+        sites: vec![
+            site(true, 0b100, 2, 0, 100, vec![vec![0], vec![1], vec![]]),
+            site(true, 0b100, 2, 0, 1000, vec![vec![0], vec![], vec![]]),
+            site(false, 0, 3, 100, 100, vec![vec![0], vec![], vec![]]),
+        ],
+        requirements: vec![
+            Requirement {
+                operator: 0,
+                items: vec![(0, 1)],
+                min_weight: 1,
+            },
+            Requirement {
+                operator: 1,
+                items: vec![(1, 1)],
+                min_weight: 1,
+            },
+        ],
+        other_sites: OtherSites::default(),
+    };
+    let params = Params {
+        mode: Mode::Targets,
+        sharing_first: true,
+        min_sharing_rate: None,
+    };
+    let sol = solve(&p, &params).unwrap();
+    let chosen: Vec<_> = sol
+        .placements
+        .iter()
+        .map(|pl| (pl.site as usize, pl.operator as usize))
+        .collect();
+    assert!(keeps_r1(&p, &chosen, &[]), "{chosen:?}");
+    assert_eq!(sol.cost_yuan, 1100, "{chosen:?}");
+}
+
+#[test]
+fn cleanup_frees_no_slot_a_new_site_duplicates() {
+    // Operators A = 0, B = 1, C = 2; items a1, a3, z, z2. E1 (C, one free
+    // slot) reaches a1 for A and z for B; E3 reaches a1 and a3 for A;
+    // candidate N1 reaches z for B; E4 reaches z2 for B.
+    let p = Problem {
+        operators: 3,
+        weights: vec![1; 4],
+        covered_before: vec![vec![false; 4]; 3],
+        sites: vec![
+            site(true, 0b100, 2, 0, 100, vec![vec![0], vec![2], vec![]]),
+            site(true, 0b100, 3, 0, 250, vec![vec![0, 1], vec![], vec![]]),
+            site(false, 0, 3, 100, 100, vec![vec![], vec![2], vec![]]),
+            site(true, 0b100, 3, 0, 500, vec![vec![], vec![3], vec![]]),
+        ],
+        requirements: vec![
+            Requirement {
+                operator: 0,
+                items: vec![(0, 1), (1, 1)],
+                min_weight: 2,
+            },
+            Requirement {
+                operator: 1,
+                items: vec![(2, 1), (3, 1)],
+                min_weight: 2,
+            },
+        ],
+        other_sites: OtherSites::default(),
+    };
+    for mode in [Mode::Targets, Mode::Budget { budget_yuan: 2000 }] {
+        let params = Params {
+            mode,
+            sharing_first: true,
+            min_sharing_rate: None,
+        };
+        let sol = solve(&p, &params).unwrap();
+        let chosen: Vec<_> = sol
+            .placements
+            .iter()
+            .map(|pl| (pl.site as usize, pl.operator as usize))
+            .collect();
+        assert!(keeps_r1(&p, &chosen, &[]), "{mode:?}: {chosen:?}");
+        assert!(
+            sol.requirements.iter().all(|r| r.met()),
+            "{mode:?}: {sol:?}"
+        );
     }
 }
 

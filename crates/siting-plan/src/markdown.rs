@@ -1,6 +1,7 @@
 //! `report.md`: the report for people.
 
 use crate::report::Report;
+use siting_model::Operator;
 use std::fmt::Write;
 
 /// A whole number with thousands separators (`3,700,000,000`).
@@ -91,13 +92,16 @@ pub fn report_markdown(r: &Report) -> String {
         }
     );
     let s = &r.new_4g_stations;
+    let per_op: Vec<String> = s
+        .by_operator
+        .iter()
+        .map(|(op, n)| format!("{op} {}", thousands(*n as f64)))
+        .collect();
     let _ = writeln!(
         m,
-        "- New 4G stations: {} (CMCC {}, CUCC {}, CTCC {}): {} overlays on the operator's own sites, {} co-locations on other operators' sites, {} on new sites.",
+        "- New 4G stations: {} ({}): {} overlays on the operator's own sites, {} co-locations on other operators' sites, {} on new sites.",
         thousands(s.total as f64),
-        thousands(s.by_operator.0[0] as f64),
-        thousands(s.by_operator.0[1] as f64),
-        thousands(s.by_operator.0[2] as f64),
+        per_op.join(", "),
         thousands(s.by_way.overlay as f64),
         thousands(s.by_way.co_location as f64),
         thousands(s.by_way.new_site as f64),
@@ -139,14 +143,18 @@ pub fn report_markdown(r: &Report) -> String {
     let o = &r.objective;
     let _ = writeln!(
         m,
-        "- Objective ({}): {} {}; {} {} ({}): gap at most {}.",
+        "- Objective ({}): {} {}; {} {} ({}): {}.",
         o.description,
         thousands(o.value),
         o.unit,
         o.bound_kind,
         thousands(o.bound),
         o.bound_method,
-        pct(o.gap)
+        match o.gap {
+            Some(g) => format!("gap at most {}", pct(g)),
+            None =>
+                "the bound does not apply: the plan misses a requirement the data allows".into(),
+        }
     );
     if r.stations_without_gain.count > 0 {
         let _ = writeln!(
@@ -273,19 +281,20 @@ pub fn report_markdown(r: &Report) -> String {
     let _ = writeln!(m, "\n## By district or county\n");
     let _ = writeln!(
         m,
-        "| adcode | name | residents | CMCC after | CUCC after | CTCC after | new sites | 4G stations (overlay / co-location / new site) | sharing after | infrastructure (yuan) |\n|---|---|---|---|---|---|---|---|---|---|"
+        "| adcode | name | residents | {} | new sites | 4G stations (overlay / co-location / new site) | sharing after | infrastructure (yuan) |\n|---|---|---|{}---|---|---|---|---|",
+        Operator::ALL.map(|op| format!("{op} after")).join(" | "),
+        "---|".repeat(Operator::ALL.len())
     );
     for d in r.by_district.values() {
         let w = &d.stations_by_way;
+        let shares: Vec<String> = d.coverage_share_after.values().map(|x| pct(*x)).collect();
         let _ = writeln!(
             m,
-            "| {} | {} | {} | {} | {} | {} | {} | {} ({} / {} / {}) | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} ({} / {} / {}) | {} | {} |",
             d.adcode,
             d.name,
             thousands(d.residents),
-            pct(d.coverage_share_after.0[0]),
-            pct(d.coverage_share_after.0[1]),
-            pct(d.coverage_share_after.0[2]),
+            shares.join(" | "),
             d.new_sites,
             d.new_4g_stations,
             w.overlay,

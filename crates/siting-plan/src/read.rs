@@ -116,6 +116,13 @@ fn operators(p: &Map<String, Value>, key: &str) -> Result<OperatorSet, String> {
     Ok(set)
 }
 
+/// A whole year from 1900 to 2200.
+fn year(v: &Value) -> Option<u16> {
+    v.as_u64()
+        .filter(|y| (1900..=2200).contains(y))
+        .map(|y| y as u16)
+}
+
 fn per_operator<T>(
     p: &Map<String, Value>,
     key: &str,
@@ -173,10 +180,8 @@ fn feature(f: &Value) -> Result<PlanSite, String> {
         stations_added,
         district: string(p, "district")?,
         adcode: string(p, "adcode")?,
-        phase: number(p, "phase")? as u16,
-        station_phases: per_operator(p, "station_phases", stations_added, |v| {
-            v.as_u64().map(|y| y as u16)
-        })?,
+        phase: year(get(p, "phase")?).ok_or("property \"phase\" must be a year")?,
+        station_phases: per_operator(p, "station_phases", stations_added, year)?,
         build_cost_yuan: number(p, "build_cost_yuan")?,
         station_cost_yuan: number(p, "station_cost_yuan")?,
         reason: string(p, "reason")?.parse::<Reason>()?,
@@ -237,6 +242,18 @@ fn feature(f: &Value) -> Result<PlanSite, String> {
         if site.station_reasons[op].is_none() {
             return Err(format!("station_reasons has no reason for {op}"));
         }
+    }
+    if site.station_phases.values().flatten().min() != Some(&site.phase) {
+        return Err(format!(
+            "phase {} is not the first of the stations' years",
+            site.phase
+        ));
+    }
+    if site.origin == Origin::New && !site.tenants_before.is_empty() {
+        return Err("a new site has no tenants before the plan".into());
+    }
+    if site.site_acquisition && site.origin != Origin::New {
+        return Err("site_acquisition marks a new tower; this site is existing".into());
     }
     let first = site.station_reasons.values().flatten().min().copied();
     if first != Some(site.reason) {

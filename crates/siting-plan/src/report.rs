@@ -330,8 +330,10 @@ pub struct Objective {
     pub bound_kind: String,
     /// How the bound was found.
     pub bound_method: String,
-    /// How far the plan can be from the optimum, 0..1.
-    pub gap: f64,
+    /// How far the plan can be from the optimum, 0..1; `null` where the
+    /// bound does not apply (in `targets`, a plan that misses a requirement
+    /// the data allows).
+    pub gap: Option<f64>,
 }
 
 /// Stations that newly cover nobody.
@@ -490,7 +492,7 @@ pub struct Report {
     /// The bound on the optimum (`objective.bound`).
     pub upper_bound: f64,
     /// `objective.gap`.
-    pub optimality_gap: f64,
+    pub optimality_gap: Option<f64>,
     /// `objective.bound_method`.
     pub bound_method: String,
     /// Stations that newly cover nobody, and why.
