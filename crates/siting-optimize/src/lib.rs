@@ -11,11 +11,15 @@
 //! - [`greedy`](mod@greedy): lazy (CELF) greedy for one sharing bonus.
 //! - [`sharing`]: sharing-rate arithmetic and the search for the bonus that meets the target.
 //! - [`bound`]: an upper bound on any feasible plan's newly covered weight.
+//! - [`mclp`]: the classic maximal covering location problem (one operator,
+//!   `p` sites): presolve, lazy greedy, swap and iterated local search, a
+//!   Lagrangian bound.
 
 #![warn(missing_docs)]
 
 pub mod bound;
 pub mod greedy;
+pub mod mclp;
 pub mod problem;
 pub mod sharing;
 
