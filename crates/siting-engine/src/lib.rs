@@ -12,6 +12,8 @@
 //! - [`run`](mod@run): [`run()`], the whole pipeline, returning a [`RunOutput`].
 //! - [`assemble`]: plan sites, phases and report figures.
 //! - [`terrain`]: terrain profiles from a DEM for diffraction.
+//! - [`mclp`](mod@mclp): the classic maximal covering location problem from
+//!   two layers (`siting mclp`).
 //! - [`EngineError`]: what can stop a run.
 
 #![warn(missing_docs)]
@@ -21,6 +23,7 @@ pub mod config;
 pub mod environment;
 mod error;
 pub mod inputs;
+pub mod mclp;
 pub mod run;
 pub mod terrain;
 
