@@ -141,13 +141,16 @@ pub struct MclpParams {
 }
 
 impl MclpParams {
-    /// Default budgets for choosing `p` candidates.
+    /// Default budgets for choosing `p` candidates: at most 200,000 rounds,
+    /// stopping after `1,000 + 2p` rounds without a better plan (a round
+    /// changes a handful of sites, so larger plans need more rounds to be
+    /// visited), 3,000 subgradient iterations.
     pub fn new(p: usize) -> Self {
         MclpParams {
             p,
             seed: 1,
             search_rounds: 200_000,
-            search_patience: 3_000,
+            search_patience: 1_000 + 2 * p as u64,
             bound_iterations: 3_000,
             time_limit: None,
         }
