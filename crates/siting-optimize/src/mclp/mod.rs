@@ -37,7 +37,9 @@ pub use presolve::PresolveStats;
 pub use search::SearchStats;
 
 use presolve::Reduced;
+use rayon::prelude::*;
 use search::{Coverage, Marks};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Demand weight, an integer so that sums are exact and order-free.
@@ -133,6 +135,10 @@ pub struct MclpParams {
     /// The iterated local search stops after this many rounds in a row
     /// without a better plan.
     pub search_patience: u64,
+    /// Independent search chains (each with its own seed, run in parallel);
+    /// the best plan wins. Fixed, not the number of threads, so that the
+    /// result is the same on any machine.
+    pub search_chains: usize,
     /// Work budget of each subgradient optimisation, in iterations.
     pub bound_iterations: usize,
     /// Wall-clock limit for the whole solve; `None` for none. Reaching it
@@ -151,6 +157,7 @@ impl MclpParams {
             seed: 1,
             search_rounds: 200_000,
             search_patience: 1_000 + 2 * p as u64,
+            search_chains: 2,
             bound_iterations: 3_000,
             time_limit: None,
         }
@@ -185,7 +192,7 @@ pub struct MclpSolution {
     pub coverable_weight: Weight,
     /// Presolve's sizes.
     pub presolve: PresolveStats,
-    /// The iterated local search's counts.
+    /// The iterated local search's counts, over all chains.
     pub search: SearchStats,
     /// Subgradient iterations, over every bound computed.
     pub bound_iterations: usize,
@@ -260,14 +267,20 @@ pub fn solve(inst: &Instance, params: &MclpParams) -> Result<MclpSolution, MclpE
     }
     let start = Instant::now();
     let deadline = params.time_limit.map(|d| start + d);
-    let mut cut = false;
+    let cut = AtomicBool::new(false);
     let mut phases = Vec::new();
     let mut clock = Instant::now();
     let mut lap = |name: &'static str, phases: &mut Vec<(&'static str, f64)>| {
         phases.push((name, clock.elapsed().as_secs_f64()));
         clock = Instant::now();
     };
-    let out_of_time = || deadline.is_some_and(|d| Instant::now() >= d);
+    let stop = || {
+        let over = deadline.is_some_and(|d| Instant::now() >= d);
+        if over {
+            cut.store(true, Ordering::Relaxed);
+        }
+        over
+    };
 
     let r = presolve::presolve(&inst.weights, &inst.coverage);
     lap("presolve", &mut phases);
@@ -294,27 +307,45 @@ pub fn solve(inst: &Instance, params: &MclpParams) -> Result<MclpSolution, MclpE
             &lagrange::start_from_plan(&r, &cov.chosen()),
             cov.value(),
             params.bound_iterations,
-            || {
-                let over = out_of_time();
-                cut |= over;
-                over
-            },
+            stop,
         );
         iterations += first.iterations;
         upper = upper.min(first.bound);
         lap("bound", &mut phases);
-        search = search::iterated_local_search(
-            &mut cov,
-            params.search_rounds,
-            params.search_patience,
-            params.seed,
-            upper,
-            || {
-                let over = out_of_time();
-                cut |= over;
-                over
-            },
-        );
+        // Independent chains from the same start, each with its own seed;
+        // the best plan wins (ties to the lower chain), so the outcome does
+        // not depend on how many threads run them.
+        let chains: Vec<(Coverage<'_>, SearchStats)> = (0..params.search_chains.max(1) as u64)
+            .into_par_iter()
+            .map(|k| {
+                let mut c = cov.clone();
+                let seed = params
+                    .seed
+                    .wrapping_add(k.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+                let st = search::iterated_local_search(
+                    &mut c,
+                    params.search_rounds,
+                    params.search_patience,
+                    seed,
+                    upper,
+                    stop,
+                );
+                (c, st)
+            })
+            .collect();
+        let mut best_chain = 0;
+        for (k, (c, st)) in chains.iter().enumerate() {
+            search.rounds += st.rounds;
+            search.accepted += st.accepted;
+            search.improved += st.improved;
+            search.swaps += st.swaps;
+            if c.value() > chains[best_chain].0.value() {
+                best_chain = k;
+            }
+        }
+        if let Some((c, _)) = chains.into_iter().nth(best_chain) {
+            cov = c;
+        }
         lap("search", &mut phases);
         if cov.value() < upper {
             let again = lagrange::subgradient(
@@ -323,11 +354,7 @@ pub fn solve(inst: &Instance, params: &MclpParams) -> Result<MclpSolution, MclpE
                 &first.multipliers,
                 cov.value(),
                 params.bound_iterations,
-                || {
-                    let over = out_of_time();
-                    cut |= over;
-                    over
-                },
+                stop,
             );
             iterations += again.iterations;
             upper = upper.min(again.bound);
@@ -367,7 +394,7 @@ pub fn solve(inst: &Instance, params: &MclpParams) -> Result<MclpSolution, MclpE
         bound_iterations: iterations,
         fixed_in,
         fixed_out,
-        time_limit_reached: cut,
+        time_limit_reached: cut.load(Ordering::Relaxed),
         phase_seconds: phases,
     })
 }

@@ -44,7 +44,7 @@ use rayon::prelude::*;
 pub struct Coverage<'a> {
     r: &'a Reduced,
     /// Candidate → the other candidates sharing an item with it.
-    adjacent: SetList,
+    adjacent: std::sync::Arc<SetList>,
     /// The chosen candidates, in no order.
     list: Vec<u32>,
     count: Vec<u32>,
@@ -108,7 +108,7 @@ impl<'a> Coverage<'a> {
             .collect();
         Coverage {
             r,
-            adjacent: SetList::from_rows(&adjacent),
+            adjacent: std::sync::Arc::new(SetList::from_rows(&adjacent)),
             list: Vec::new(),
             count: vec![0; r.weights.len()],
             sole: vec![0; r.weights.len()],
@@ -457,7 +457,7 @@ pub fn iterated_local_search(
     patience: u64,
     seed: u64,
     target: Weight,
-    mut stop: impl FnMut() -> bool,
+    stop: impl Fn() -> bool,
 ) -> SearchStats {
     let n = cov.chosen.len();
     let mut marks = Marks::new(n);
