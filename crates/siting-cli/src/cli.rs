@@ -68,8 +68,9 @@ pub struct MclpArgs {
     /// Output folder (created if missing): sites.geojson and result.json, written whole or not at all.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Stop the search (and the bound) after this many seconds; without it the
-    /// work budget alone decides, and the result is reproducible.
+    /// Stop after this many seconds, and spend what the search leaves on
+    /// tightening the bound (branch and bound); without it the work budgets
+    /// alone decide, and the result is reproducible.
     #[arg(long, value_name = "SECONDS")]
     pub time_limit: Option<f64>,
     /// CRS of input layers that declare none (or to override theirs): EPSG:n,

@@ -269,11 +269,16 @@ pub fn run(req: &MclpRequest) -> Result<MclpRun, MclpRunError> {
     let coverage_s = t1.elapsed().as_secs_f64();
     let t2 = Instant::now();
     let instance = Instance { weights, coverage };
-    let params = MclpParams {
+    let mut params = MclpParams {
         seed: req.seed,
         time_limit: req.time_limit,
         ..MclpParams::new(req.p)
     };
+    if req.time_limit.is_some() {
+        // Time left after the search goes to tightening the bound.
+        params.branch.nodes = usize::MAX;
+        params.branch.work = u64::MAX;
+    }
     let solution = mclp::solve(&instance, &params)?;
     let solve_s = t2.elapsed().as_secs_f64();
     Ok(MclpRun {
@@ -359,6 +364,8 @@ pub fn result_json(run: &MclpRun) -> Value {
         },
         "bound": {
             "subgradient_iterations": s.bound_iterations,
+            "branch_nodes": s.branch.map(|b| b.nodes),
+            "branch_complete": s.branch.map(|b| b.complete),
             "fixed_in": s.fixed_in,
             "fixed_out": s.fixed_out,
         },

@@ -152,3 +152,32 @@ proptest! {
         prop_assert_eq!(a.search, b.search);
     }
 }
+
+#[test]
+fn branch_and_bound_bounds_stay_valid_and_often_prove_the_optimum() {
+    let (mut proved, mut cases) = (0, 0);
+    for seed in 300..420u64 {
+        let n = 8 + (seed % 7) as usize;
+        let inst = tiny(seed, n, 40);
+        for p in [2, 3, 4] {
+            let best = optimum(&inst, p);
+            let mut params = MclpParams::new(p);
+            params.branch.nodes = 500;
+            params.branch.work = u64::MAX;
+            let s = solve(&inst, &params).unwrap();
+            assert_eq!(s.objective, inst.covered_weight(&s.chosen));
+            assert_eq!(s.chosen.len(), p.min(n));
+            assert!(
+                s.upper_bound >= best,
+                "seed {seed} p {p}: bound {} below optimum {best}",
+                s.upper_bound
+            );
+            cases += 1;
+            proved += (s.upper_bound == best) as usize;
+        }
+    }
+    assert!(
+        proved * 10 >= cases * 9,
+        "bound proved optimal on {proved} of {cases}"
+    );
+}

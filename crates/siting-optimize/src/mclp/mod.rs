@@ -18,8 +18,10 @@
 //!    constraints optimised by subgradient steps (Galvão & ReVelle 1996;
 //!    Senne, Pereira & Lorena 2010), evaluated exactly in fixed point; its
 //!    minimum is the LP relaxation's value. Its multipliers then fix
-//!    candidates in or out of every better plan (reduced-cost fixing), and the
-//!    bound is recomputed on the problem that remains.
+//!    candidates in or out of every better plan (reduced-cost fixing).
+//! 5. [`branch`]: optionally (a budget of nodes, meant for the time left
+//!    under a time limit), branch and bound on the Lagrangian bound, with
+//!    reduced-cost fixing at every node, to bring the bound below the LP's.
 //!
 //! Weights are integers, so every sum is exact; every parallel step (`rayon`)
 //! reduces under a total order, so the result is the same at any thread
@@ -27,6 +29,7 @@
 //! limit stops a phase first (then [`MclpSolution::time_limit_reached`] says
 //! so).
 
+pub mod branch;
 pub mod greedy;
 pub mod lagrange;
 pub mod presolve;
@@ -141,6 +144,13 @@ pub struct MclpParams {
     pub search_chains: usize,
     /// Work budget of each subgradient optimisation, in iterations.
     pub bound_iterations: usize,
+    /// Budgets of the branch and bound that closes the gap below the LP
+    /// bound where reduced-cost fixing settles a tenth of the candidates or
+    /// more; off (0 nodes) by default. It tightens the bound slowly (on the
+    /// 1,000-candidate benchmark from 29,113 to 29,108 in 200 nodes, 1.5 s,
+    /// and 29,101 in 3,000; the optimum is 29,090), so it is meant for the
+    /// time left under a time limit.
+    pub branch: branch::BranchBudget,
     /// Wall-clock limit for the whole solve; `None` for none. Reaching it
     /// stops the phase running (the result is then no longer reproducible).
     pub time_limit: Option<Duration>,
@@ -159,6 +169,11 @@ impl MclpParams {
             search_patience: 1_000 + 2 * p as u64,
             search_chains: 2,
             bound_iterations: 3_000,
+            branch: branch::BranchBudget {
+                nodes: 0,
+                work: 0,
+                iterations: 100,
+            },
             time_limit: None,
         }
     }
@@ -166,6 +181,9 @@ impl MclpParams {
 
 /// The bound method's name, as `result.json` reports it.
 pub const BOUND_METHOD: &str = "lagrangian-subgradient+reduced-cost-fixing";
+/// The bound method's name when the branch and bound ran too.
+pub const BOUND_METHOD_BRANCHED: &str =
+    "lagrangian-subgradient+reduced-cost-fixing+lagrangian-branch-and-bound";
 
 /// A solved instance.
 #[derive(Debug, Clone, PartialEq)]
@@ -196,13 +214,15 @@ pub struct MclpSolution {
     pub search: SearchStats,
     /// Subgradient iterations, over every bound computed.
     pub bound_iterations: usize,
+    /// What the branch and bound did, if it ran.
+    pub branch: Option<branch::BranchStats>,
     /// Candidates reduced-cost fixing put in every better plan.
     pub fixed_in: usize,
     /// Candidates reduced-cost fixing left out of every better plan.
     pub fixed_out: usize,
     /// Whether the time limit cut a phase short.
     pub time_limit_reached: bool,
-    /// Seconds per phase: presolve, greedy, swap, bound, search, fixing.
+    /// Seconds per phase: presolve, greedy, swap, bound, search, fixing, branch.
     pub phase_seconds: Vec<(&'static str, f64)>,
 }
 
@@ -299,6 +319,7 @@ pub fn solve(inst: &Instance, params: &MclpParams) -> Result<MclpSolution, MclpE
     lap("swap", &mut phases);
 
     let mut search = SearchStats::default();
+    let mut branch_stats = None;
     let (mut upper, mut iterations, mut fixed_in, mut fixed_out) = (r.coverable_weight, 0, 0, 0);
     if p < n {
         let first = lagrange::subgradient(
@@ -361,8 +382,45 @@ pub fn solve(inst: &Instance, params: &MclpParams) -> Result<MclpSolution, MclpE
             let f = lagrange::fix(&r, p, &again.multipliers, cov.value());
             fixed_in = f.ones.len();
             fixed_out = f.zeros.len();
+            lap("fixing", &mut phases);
+            // Branching pays only where reduced costs already settle much.
+            if params.branch.nodes > 0
+                && upper > cov.value()
+                && (fixed_in + fixed_out) * 10 >= n
+                && !stop()
+            {
+                let mut incumbent = (cov.value(), cov.chosen());
+                let (bound, stats) = branch::branch_and_bound(
+                    &r,
+                    p,
+                    branch::Root {
+                        multipliers: &again.multipliers,
+                        bound: upper,
+                        ins: f.ones,
+                        outs: f.zeros,
+                    },
+                    &mut incumbent,
+                    params.branch,
+                    stop,
+                );
+                branch_stats = Some(stats);
+                upper = upper.min(bound);
+                if incumbent.0 > cov.value() {
+                    search::restore(&mut cov, &incumbent.1);
+                    // A node solved exactly may choose fewer than p: fill up.
+                    let mut next = 0;
+                    while cov.chosen().len() < p {
+                        if !cov.is_chosen(next) {
+                            cov.add(next);
+                        }
+                        next += 1;
+                    }
+                }
+                lap("branch", &mut phases);
+            }
+        } else {
+            lap("fixing", &mut phases);
         }
-        lap("fixing", &mut phases);
     }
     let value = cov.value();
     debug_assert!(upper >= value, "bound {upper} below plan {value}");
@@ -384,7 +442,11 @@ pub fn solve(inst: &Instance, params: &MclpParams) -> Result<MclpSolution, MclpE
         gains,
         objective,
         upper_bound: upper,
-        bound_method: BOUND_METHOD,
+        bound_method: if branch_stats.is_some() {
+            BOUND_METHOD_BRANCHED
+        } else {
+            BOUND_METHOD
+        },
         greedy_objective,
         swap_objective,
         total_weight: inst.total_weight(),
@@ -392,6 +454,7 @@ pub fn solve(inst: &Instance, params: &MclpParams) -> Result<MclpSolution, MclpE
         presolve: r.stats.clone(),
         search,
         bound_iterations: iterations,
+        branch: branch_stats,
         fixed_in,
         fixed_out,
         time_limit_reached: cut.load(Ordering::Relaxed),
