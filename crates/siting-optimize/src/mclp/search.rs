@@ -47,6 +47,11 @@ pub struct Coverage<'a> {
     adjacent: std::sync::Arc<SetList>,
     /// The chosen candidates, in no order.
     list: Vec<u32>,
+    /// Lazy max-heap of (gain, candidate): every unchosen candidate of
+    /// positive gain has an entry at least its gain (CELF's invariant: gains
+    /// only fall while nothing is removed, and `remove` pushes the ones that
+    /// rise).
+    heap: std::collections::BinaryHeap<(Weight, std::cmp::Reverse<u32>)>,
     count: Vec<u32>,
     sole: Vec<u32>,
     gain: Vec<Weight>,
@@ -106,17 +111,20 @@ impl<'a> Coverage<'a> {
                 v
             })
             .collect();
-        Coverage {
+        let mut cov = Coverage {
             r,
             adjacent: std::sync::Arc::new(SetList::from_rows(&adjacent)),
             list: Vec::new(),
+            heap: std::collections::BinaryHeap::new(),
             count: vec![0; r.weights.len()],
             sole: vec![0; r.weights.len()],
             gain,
             loss: vec![0; r.cover.len()],
             chosen: vec![false; r.cover.len()],
             value: 0,
-        }
+        };
+        cov.rebuild_heap();
+        cov
     }
 
     /// Covered weight of the chosen set.
@@ -182,6 +190,8 @@ impl<'a> Coverage<'a> {
                     self.value -= w;
                     for &k in self.r.covered_by.row(i) {
                         self.gain[k as usize] += w;
+                        self.heap
+                            .push((self.gain[k as usize], std::cmp::Reverse(k)));
                     }
                     self.loss[c as usize] -= w;
                 }
@@ -313,7 +323,7 @@ impl<'a> Coverage<'a> {
                 None => self.best_swap(None),
                 Some(_) => {
                     let mut look = area.clone();
-                    look.extend(self.top_gains(8));
+                    look.extend(self.top_gains(8, &[]));
                     self.best_swap(Some(&look))
                 }
             };
@@ -330,20 +340,52 @@ impl<'a> Coverage<'a> {
     }
 
     /// The `n` unchosen candidates of largest gain (ties to the lower index).
-    fn top_gains(&self, n: usize) -> Vec<u32> {
-        let mut top: Vec<(Weight, std::cmp::Reverse<u32>)> = Vec::with_capacity(n + 1);
-        for c in 0..self.chosen.len() as u32 {
-            if self.chosen[c as usize] {
+    fn top_gains(&mut self, n: usize, exclude: &[u32]) -> Vec<u32> {
+        if self.heap.len() > 8 * self.chosen.len() + 64 {
+            self.rebuild_heap();
+        }
+        let mut found: Vec<(Weight, std::cmp::Reverse<u32>)> = Vec::with_capacity(n);
+        let mut set_aside = Vec::new();
+        while found.len() < n {
+            let Some((key, std::cmp::Reverse(c))) = self.heap.pop() else {
+                break;
+            };
+            let now = self.gain[c as usize];
+            if self.chosen[c as usize] || now == 0 {
+                continue; // re-entered by `remove` when its gain grows again
+            }
+            if key != now {
+                self.heap.push((now, std::cmp::Reverse(c))); // stale: keys only overestimate
                 continue;
             }
-            let key = (self.gain[c as usize], std::cmp::Reverse(c));
-            if top.len() < n || key > top[top.len() - 1] {
-                let at = top.partition_point(|t| *t > key);
-                top.insert(at, key);
-                top.truncate(n);
+            if found.iter().any(|f| f.1 .0 == c) {
+                continue; // a duplicate entry
+            }
+            if exclude.contains(&c) {
+                set_aside.push((key, std::cmp::Reverse(c)));
+            } else {
+                found.push((key, std::cmp::Reverse(c)));
             }
         }
-        top.into_iter().map(|(_, c)| c.0).collect()
+        self.heap.extend(found.iter().copied());
+        self.heap.extend(set_aside);
+        found.into_iter().map(|(_, c)| c.0).collect()
+    }
+
+    /// The unchosen candidate of largest gain not in `exclude` (ties to the
+    /// lower index), also among gains of 0.
+    fn best_gain(&mut self, exclude: &[u32]) -> Option<u32> {
+        self.top_gains(1, exclude).first().copied().or_else(|| {
+            (0..self.chosen.len() as u32)
+                .find(|&c| !self.chosen[c as usize] && !exclude.contains(&c))
+        })
+    }
+
+    fn rebuild_heap(&mut self) {
+        self.heap = (0..self.chosen.len() as u32)
+            .filter(|&c| !self.chosen[c as usize] && self.gain[c as usize] > 0)
+            .map(|c| (self.gain[c as usize], std::cmp::Reverse(c)))
+            .collect();
     }
 
     /// Adds to `out` `c` and every candidate sharing an item with it, not yet marked.
@@ -491,10 +533,7 @@ pub fn iterated_local_search(
         // Refill from the other candidates, greedily.
         let mut added = Vec::with_capacity(ruin.len());
         for _ in 0..ruin.len() {
-            let pick = (0..n as u32)
-                .filter(|&c| !cov.chosen[c as usize] && !ruin.contains(&c))
-                .max_by_key(|&c| (cov.gain[c as usize], std::cmp::Reverse(c)));
-            match pick {
+            match cov.best_gain(&ruin) {
                 Some(c) => {
                     cov.add(c);
                     added.push(c);
