@@ -347,3 +347,48 @@ fn a_missing_file_is_named() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("nope.geojson"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_time_limit_is_kept_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let inst = dir.path().join("inst");
+    ok(&siting()
+        .args([
+            "mclp-instance",
+            "--candidates",
+            "150",
+            "--demand",
+            "2000",
+            "--seed",
+            "9",
+            "--out",
+        ])
+        .arg(&inst)
+        .output()
+        .unwrap());
+    let out = dir.path().join("out");
+    let o = siting()
+        .args([
+            "mclp",
+            "--radius-m",
+            "1000",
+            "--p",
+            "10",
+            "--time-limit",
+            "3",
+            "--candidates",
+        ])
+        .arg(inst.join("candidates.geojson"))
+        .arg("--demand")
+        .arg(inst.join("demand.geojson"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    ok(&o);
+    let r = json(&out.join("result.json"));
+    assert_eq!(r["time_limit_s"], 3.0);
+    assert!(r["upper_bound"].as_u64().unwrap() >= r["objective"].as_u64().unwrap());
+    // The limit is checked between steps: allow for reading and one step.
+    assert!(r["seconds"].as_f64().unwrap() < 30.0);
+}
