@@ -40,6 +40,70 @@ pub enum Command {
     Layers(LayersArgs),
     /// List the band presets a config's radio can start from (`preset = "cmcc-b39"`), with sources.
     Bands(BandsArgs),
+    /// Solve the classic maximal covering location problem: choose p candidates that cover the
+    /// most demand weight within a radius; writes sites.geojson and result.json.
+    Mclp(MclpArgs),
+    /// Write a seeded MCLP instance (candidates.geojson, demand.geojson) for benchmarks and peers.
+    MclpInstance(MclpInstanceArgs),
+}
+
+/// Flags of `siting mclp`.
+#[derive(Debug, Args)]
+pub struct MclpArgs {
+    /// Candidate sites: a Point layer (.geojson, .gpkg, .shp, .fgb, .kml), any CRS.
+    #[arg(long, value_name = "FILE")]
+    pub candidates: PathBuf,
+    /// Demand: a Point layer with a weight property, any CRS.
+    #[arg(long, value_name = "FILE")]
+    pub demand: PathBuf,
+    /// The demand property holding each point's weight (a whole number, 0 or more).
+    #[arg(long, default_value = "weight")]
+    pub weight_prop: String,
+    /// The candidate property holding its id (unique).
+    #[arg(long, default_value = "id")]
+    pub id_prop: String,
+    /// Coverage radius, metres, measured in the working metric CRS.
+    #[arg(long)]
+    pub radius_m: f64,
+    /// Number of candidates to choose (at least 1).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub p: u64,
+    /// Output folder (created if missing): sites.geojson and result.json, written whole or not at all.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Stop after this many seconds, and spend what the search leaves on
+    /// tightening the bound (branch and bound); without it the work budgets
+    /// alone decide, and the result is reproducible.
+    #[arg(long, value_name = "SECONDS")]
+    pub time_limit: Option<f64>,
+    /// CRS of input layers that declare none (or to override theirs): EPSG:n,
+    /// wgs84, gcj02, bd09 or any PROJ definition.
+    #[arg(long)]
+    pub crs: Option<String>,
+    /// The working metric CRS distances are measured in (default: chosen from
+    /// the layers' extent, the CGCS2000 3° Gauss-Krüger zone or UTM zone of its centre).
+    #[arg(long)]
+    pub metric_crs: Option<String>,
+    /// Seed of the search's random choices.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// Flags of `siting mclp-instance`.
+#[derive(Debug, Args)]
+pub struct MclpInstanceArgs {
+    /// Number of candidates (the square's side is 20 km × √(candidates / 1000)).
+    #[arg(long)]
+    pub candidates: usize,
+    /// Number of demand points (half uniform, half in clusters; weights 1–9).
+    #[arg(long)]
+    pub demand: usize,
+    /// Seed of the generator.
+    #[arg(long, default_value_t = 2024)]
+    pub seed: u64,
+    /// Output folder: candidates.geojson and demand.geojson.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 /// Flags of `siting bands`.

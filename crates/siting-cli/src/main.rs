@@ -3,7 +3,8 @@
 use anyhow::{Context, Result};
 use clap::Parser;
 use siting_cli::cli::{
-    BandsArgs, Cli, Command, ConvertArgs, LayersArgs, PathlossArgs, PlanArgs, ScoreArgs, SynthArgs,
+    BandsArgs, Cli, Command, ConvertArgs, LayersArgs, MclpArgs, MclpInstanceArgs, PathlossArgs,
+    PlanArgs, ScoreArgs, SynthArgs,
 };
 use siting_cli::embedded;
 use siting_engine::ConfigSource;
@@ -45,7 +46,69 @@ fn run(cli: Cli) -> Result<()> {
         Command::Convert(a) => convert(a),
         Command::Layers(a) => layers(a),
         Command::Bands(a) => bands(a),
+        Command::Mclp(a) => mclp(a),
+        Command::MclpInstance(a) => mclp_instance(a),
     }
+}
+
+fn mclp(a: MclpArgs) -> Result<()> {
+    let time_limit = match a.time_limit {
+        None => None,
+        Some(s) if s.is_finite() && s > 0.0 => Some(std::time::Duration::from_secs_f64(s)),
+        Some(s) => anyhow::bail!("--time-limit must be a positive number of seconds, got {s}"),
+    };
+    let req = siting_engine::mclp::MclpRequest {
+        candidates: a.candidates.clone(),
+        demand: a.demand.clone(),
+        weight_prop: a.weight_prop,
+        id_prop: a.id_prop,
+        radius_m: a.radius_m,
+        p: usize::try_from(a.p).context("--p is too large")?,
+        input_crs: a.crs,
+        metric_crs: a.metric_crs,
+        time_limit,
+        seed: a.seed,
+    };
+    let run = siting_engine::mclp::run(&req)?;
+    let files = siting_engine::mclp::outputs(&run);
+    let written = siting_plan::write_outputs(&a.out, &files, &[a.candidates, a.demand])?;
+    let s = &run.solution;
+    println!(
+        "{} of {} candidates chosen: covered weight {} ({:.2}% of {}), upper bound {} ({}), gap {:.3}%; plain greedy {}",
+        s.chosen.len(),
+        run.candidates.len(),
+        s.objective,
+        100.0 * s.covered_share(),
+        s.total_weight,
+        s.upper_bound,
+        s.bound_method,
+        100.0 * s.gap(),
+        s.greedy_objective
+    );
+    for w in written {
+        println!("wrote {}", w.display());
+    }
+    Ok(())
+}
+
+fn mclp_instance(a: MclpInstanceArgs) -> Result<()> {
+    let inst = siting_synth::mclp::generate(a.candidates, a.demand, a.seed);
+    let (candidates, demand) = siting_synth::mclp::geojson_layers(&inst)?;
+    let files = [
+        ("candidates.geojson", candidates.into_bytes()),
+        ("demand.geojson", demand.into_bytes()),
+    ];
+    for w in siting_plan::write_outputs(&a.out, &files, &[])? {
+        println!("wrote {}", w.display());
+    }
+    println!(
+        "square of {:.1} km, {} candidates, {} demand points (seed {})",
+        inst.side_m / 1000.0,
+        a.candidates,
+        a.demand,
+        a.seed
+    );
+    Ok(())
 }
 
 fn config_source(config: Option<std::path::PathBuf>) -> ConfigSource {

@@ -18,6 +18,8 @@
 //!
 //! - [`score`](mod@score): a written plan's coverage on any demand layer.
 //! - [`terrain`]: terrain profiles from a DEM for diffraction.
+//! - [`mclp`](mod@mclp): the classic maximal covering location problem from
+//!   two layers (`siting mclp`).
 //! - [`EngineError`]: what can stop a run.
 
 #![warn(missing_docs)]
@@ -27,6 +29,7 @@ pub mod coverage;
 pub mod environment;
 mod error;
 pub mod inputs;
+pub mod mclp;
 pub mod outcome;
 pub mod prepare;
 pub mod problem;

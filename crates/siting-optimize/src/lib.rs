@@ -27,11 +27,15 @@
 //! - `construct` (private): lazy greedy per mode, sharing fill, clean-up.
 //! - [`bound`]: lower bound on cost, upper bound on coverage.
 //! - [`solve`](mod@solve): the solve per mode and its [`Solution`].
+//! - [`mclp`]: the classic maximal covering location problem (one operator,
+//!   `p` sites): presolve, lazy greedy, swap and iterated local search, a
+//!   Lagrangian bound.
 
 #![warn(missing_docs)]
 
 pub mod bound;
 mod construct;
+pub mod mclp;
 pub mod problem;
 pub mod solve;
 pub mod state;

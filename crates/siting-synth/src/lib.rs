@@ -13,11 +13,14 @@
 //! - [`zones`]: protected zones and the Liangjiang New Area.
 //! - [`write`](mod@write): GeoJSON text of the modelled layers.
 //! - [`synthesize`]: all of it, from a data folder.
+//! - [`mclp`](mod@mclp): seeded instances of the classic maximal covering
+//!   location problem (candidates, clustered plus uniform demand).
 
 #![warn(missing_docs)]
 
 pub mod demand;
 pub mod figures;
+pub mod mclp;
 pub mod params;
 pub mod sites;
 pub mod write;
