@@ -124,21 +124,9 @@ fn point(layer: &RawLayer, index: usize, id: Option<String>) -> Result<[f64; 2],
             feature: FeatureRef { index, id },
             problem: match other {
                 None => "has no geometry; a Point is required".into(),
-                Some(g) => format!("is a {}; a Point is required", geometry_name(g)),
+                Some(g) => format!("is a {}; a Point is required", g.type_name()),
             },
         }),
-    }
-}
-
-fn geometry_name(g: &RawGeometry) -> &'static str {
-    match g {
-        RawGeometry::Point(_) => "Point",
-        RawGeometry::Polygon(_) => "Polygon",
-        RawGeometry::Polygons(_) => "MultiPolygon",
-        RawGeometry::MultiPoint(_) => "MultiPoint",
-        RawGeometry::Line(_) => "LineString",
-        RawGeometry::MultiLine(_) => "MultiLineString",
-        RawGeometry::Other(name) => name,
     }
 }
 

@@ -7,6 +7,7 @@ use crate::problem::{Instance, RequirementKind, WEIGHT_SCALE};
 use crate::rings::Ring;
 use siting_model::{Operator, OperatorSet, PerOperator, SiteKind, SiteOrigin};
 use siting_optimize::{Purpose, Solution, StationKind};
+use siting_plan::coverage::townships_missed;
 use siting_plan::markdown::{pct, thousands};
 use siting_plan::report::{codes, covered_gain, new_sites, SHARING_DEFINITION};
 use siting_plan::{
@@ -289,16 +290,10 @@ fn report(
             }
         })
         .collect();
-    let towns_uncovered: Vec<UncoveredTownship> = (0..items.townships())
-        .filter_map(|t| {
+    let towns_uncovered: Vec<UncoveredTownship> = townships_missed(after, items.cells)
+        .into_iter()
+        .map(|(t, missing)| {
             let d = items.cells + t;
-            let missing: Vec<Operator> = Operator::ALL
-                .into_iter()
-                .filter(|op| !after[*op][d])
-                .collect();
-            if missing.is_empty() {
-                return None;
-            }
             let town = &m.townships[t];
             let unservable: Vec<Operator> = missing
                 .iter()
@@ -315,14 +310,14 @@ fn report(
                     codes(unservable.iter().copied()).join(", ")
                 )
             };
-            Some(UncoveredTownship {
+            UncoveredTownship {
                 code: town.code.clone(),
                 name: town.name.clone(),
                 county_adcode: town.county_adcode.clone(),
                 operators: codes(missing),
                 why,
                 search_ring: ring_of_town.get(&t).map(|s| s.to_string()),
-            })
+            }
         })
         .collect();
     let search_rings: Vec<SearchRing> = a

@@ -9,7 +9,8 @@ use crate::EngineError;
 use serde::Serialize;
 use siting_index::PointIndex;
 use siting_layers::{LayerSpec, Source};
-use siting_model::{Operator, OperatorSet, PerOperator, Site, SiteKind, SiteOrigin};
+use siting_model::{OperatorSet, PerOperator, Site, SiteKind, SiteOrigin};
+use siting_plan::coverage::townships_missed;
 use siting_plan::report::codes;
 use siting_plan::{coverage_figures, read_plan, CoverageFigures};
 use std::collections::HashMap;
@@ -167,22 +168,16 @@ pub fn score(
     }
     let coverage = coverage_figures(prep.items.demand(), &before, &after);
     let items = &prep.items;
-    let township_centres_uncovered = (0..items.townships())
-        .filter_map(|t| {
-            let d = items.cells + t;
-            let missing: Vec<Operator> = Operator::ALL
-                .into_iter()
-                .filter(|op| !after[*op][d])
-                .collect();
-            (!missing.is_empty()).then(|| {
-                let town = &prep.model.townships[t];
-                TownshipMissed {
-                    code: town.code.clone(),
-                    name: town.name.clone(),
-                    county_adcode: town.county_adcode.clone(),
-                    operators: codes(missing),
-                }
-            })
+    let township_centres_uncovered = townships_missed(&after, items.cells)
+        .into_iter()
+        .map(|(t, missing)| {
+            let town = &prep.model.townships[t];
+            TownshipMissed {
+                code: town.code.clone(),
+                name: town.name.clone(),
+                county_adcode: town.county_adcode.clone(),
+                operators: codes(missing),
+            }
         })
         .collect();
     Ok(Score {

@@ -120,3 +120,22 @@ pub fn coverage_figures(
         }
     })
 }
+
+/// The township centres some operator misses once the plan is built:
+/// `(township index, operators missing)`, in township order. Items of
+/// `after[op]` after the first `cells` are the township centres.
+pub fn townships_missed(
+    after: &PerOperator<Vec<bool>>,
+    cells: usize,
+) -> Vec<(usize, Vec<siting_model::Operator>)> {
+    let n = after.0[0].len();
+    (cells..n)
+        .filter_map(|d| {
+            let missing: Vec<siting_model::Operator> = siting_model::Operator::ALL
+                .into_iter()
+                .filter(|op| !after[*op][d])
+                .collect();
+            (!missing.is_empty()).then_some((d - cells, missing))
+        })
+        .collect()
+}
