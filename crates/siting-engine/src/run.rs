@@ -21,8 +21,6 @@ use std::time::Instant;
 pub struct RunOutput {
     /// The plan, its report and the demand's coverage.
     pub outcome: Outcome,
-    /// The search rings (for the GIS output).
-    pub rings: Vec<Ring>,
     /// Input files a write must never replace.
     pub inputs: Vec<PathBuf>,
     /// Seconds spent per stage, for progress logs and benchmarks.
@@ -160,7 +158,6 @@ pub fn run(source: &ConfigSource) -> Result<RunOutput, EngineError> {
         .collect();
     Ok(RunOutput {
         outcome,
-        rings,
         inputs,
         timings,
     })

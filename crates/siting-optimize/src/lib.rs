@@ -45,5 +45,5 @@ pub use problem::{
     Mode, OtherSites, Params, Problem, ProblemError, Requirement, SiteChoice, StationKind, Weight,
     Yuan,
 };
-pub use solve::{sharing_rate, solve, RequirementOutcome, SharingOutcome, Solution};
+pub use solve::{solve, RequirementOutcome, SharingOutcome, Solution};
 pub use state::{Placement, Purpose};

@@ -42,20 +42,6 @@ pub struct SharingOutcome {
     pub floor_met: bool,
 }
 
-/// The share of shared sites, 0 when there are no sites.
-///
-/// ```
-/// assert_eq!(siting_optimize::sharing_rate(55, 100), 0.55);
-/// assert_eq!(siting_optimize::sharing_rate(0, 0), 0.0);
-/// ```
-pub fn sharing_rate(shared: u64, sites: u64) -> f64 {
-    if sites == 0 {
-        0.0
-    } else {
-        shared as f64 / sites as f64
-    }
-}
-
 /// A solved instance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Solution {
