@@ -101,6 +101,36 @@ impl PolygonIndex {
         self.ray_cast(p)
     }
 
+    /// Every polygon within `radius_m` of `p`, with its distance in metres
+    /// (0 for one containing `p`), by ascending id.
+    ///
+    /// ```
+    /// use geo_types::{polygon, MultiPolygon};
+    /// use siting_index::PolygonIndex;
+    /// let square = polygon![(x: 0.0, y: 0.0), (x: 10.0, y: 0.0), (x: 10.0, y: 10.0), (x: 0.0, y: 10.0)];
+    /// let idx = PolygonIndex::new(&[MultiPolygon(vec![square])], 2.0);
+    /// assert_eq!(idx.near([5.0, 5.0], 1.0), vec![(0, 0.0)]);
+    /// assert_eq!(idx.near([13.0, 14.0], 6.0), vec![(0, 5.0)]);
+    /// assert!(idx.near([13.0, 14.0], 4.0).is_empty());
+    /// ```
+    pub fn near(&self, p: [f64; 2], radius_m: f64) -> Vec<(u32, f64)> {
+        let inside = self.containing(p);
+        let mut out: Vec<(u32, f64)> = inside.iter().map(|&i| (i, 0.0)).collect();
+        if p[0].is_finite() && p[1].is_finite() && radius_m >= 0.0 {
+            for e in self.edges.locate_within_distance(p, radius_m * radius_m) {
+                let d = rstar::PointDistance::distance_2(e.geom(), &p).sqrt();
+                match out.iter_mut().find(|(i, _)| *i == e.data) {
+                    // A containing polygon stays at 0 whatever its edges' distance.
+                    Some((i, best)) if !inside.contains(i) => *best = best.min(d),
+                    Some(_) => {}
+                    None => out.push((e.data, d)),
+                }
+            }
+        }
+        out.sort_by_key(|(i, _)| *i);
+        out
+    }
+
     /// The lowest id of a polygon containing `p`, if any.
     pub fn first_containing(&self, p: [f64; 2]) -> Option<u32> {
         if let Some(Tile::Uniform(ids)) = self.tile(p) {

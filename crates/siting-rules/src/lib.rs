@@ -1,20 +1,26 @@
 //! The planning rules as data, and the verdict they give on each site.
 //!
-//! - [`catalogue`]: the rule and target table ([`Catalogue`]), read from the
-//!   embedded `rules.toml` with each item's source article.
-//! - [`params`]: the parameters a config sets for the rules ([`RuleParams`])
-//!   and the costs of the works ([`Costs`]).
+//! - [`book`]: a city's rules and targets read from a TOML file
+//!   ([`RuleBook`]; `data/rules/chongqing-2016.toml` ships), each rule with
+//!   its source article, kind, on/off switch and typed parameters.
+//! - [`catalogue`]: a rule or target as plans cite it ([`Entry`]).
+//! - [`params`]: each rule's parameters ([`RuleParams`]) and the costs of the
+//!   works ([`Costs`]).
+//! - [`emf`]: GB 8702-2014's public exposure limits and compliance distances.
 //! - [`verdict`]: what the rules say of one site ([`Verdict`], [`judge`]).
 //!
-//! A new rule goes into `rules.toml` (its id, title and source), its parameters
-//! into [`RuleParams`], and its effect into [`judge`].
+//! A new rule goes into the book (its id, title, kind, source and params),
+//! its typed parameters into [`params`], and its effect into [`judge`].
 
 #![warn(missing_docs)]
 
+pub mod book;
 pub mod catalogue;
+pub mod emf;
 pub mod params;
 pub mod verdict;
 
-pub use catalogue::{Catalogue, CatalogueError, Entry};
+pub use book::{BookError, Rule, RuleBook, RuleKind};
+pub use catalogue::Entry;
 pub use params::{Costs, KindCosts, RuleParams};
-pub use verdict::{judge, EiaAuthority, Exclusion, Verdict};
+pub use verdict::{judge, EiaAuthority, Exclusion, Surroundings, Verdict};
