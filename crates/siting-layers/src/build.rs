@@ -6,6 +6,7 @@ use crate::property::{
 };
 use crate::reader::{RawFeature, RawGeometry};
 use crate::{FeatureRef, LayerError};
+use geo::Validation;
 use geo_types::{Coord, LineString, MultiPolygon, Polygon};
 use siting_crs::Projector;
 use siting_model::{
@@ -366,16 +367,70 @@ pub fn zones_from(
                 .map_err(|e| cx.err(f, e))?
                 .parse()
                 .map_err(|e: String| cx.err(f, e))?;
+            let building_height_m =
+                optional_f64(p, "building_height_m").map_err(|e| cx.err(f, e))?;
+            if let Some(h) = building_height_m {
+                if !(h.is_finite() && (0.0..1000.0).contains(&h)) {
+                    return Err(cx.err(
+                        f,
+                        format!("building_height_m = {h} is not a height in metres (0–1000)"),
+                    ));
+                }
+            }
+            closed_rings(f).map_err(|e| cx.err(f, e))?;
+            let geometry = cx.polygons(f)?;
+            if let Some(problem) = geometry.validation_errors().into_iter().next() {
+                return Err(cx.err(
+                    f,
+                    format!("invalid polygon: {problem} (a zone must be a valid polygon: repair it, e.g. with GDAL's -makevalid)"),
+                ));
+            }
             Ok(Zone {
                 id: optional_str(p, "id")
                     .map_err(|e| cx.err(f, e))?
                     .unwrap_or_else(|| format!("zone-{}", f.index)),
                 class,
                 name: optional_str(p, "name").map_err(|e| cx.err(f, e))?,
-                geometry: cx.polygons(f)?,
+                geometry,
+                building_height_m,
             })
         })
         .collect()
+}
+
+/// Every ring of a (multi)polygon feature closes on its first position and
+/// has at least four positions.
+fn closed_rings(f: &RawFeature) -> Result<(), String> {
+    let polys: Vec<&Vec<Vec<[f64; 2]>>> = match &f.geometry {
+        Some(RawGeometry::Polygon(rings)) => vec![rings],
+        Some(RawGeometry::Polygons(p)) => p.iter().collect(),
+        _ => return Ok(()),
+    };
+    for (i, rings) in polys.iter().enumerate() {
+        if rings.is_empty() {
+            return Err(format!("polygon {i} has no rings"));
+        }
+        for (j, r) in rings.iter().enumerate() {
+            let which = if j == 0 {
+                "exterior ring".to_string()
+            } else {
+                format!("interior ring {j}")
+            };
+            if r.len() < 4 {
+                return Err(format!(
+                    "invalid polygon: {which} of polygon {i} has {} positions, a closed ring needs at least 4",
+                    r.len()
+                ));
+            }
+            if r.first() != r.last() {
+                return Err(format!(
+                    "invalid polygon: {which} of polygon {i} is not closed (it ends at {:?}, not at its start {:?})",
+                    r[r.len() - 1], r[0]
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Checks that site ids are unique across all site layers, given as

@@ -82,4 +82,7 @@ pub struct Zone {
     pub name: Option<String>,
     /// Outline in metres.
     pub geometry: MultiPolygon<f64>,
+    /// Height of the zone's buildings, metres, where the layer gives it
+    /// (R6 then measures slant distance from the antenna to their roofs).
+    pub building_height_m: Option<f64>,
 }

@@ -11,6 +11,7 @@
 //!   technologies, and candidate sites.
 //! - [`figures`]: the layers' key figures.
 //! - [`zones`]: protected zones and the Liangjiang New Area.
+//! - [`liangjiang`]: the New Area from its streets and towns (Voronoi cells of their centres).
 //! - [`write`](mod@write): GeoJSON text of the modelled layers.
 //! - [`synthesize`]: all of it, from a data folder.
 //! - [`mclp`](mod@mclp): seeded instances of the classic maximal covering
@@ -20,6 +21,7 @@
 
 pub mod demand;
 pub mod figures;
+pub mod liangjiang;
 pub mod mclp;
 pub mod params;
 pub mod sites;

@@ -75,8 +75,15 @@ pub fn zones_geojson(zones: &[SynthZone]) -> String {
     collection(
         "zones",
         zones.iter().map(|z| {
-            json!({"type":"Feature","properties":{"id":z.id,"class":z.class,"name":z.name},
-                   "geometry":{"type":"Polygon","coordinates":[z.ring]}})
+            let mut props = json!({"id":z.id,"class":z.class,"name":z.name});
+            if let Some(h) = z.building_height_m {
+                props["building_height_m"] = json!(h);
+            }
+            let geometry = match &z.polygons {
+                Some(p) => json!({"type":"MultiPolygon","coordinates":p}),
+                None => json!({"type":"Polygon","coordinates":[z.ring]}),
+            };
+            json!({"type":"Feature","properties":props,"geometry":geometry})
         }),
     )
 }

@@ -1,9 +1,9 @@
-//! Protected zones and the Liangjiang New Area, as discs.
+//! Protected zones as discs, and the Liangjiang New Area.
 //!
 //! No package ships scenic areas, nature reserves, heritage areas, schools or
 //! hospitals for Chongqing (see SOURCES.md), so each is a modelled disc placed
-//! by a documented rule; Liangjiang is a disc of its official area (about
-//! 1,200 km²) centred between its three host districts.
+//! by a documented rule; Liangjiang is the union of its streets and towns
+//! ([`crate::liangjiang`]).
 
 use crate::demand::Cell;
 use crate::run::{Area, SynthError};
@@ -22,10 +22,25 @@ pub struct SynthZone {
     pub name: String,
     /// Outer ring, WGS84, counter-clockwise and closed.
     pub ring: Vec<[f64; 2]>,
+    /// Polygons (rings, exterior first) instead of `ring`, for a zone of
+    /// several parts.
+    pub polygons: Option<Vec<Vec<Vec<[f64; 2]>>>>,
+    /// Height of the zone's buildings, metres (R6 measures slant distance
+    /// to their roofs).
+    pub building_height_m: Option<f64>,
 }
 
-/// Liangjiang New Area: centre (lon, lat) and radius in metres of the disc.
-pub const LIANGJIANG: ([f64; 2], f64) = ([106.60, 29.72], 19_500.0);
+/// Modelled building heights of the sensitive zones, metres: a school of
+/// four or five floors, a hospital of about eight, and a dense residential
+/// community of 12–18-floor blocks (MODELLED.md).
+pub fn building_height_m(class: &str) -> Option<f64> {
+    match class {
+        "school" => Some(15.0),
+        "hospital" => Some(24.0),
+        "dense_residential" => Some(45.0),
+        _ => None,
+    }
+}
 
 fn disc(area: &Area, centre: [f64; 2], radius_m: f64) -> Result<Vec<[f64; 2]>, SynthError> {
     let n = 48;
@@ -62,6 +77,8 @@ pub fn zones(
             class,
             name: format!("modelled {label} {n}"),
             ring: disc(area, centre, r)?,
+            polygons: None,
+            building_height_m: building_height_m(class),
         });
         Ok(())
     };
@@ -155,13 +172,18 @@ pub fn zones(
             }
         }
     }
-    let (ll, r) = LIANGJIANG;
-    let (x, y) = area.projector.to_metric(ll[0], ll[1])?;
-    out.push(SynthZone {
-        id: "liangjiang-001".into(),
-        class: "liangjiang",
-        name: "两江新区 (modelled disc)".into(),
-        ring: disc(area, [x, y], r)?,
-    });
+    for (n, (code, name, polygons)) in crate::liangjiang::new_area_lonlat(area)?
+        .into_iter()
+        .enumerate()
+    {
+        out.push(SynthZone {
+            id: format!("liangjiang-{:03}", n + 1),
+            class: "liangjiang",
+            name: format!("两江新区: {name} ({code}, its Voronoi cell)"),
+            ring: Vec::new(),
+            polygons: Some(polygons),
+            building_height_m: None,
+        });
+    }
     Ok(out)
 }
