@@ -28,6 +28,9 @@ pub struct Cli {
 pub enum Command {
     /// Plan from the layers a config names and write plan.geojson, report.json, report.md and plan.gpkg.
     Plan(PlanArgs),
+    /// Check a written plan against every rule and target, from the config's
+    /// layers and the written files alone; exits non-zero on any violation.
+    Check(CheckArgs),
     /// Re-evaluate a written plan's 4G coverage on any demand layer, without optimising again.
     Score(ScoreArgs),
     /// Build the modelled layers (demand, existing sites, candidates, zones) from the real ones.
@@ -43,6 +46,10 @@ pub enum Command {
     /// Solve the classic maximal covering location problem: choose p candidates that cover the
     /// most demand weight within a radius; writes sites.geojson and result.json.
     Mclp(MclpArgs),
+    /// Print the GB 8702-2014 compliance distance of a transmitter, metres: the
+    /// distance at which its far-field power density falls to the single-site
+    /// share of the standard's public limit at its frequency.
+    EmfDistance(EmfDistanceArgs),
     /// Write a seeded MCLP instance (candidates.geojson, demand.geojson) for benchmarks and peers.
     MclpInstance(MclpInstanceArgs),
 }
@@ -144,6 +151,23 @@ pub struct LayersArgs {
     pub json: bool,
 }
 
+/// Flags of `siting emf-distance`.
+#[derive(Debug, Args)]
+pub struct EmfDistanceArgs {
+    /// EIRP in the main beam, watts (summed over the site's transmitters).
+    #[arg(long)]
+    pub eirp_w: f64,
+    /// Frequency, MHz (GB 8702-2014 sets power-density limits from 0.1 MHz to 300 GHz).
+    #[arg(long)]
+    pub freq_mhz: f64,
+    /// One site's share of the power-density limit (HJ/T 10.3-1996: 1/5).
+    #[arg(long, default_value_t = 0.2)]
+    pub site_fraction: f64,
+    /// Print `{"distance_m": …, "limit_w_m2": …, …}` instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Flags of `siting pathloss`.
 #[derive(Debug, Args)]
 pub struct PathlossArgs {
@@ -200,6 +224,25 @@ pub struct PlanArgs {
     /// Output folder (created if missing). Files are written whole or not at all.
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
+    /// Skip `siting check` on the written plan (it reloads the layers and
+    /// re-derives every rule and figure; the run fails on a violation).
+    #[arg(long)]
+    pub no_check: bool,
+}
+
+/// Flags of `siting check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The plan: a `plan.geojson`, or the folder `siting plan --out` wrote
+    /// (its report.json's figures are checked too).
+    #[arg(long, value_name = "DIR_OR_PLAN_GEOJSON")]
+    pub plan: PathBuf,
+    /// The config the plan was made with (default: the embedded Chongqing config).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Print the check as JSON: {"plan", "book", "sites", "checks", "violations": [{"site_id", "rule", "why"}]}.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Flags of `siting score`.

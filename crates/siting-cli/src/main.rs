@@ -3,8 +3,8 @@
 use anyhow::{Context, Result};
 use clap::Parser;
 use siting_cli::cli::{
-    BandsArgs, Cli, Command, ConvertArgs, LayersArgs, MclpArgs, MclpInstanceArgs, PathlossArgs,
-    PlanArgs, ScoreArgs, SynthArgs,
+    BandsArgs, CheckArgs, Cli, Command, ConvertArgs, EmfDistanceArgs, LayersArgs, MclpArgs,
+    MclpInstanceArgs, PathlossArgs, PlanArgs, ScoreArgs, SynthArgs,
 };
 use siting_cli::embedded;
 use siting_engine::ConfigSource;
@@ -41,6 +41,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Plan(a) => plan(a),
         Command::Score(a) => score(a),
+        Command::Check(a) => check(a),
         Command::Synth(a) => synth(a),
         Command::Pathloss(a) => pathloss(a),
         Command::Convert(a) => convert(a),
@@ -48,6 +49,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Bands(a) => bands(a),
         Command::Mclp(a) => mclp(a),
         Command::MclpInstance(a) => mclp_instance(a),
+        Command::EmfDistance(a) => emf_distance(a),
     }
 }
 
@@ -85,7 +87,7 @@ fn mclp(a: MclpArgs) -> Result<()> {
         100.0 * s.gap(),
         s.greedy_objective
     );
-    for w in written {
+    for w in &written {
         println!("wrote {}", w.display());
     }
     Ok(())
@@ -150,10 +152,61 @@ fn plan(a: PlanArgs) -> Result<()> {
         };
         println!("{} {met}: {}", t.id, t.required);
     }
-    for w in written {
+    for w in &written {
         println!("wrote {}", w.display());
     }
+    if !a.no_check {
+        let clock = std::time::Instant::now();
+        let c = siting_engine::check(&source, &a.out)?;
+        tracing::info!("check: {:.2} s", clock.elapsed().as_secs_f64());
+        print_violations(&c);
+        if !c.violations.is_empty() {
+            anyhow::bail!(
+                "siting check found {} violation(s) in the plan written to {}",
+                c.violations.len(),
+                a.out.display()
+            );
+        }
+        println!(
+            "check: {} sites, {} checks against {}, no violation",
+            c.sites, c.checks, c.book
+        );
+    }
     Ok(())
+}
+
+fn print_violations(c: &siting_engine::CheckReport) {
+    for v in &c.violations {
+        eprintln!(
+            "{} {}: {}",
+            v.site_id.as_deref().unwrap_or("plan"),
+            v.rule,
+            v.why
+        );
+    }
+}
+
+fn check(a: CheckArgs) -> Result<()> {
+    let source = config_source(a.config);
+    let c = siting_engine::check(&source, &a.plan)?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&c)?);
+    } else {
+        print_violations(&c);
+        println!(
+            "{}: {} sites, {} checks against {}, {} violation(s)",
+            c.plan,
+            c.sites,
+            c.checks,
+            c.book,
+            c.violations.len()
+        );
+    }
+    if c.violations.is_empty() {
+        Ok(())
+    } else {
+        anyhow::bail!("{} violation(s)", c.violations.len())
+    }
 }
 
 fn score(a: ScoreArgs) -> Result<()> {
@@ -238,8 +291,35 @@ fn synth(a: SynthArgs) -> Result<()> {
     for line in &s.summary {
         println!("{line}");
     }
-    for w in written {
+    for w in &written {
         println!("wrote {}", w.display());
+    }
+    Ok(())
+}
+
+fn emf_distance(a: EmfDistanceArgs) -> Result<()> {
+    use siting_rules::emf;
+    let (distance_m, limit) = emf::compliance(a.eirp_w, a.freq_mhz, a.site_fraction)?;
+    let public = emf::public_limit(a.freq_mhz)?;
+    if a.json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "distance_m": distance_m,
+                "limit_w_m2": limit,
+                "public_limit_w_m2": public.s_w_m2,
+                "public_limit_v_m": public.e_v_m,
+                "site_fraction": a.site_fraction,
+                "eirp_w": a.eirp_w,
+                "freq_mhz": a.freq_mhz,
+                "standard": "GB 8702-2014 Table 1 (public exposure); single-site share per HJ/T 10.3-1996",
+            })
+        );
+    } else {
+        println!(
+            "{distance_m:.2} m: {} W EIRP at {} MHz against {limit} W/m² ({} of GB 8702-2014's public limit of {} W/m², {} V/m)",
+            a.eirp_w, a.freq_mhz, a.site_fraction, public.s_w_m2, public.e_v_m
+        );
     }
     Ok(())
 }

@@ -4,7 +4,7 @@ use crate::EngineError;
 use serde::{Deserialize, Serialize};
 use siting_layers::{LayerSpec, Source};
 use siting_model::SiteKind;
-use siting_rules::RuleParams;
+use siting_rules::RuleBook;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -691,6 +691,21 @@ fn footprint() -> f64 {
     150.0
 }
 
+/// `[rules]`: the rule book a run applies.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesConfig {
+    /// Path of a rule book (TOML, the shape of `data/rules/chongqing-2016.toml`),
+    /// relative to the config; without it the shipped Chongqing book.
+    pub book: Option<String>,
+}
+
+fn shipped_book() -> RuleBook {
+    // The shipped book is compiled in and its parse is tested
+    // (siting-rules: the_shipped_book_has_every_rule_with_a_source).
+    RuleBook::chongqing().expect("the shipped rule book parses")
+}
+
 /// A whole run's config.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -717,8 +732,13 @@ pub struct Config {
     /// Terrain.
     #[serde(default)]
     pub terrain: TerrainConfig,
-    /// Rule parameters.
-    pub rules: RuleParams,
+    /// Which rule book applies.
+    #[serde(default)]
+    pub rules: RulesConfig,
+    /// The rule book, read by [`Config::load`] from `rules.book` (the
+    /// shipped Chongqing book without one).
+    #[serde(skip, default = "shipped_book")]
+    pub book: RuleBook,
     /// Site defaults.
     pub site_defaults: SiteDefaultsConfig,
 }
@@ -779,7 +799,19 @@ impl Config {
     /// from (whose SHA-256 the report records).
     pub fn load(source: &ConfigSource) -> Result<(Config, Vec<u8>), EngineError> {
         let text = source.text()?;
-        let cfg = Config::parse(&source.label(), &text)?;
+        let mut cfg = Config::parse(&source.label(), &text)?;
+        if let Some(path) = cfg.rules.book.clone() {
+            let book = source.layer(&path)?;
+            let bytes = book.bytes().map_err(|e| EngineError::Config {
+                file: source.label(),
+                message: format!("rules.book {path:?}: {e}"),
+            })?;
+            let text = std::str::from_utf8(&bytes).map_err(|_| EngineError::Config {
+                file: book.label(),
+                message: "a rule book must be UTF-8 text".into(),
+            })?;
+            cfg.book = RuleBook::parse(&book.label(), text)?;
+        }
         Ok((cfg, text.into_bytes()))
     }
 
@@ -927,18 +959,6 @@ impl Config {
                 ));
             }
         }
-        let r = &self.rules;
-        if !positive(r.tenant_mass_kg) || !positive(r.power_density_limit_w_m2) {
-            return Err(
-                "rules.tenant_mass_kg and rules.power_density_limit_w_m2 must be positive".into(),
-            );
-        }
-        if SiteKind::ALL
-            .iter()
-            .any(|kind| !r.eirp_dbm.get(*kind).is_finite())
-        {
-            return Err("rules.eirp_dbm: every kind needs a number of dBm".into());
-        }
         let c = &self.costs;
         for (name, v) in [
             ("costs.overlay_yuan", c.overlay_yuan),
@@ -958,9 +978,7 @@ impl Config {
         }
         for (name, k) in [
             ("costs.build_yuan", &c.build_yuan),
-            ("costs.camouflage_yuan", &c.camouflage_yuan),
             ("costs.equipment_yuan", &c.equipment_yuan),
-            ("costs.usage_fee_yuan", &c.usage_fee_yuan),
             ("costs.co_location_yuan", &c.co_location_yuan),
         ] {
             if let Some(kind) = SiteKind::ALL.iter().find(|kind| !yuan(k.get(**kind))) {

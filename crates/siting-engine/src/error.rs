@@ -29,9 +29,9 @@ pub enum EngineError {
         /// The district layer.
         districts: String,
     },
-    /// The rule table is broken.
+    /// The rule book cannot be used.
     #[error(transparent)]
-    Rules(#[from] siting_rules::CatalogueError),
+    Rules(#[from] siting_rules::BookError),
     /// The optimiser's instance is malformed (a bug, reported rather than a panic).
     #[error("optimiser: {0}")]
     Optimiser(#[from] siting_optimize::ProblemError),

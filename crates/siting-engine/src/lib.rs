@@ -17,6 +17,10 @@
 //! 8. [`write`](mod@write): the output files, all or none.
 //!
 //! - [`score`](mod@score): a written plan's coverage on any demand layer.
+//! - [`check`](mod@check): a written plan checked against every rule and
+//!   target from the layers alone (`siting check`).
+//! - [`sharing_first`]: R1 as the share of a candidate's new coverage an
+//!   existing site would give.
 //! - [`terrain`]: terrain profiles from a DEM for diffraction.
 //! - [`mclp`](mod@mclp): the classic maximal covering location problem from
 //!   two layers (`siting mclp`).
@@ -24,6 +28,7 @@
 
 #![warn(missing_docs)]
 
+pub mod check;
 pub mod config;
 pub mod coverage;
 pub mod environment;
@@ -36,9 +41,11 @@ pub mod problem;
 pub mod rings;
 pub mod run;
 pub mod score;
+pub mod sharing_first;
 pub mod terrain;
 pub mod write;
 
+pub use check::{check, CheckReport, Violation};
 pub use config::{Config, ConfigSource};
 pub use error::EngineError;
 pub use run::{run, RunOutput};

@@ -16,7 +16,7 @@ use siting_plan::{
     Sharing, Stations, TargetCheck, UncoveredTownship, WithoutGain,
 };
 use siting_radio::{CoverageModel, MultiBandModel};
-use siting_rules::{Catalogue, EiaAuthority};
+use siting_rules::{EiaAuthority, RuleBook};
 use std::collections::BTreeMap;
 
 /// What assembling needs from the run.
@@ -30,7 +30,7 @@ pub struct Assembly<'a> {
     /// The prepared model.
     pub prep: &'a Prepared,
     /// Rules and targets.
-    pub catalogue: &'a Catalogue,
+    pub catalogue: &'a RuleBook,
     /// Radio model per operator.
     pub models: &'a [MultiBandModel],
     /// Coverage sets per site and operator.
@@ -121,7 +121,13 @@ pub fn assemble(a: Assembly<'_>) -> Outcome {
             without_gain: 0,
         });
         w.stations.insert(op);
-        w.phases[op] = Some(phase_of(k, n, &cfg.phases.years, &cfg.phases.shares));
+        let mut phase = phase_of(k, n, &cfg.phases.years, &cfg.phases.shares);
+        // R8: a new standalone tower stands only once planning approval allows.
+        if let (true, Some(r8)) = (v.planning_approval, &cfg.book.params.r8) {
+            let earliest = r8.earliest_year(cfg.phases.years.first().copied().unwrap_or(phase));
+            phase = phase.max(earliest.min(cfg.phases.years.last().copied().unwrap_or(earliest)));
+        }
+        w.phases[op] = Some(phase);
         w.gain[op] = Some(gain);
         w.equipment += v.equipment_yuan.round();
         w.build += match pl.kind {
@@ -180,10 +186,12 @@ pub fn assemble(a: Assembly<'_>) -> Outcome {
                 camouflage: v.camouflage,
                 notice_board: v.notice_board,
                 planning_approval: v.planning_approval,
-                eia_authority: match v.eia {
-                    EiaAuthority::Municipal => cfg.rules.eia_municipal.clone(),
-                    EiaAuthority::Liangjiang => cfg.rules.eia_liangjiang.clone(),
-                },
+                eia_authority: eia_authority(
+                    cfg,
+                    v.eia,
+                    &d.name,
+                    w.phases.values().flatten().copied().min().unwrap_or(0),
+                ),
                 rules: v.rules.iter().map(|r| r.to_string()).collect(),
                 site_acquisition: prep.site_acquisition[s],
             }
@@ -541,11 +549,11 @@ fn targets(
                  value: f64,
                  met: Option<bool>,
                  reason: String| {
-        let e = a.catalogue.get(id);
+        let e = a.catalogue.entry(id);
         TargetCheck {
             id: id.into(),
-            title: e.map(|e| e.title.clone()).unwrap_or_default(),
-            source: e.map(|e| e.source.clone()).unwrap_or_default(),
+            title: e.as_ref().map(|e| e.title.clone()).unwrap_or_default(),
+            source: e.map(|e| e.source).unwrap_or_default(),
             required,
             required_value,
             value,
@@ -839,4 +847,21 @@ fn config_json(cfg: &Config, file: &str) -> serde_json::Value {
         map.insert("source".into(), serde_json::Value::String(file.to_string()));
     }
     v
+}
+
+/// R9: the authority that approves a site's environmental impact: the
+/// municipal bureau (or the New Area's branch) for the plan's batch years,
+/// the district's bureau for a station outside them; empty with R9 off.
+pub fn eia_authority(cfg: &Config, eia: EiaAuthority, district: &str, phase: u16) -> String {
+    let Some(r9) = &cfg.book.params.r9 else {
+        return String::new();
+    };
+    if !r9.batch_years.contains(&phase) {
+        return r9.district_bureau.replace("{district}", district);
+    }
+    match eia {
+        EiaAuthority::Municipal => r9.municipal.clone(),
+        EiaAuthority::NewArea => r9.new_area.clone(),
+        EiaAuthority::Unrouted => String::new(),
+    }
 }

@@ -13,7 +13,7 @@ use siting_layers::{
     zones_from, SiteDefaults,
 };
 use siting_model::{Environment, LonLat, Model, Site, SiteKind, SiteOrigin, ZoneClass};
-use siting_rules::{judge, Verdict};
+use siting_rules::{judge, Surroundings, Verdict};
 
 /// The demand items: the demand cells, then the township centres.
 #[derive(Debug, Clone, Default)]
@@ -116,6 +116,40 @@ impl Prepared {
         c
     }
 
+    /// What the rules need to know of where a site stands: the zone classes
+    /// holding it and, for R6, the distance from its antenna to the nearest
+    /// sensitive zone (slant where the zone gives a building height)
+    /// within the compliance distance of a full site or the notice distance.
+    pub fn surroundings(&self, cfg: &Config, site: &Site) -> Surroundings {
+        let p = [site.xy.x, site.xy.y];
+        let mut out = Surroundings {
+            classes: self.zone_classes(p),
+            ..Default::default()
+        };
+        let Some(r6) = &cfg.book.params.r6 else {
+            return out;
+        };
+        let radius = r6
+            .distance_m(site.kind, u32::from(site.capacity.max(1)))
+            .max(r6.notice_within_m);
+        for (z, horizontal) in self.zone_index.near(p, radius) {
+            let zone = &self.model.zones[z as usize];
+            if !r6.zone_classes.contains(&zone.class) {
+                continue;
+            }
+            let d = match zone.building_height_m {
+                Some(h) => horizontal.hypot(site.height_m - h),
+                None => horizontal,
+            };
+            out.sensitive_m = Some(out.sensitive_m.map_or(d, |b: f64| b.min(d)));
+            out.sensitive_horizontal_m = Some(
+                out.sensitive_horizontal_m
+                    .map_or(horizontal, |b: f64| b.min(horizontal)),
+            );
+        }
+        out
+    }
+
     /// The district holding a metric point, if any.
     pub fn district_at(&self, p: [f64; 2]) -> Option<u32> {
         self.district_index.first_containing(p)
@@ -162,7 +196,7 @@ impl Prepared {
             return Ok(None);
         };
         let ground = self.ground(&|| format!("site {}", site.id), site.lonlat)?;
-        let verdict = judge(&site, &self.zone_classes(p), &cfg.rules, &cfg.costs);
+        let verdict = judge(&site, &self.surroundings(cfg, &site), &cfg.book, &cfg.costs);
         self.site_district.push(d);
         self.site_ground_m.push(ground);
         self.verdicts.push(verdict);
@@ -269,7 +303,7 @@ pub fn prepare(cfg: &Config, config_file: &str, raw: &RawLayers) -> Result<Prepa
         };
         prep.site_district.push(d);
         prep.verdicts
-            .push(judge(s, &prep.zone_classes(p), &cfg.rules, &cfg.costs));
+            .push(judge(s, &prep.surroundings(cfg, s), &cfg.book, &cfg.costs));
         let g = prep.ground(&|| format!("site {}", s.id), s.lonlat)?;
         prep.site_ground_m.push(g);
     }

@@ -4,6 +4,7 @@
 
 use crate::config::{Config, ModeName};
 use crate::prepare::Prepared;
+use crate::sharing_first::Reach;
 use crate::EngineError;
 use siting_model::{Operator, PerOperator};
 use siting_optimize::{Mode, OtherSites, Params, Problem, Requirement, SiteChoice};
@@ -91,6 +92,9 @@ pub fn instance(
         });
     }
 
+    // R1: per candidate and operator, barred where one existing site the
+    // operator may use gives it min_share of the candidate's new coverage.
+    let barred = r1_barred(cfg, prep, sets, &covered_before);
     let mut choice_site = Vec::new();
     let mut sites = Vec::new();
     let mut other = OtherSites::default();
@@ -115,7 +119,7 @@ pub fn instance(
             tenants: site.tenants.bits(),
             lte: site.lte().bits(),
             capacity: v.capacity.max(site.tenants.len() as u8),
-            allowed: 0b111,
+            allowed: 0b111 & !barred.get(&i).copied().unwrap_or(0),
             build_cost_yuan: if existing {
                 0
             } else {
@@ -181,7 +185,7 @@ pub fn instance(
     let floor = cfg.objective.mode == ModeName::Targets || cfg.objective.sharing_floor;
     let params = Params {
         mode,
-        sharing_first: cfg.rules.sharing_first,
+        sharing_first: cfg.book.params.r1.is_some(),
         // T3 asks for a rate *above* the figure.
         min_sharing_rate: floor.then(|| (t.min_sharing_rate + 1e-9).min(1.0)),
     };
@@ -199,4 +203,62 @@ pub fn instance(
         requirements: kinds,
         covered_before,
     })
+}
+
+/// R1 with its share: per candidate index, the operators (bit mask) it may
+/// not serve because one existing site with a free slot (or the operator's
+/// own, for an overlay) and no rule against it covers at least
+/// `min_share` of the residents the candidate would newly cover for it.
+pub fn r1_barred(
+    cfg: &Config,
+    prep: &Prepared,
+    sets: &[Vec<Vec<u32>>],
+    covered_before: &PerOperator<Vec<bool>>,
+) -> std::collections::BTreeMap<usize, u8> {
+    use rayon::prelude::*;
+    let Some(r1) = &cfg.book.params.r1 else {
+        return Default::default();
+    };
+    let m = &prep.model;
+    let n_existing = prep.n_existing;
+    let usable = |s: usize, op: Operator| {
+        let site = &m.sites[s];
+        let v = &prep.verdicts[s];
+        v.excluded.is_none()
+            && !site.lte().contains(op)
+            && (site.tenants.contains(op) || (site.tenants.len() as u8) < v.capacity)
+    };
+    let reach = Reach::new(&sets[..n_existing], prep.items.len(), &usable);
+    let cells = prep.items.cells;
+    let weight = |d: u32| {
+        let d = d as usize;
+        if d < cells {
+            prep.items.residents[d]
+        } else {
+            // A township centre counts as its own whole requirement.
+            1.0
+        }
+    };
+    (n_existing..m.sites.len())
+        .into_par_iter()
+        .filter_map(|i| {
+            if prep.verdicts[i].excluded.is_some() {
+                return None;
+            }
+            let mut bits = 0u8;
+            for op in Operator::ALL {
+                let new: Vec<u32> = sets[i][op.index()]
+                    .iter()
+                    .copied()
+                    .filter(|&d| !covered_before[op][d as usize])
+                    .collect();
+                if reach.best(op, &new, &weight).1 >= r1.min_share {
+                    bits |= 1 << op.index();
+                }
+            }
+            (bits != 0).then_some((i, bits))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect()
 }

@@ -268,28 +268,13 @@ pub fn search_rings(
 }
 
 /// A ground tower at a ring's centre, as a candidate the plan may build (its
-/// site still to be acquired): at the default tower height, or, where the
-/// centre lies in a zone where R6 applies (dense residential, school,
-/// hospital), tall enough to clear the GB 8702-2014 compliance distance.
+/// site still to be acquired): at the default tower height, or, near a
+/// sensitive zone whose buildings' height the layer gives (R6), tall enough
+/// for the slant distance to clear the GB 8702-2014 compliance distance of a
+/// full site.
 pub fn ring_tower(cfg: &Config, prep: &Prepared, ring: &Ring) -> Site {
-    use siting_model::ZoneClass;
     let default_m = cfg.site_defaults.height_m.get(SiteKind::GroundTower);
-    let sensitive = prep.zone_classes(ring.centre_xy).iter().any(|c| {
-        matches!(
-            c,
-            ZoneClass::DenseResidential | ZoneClass::School | ZoneClass::Hospital
-        )
-    });
-    let height_m = if sensitive {
-        let d = siting_rules::verdict::compliance_distance_m(
-            cfg.rules.eirp_dbm.get(SiteKind::GroundTower),
-            cfg.rules.power_density_limit_w_m2,
-        );
-        default_m.max(d.ceil())
-    } else {
-        default_m
-    };
-    Site {
+    let mut site = Site {
         id: ring.id.clone(),
         origin: SiteOrigin::Candidate,
         kind: SiteKind::GroundTower,
@@ -298,7 +283,7 @@ pub fn ring_tower(cfg: &Config, prep: &Prepared, ring: &Ring) -> Site {
             y: ring.centre_xy[1],
         },
         lonlat: ring.centre,
-        height_m,
+        height_m: default_m,
         capacity: cfg.site_defaults.capacity.get(SiteKind::GroundTower),
         tenants: OperatorSet::EMPTY,
         technologies: PerOperator::default(),
@@ -307,5 +292,39 @@ pub fn ring_tower(cfg: &Config, prep: &Prepared, ring: &Ring) -> Site {
         name: Some(format!("tower at the centre of search ring {}", ring.id)),
         venue: None,
         footprint_m: None,
+    };
+    // R6: near a sensitive zone with buildings, a taller mast may clear the
+    // compliance distance of a full site; try a few heights up to 60 m.
+    if let Some(r6) = &cfg.book.params.r6 {
+        let tenants = |s: &Site| {
+            prep.surroundings(cfg, s).sensitive_m.map_or(u32::MAX, |d| {
+                siting_rules::emf::max_transmitters(
+                    r6.tenant_eirp_w(SiteKind::GroundTower),
+                    r6.limit_w_m2(),
+                    d,
+                )
+            })
+        };
+        let full = u32::from(site.capacity.max(1));
+        let heights: Vec<f64> = std::iter::once(default_m)
+            .chain((1..=12).map(|k| default_m + 5.0 * k as f64))
+            .filter(|h| *h <= 60.0_f64.max(default_m))
+            .collect();
+        let mut probe = site.clone();
+        let mut best: Option<(u32, f64)> = None;
+        for h in heights {
+            probe.height_m = h;
+            let n = tenants(&probe).min(full);
+            if best.is_none_or(|(b, _)| n > b) {
+                best = Some((n, h));
+            }
+            if n >= full {
+                break;
+            }
+        }
+        if let Some((_, h)) = best {
+            site.height_m = h;
+        }
     }
+    site
 }

@@ -12,7 +12,6 @@ use crate::rings::{left_unserved, ring_tower, search_rings, unservable, Ring};
 use crate::EngineError;
 use siting_index::PointIndex;
 use siting_plan::Outcome;
-use siting_rules::Catalogue;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -105,7 +104,6 @@ pub fn run(source: &ConfigSource) -> Result<RunOutput, EngineError> {
         timings.push((name, clock.elapsed().as_secs_f64()));
         clock = Instant::now();
     };
-    let catalogue = Catalogue::embedded()?;
     let loaded = load(source, None)?;
     lap("read", &mut timings);
     let mut prep = prepare(&loaded.cfg, &loaded.config_file, &loaded.raw)?;
@@ -141,7 +139,7 @@ pub fn run(source: &ConfigSource) -> Result<RunOutput, EngineError> {
         config_file: &loaded.config_file,
         raw: &loaded.raw,
         prep: &prep,
-        catalogue: &catalogue,
+        catalogue: &loaded.cfg.book,
         models: &loaded.radio.models,
         sets: &covered.sets,
         instance: &inst,

@@ -3,8 +3,8 @@
 
 use crate::config::ConfigSource;
 use crate::inputs::DemandOverride;
-use crate::prepare::prepare;
-use crate::run::load;
+use crate::prepare::{prepare, Prepared};
+use crate::run::{load, Loaded};
 use crate::EngineError;
 use serde::Serialize;
 use siting_index::PointIndex;
@@ -12,7 +12,7 @@ use siting_layers::{LayerSpec, Source};
 use siting_model::{OperatorSet, PerOperator, Site, SiteKind, SiteOrigin};
 use siting_plan::coverage::townships_missed;
 use siting_plan::report::codes;
-use siting_plan::{coverage_figures, read_plan, CoverageFigures};
+use siting_plan::{coverage_figures, read_plan, CoverageFigures, PlanSite};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -61,13 +61,25 @@ pub fn score(
         source: Source::File(p.to_path_buf()),
     });
     let loaded = load(source, over.as_ref())?;
-    let mut prep = prepare(&loaded.cfg, &loaded.config_file, &loaded.raw)?;
+    let prep = prepare(&loaded.cfg, &loaded.config_file, &loaded.raw)?;
     let sites = read_plan(plan)?;
     let plan_label = if plan.is_dir() {
         plan.join("plan.geojson").display().to_string()
     } else {
         plan.display().to_string()
     };
+    score_sites(&loaded, prep, &sites, &plan_label)
+}
+
+/// Scores plan sites already read (`plan_label` names their file) on the
+/// loaded layers and a fresh `prep` of them.
+pub fn score_sites(
+    loaded: &Loaded,
+    mut prep: Prepared,
+    sites: &[PlanSite],
+    plan_label: &str,
+) -> Result<Score, EngineError> {
+    let plan_label = plan_label.to_string();
     let bad = |message: String| EngineError::Config {
         file: plan_label.clone(),
         message,
@@ -81,7 +93,7 @@ pub fn score(
         .collect();
     let mut stations: Vec<(usize, OperatorSet)> = Vec::with_capacity(sites.len());
     let mut made = Vec::new();
-    for s in &sites {
+    for s in sites {
         match by_id.get(s.site_id.as_str()) {
             Some(_) if s.site_acquisition => {
                 return Err(bad(format!(
