@@ -15,7 +15,9 @@ fn plan_with_radio(dir: &Path, radio: &str) -> (Value, Value) {
     let path = dir.join("plan.toml");
     let text = fs::read_to_string(&path).unwrap();
     let start = text.find("[radio.CMCC]").expect("radio tables");
-    let end = text.find("[rules]").expect("rules table");
+    let end = text
+        .find("# No rules table")
+        .expect("the rules comment after the radio tables");
     fs::write(
         &path,
         format!("{}{radio}\n{}", &text[..start], &text[end..]),

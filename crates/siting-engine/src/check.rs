@@ -393,7 +393,7 @@ fn sharing_first(
         if (d as usize) < cells {
             prep.items.residents[d as usize]
         } else {
-            1.0
+            0.0
         }
     };
     for (ps, j) in sites.iter().zip(judged) {
@@ -409,7 +409,7 @@ fn sharing_first(
                 .copied()
                 .filter(|&d| !before[op][d as usize])
                 .collect();
-            let (best, share) = reach.best(op, &new, &weight);
+            let (best, share) = reach.best(op, &new, &weight, &|d| (d as usize) >= cells);
             if share >= r1.min_share {
                 let other = best
                     .map(|s| m.sites[s as usize].id.clone())

@@ -9,7 +9,9 @@ use siting_model::{Operator, OperatorSet, PerOperator, SiteKind, SiteOrigin};
 use siting_optimize::{Purpose, Solution, StationKind};
 use siting_plan::coverage::townships_missed;
 use siting_plan::markdown::{pct, thousands};
-use siting_plan::report::{codes, covered_gain, new_sites, SHARING_DEFINITION};
+use siting_plan::report::{
+    codes, covered_gain, new_sites, ExcludedSite, IndoorSharing, SHARING_DEFINITION,
+};
 use siting_plan::{
     coverage_figures, BeforeAfter, DemandOutcome, DistrictRow, Engine, Investment, Objective,
     Origin, Outcome, PhaseRow, PlanSite, Reason, Report, RequirementRow, RuleCount, SearchRing,
@@ -523,6 +525,20 @@ fn report(
         by_district,
         by_phase: PhaseRow::of(sites, &cfg.phases.years),
         rule_counts,
+        excluded: excluded_sites(a.prep),
+        indoor_sharing: a.cfg.book.params.r11.as_ref().map(|r11| {
+            let existing = &a.prep.model.sites[..a.prep.n_existing];
+            let indoor = existing
+                .iter()
+                .filter(|s| s.kind == siting_model::SiteKind::Indoor);
+            IndoorSharing::of(
+                indoor.clone().count() as u64,
+                indoor.filter(|s| s.shared()).count() as u64,
+                sites,
+                r11.sharing_target,
+                r11.co_building_target,
+            )
+        }),
         radio_models,
         inputs: a.raw.inputs(),
         config: config_json(cfg, a.config_file),
@@ -864,4 +880,34 @@ pub fn eia_authority(cfg: &Config, eia: EiaAuthority, district: &str, phase: u16
         EiaAuthority::NewArea => r9.new_area.clone(),
         EiaAuthority::Unrouted => String::new(),
     }
+}
+
+/// Every site of the layers a hard rule keeps new antennas off.
+fn excluded_sites(prep: &Prepared) -> Vec<ExcludedSite> {
+    prep.model
+        .sites
+        .iter()
+        .zip(&prep.verdicts)
+        .enumerate()
+        .filter_map(|(i, (s, v))| {
+            let e = v.excluded.as_ref()?;
+            Some(ExcludedSite {
+                site_id: s.id.clone(),
+                origin: if s.origin == SiteOrigin::Existing {
+                    "existing"
+                } else {
+                    "new"
+                }
+                .into(),
+                kind: s.kind.code().into(),
+                adcode: prep.model.districts[prep.site_district[i] as usize]
+                    .adcode
+                    .clone(),
+                rule: e.rule.into(),
+                reason: e.reason.clone(),
+                lon: s.lonlat.lon,
+                lat: s.lonlat.lat,
+            })
+        })
+        .collect()
 }

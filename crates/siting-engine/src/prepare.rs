@@ -137,9 +137,14 @@ impl Prepared {
             if !r6.zone_classes.contains(&zone.class) {
                 continue;
             }
+            let spaced = if horizontal == 0.0 {
+                r6.inside_distance_m
+            } else {
+                horizontal
+            };
             let d = match zone.building_height_m {
-                Some(h) => horizontal.hypot(site.height_m - h),
-                None => horizontal,
+                Some(h) => spaced.hypot(site.height_m - h),
+                None => spaced,
             };
             out.sensitive_m = Some(out.sensitive_m.map_or(d, |b: f64| b.min(d)));
             out.sensitive_horizontal_m = Some(

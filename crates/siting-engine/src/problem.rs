@@ -92,9 +92,9 @@ pub fn instance(
         });
     }
 
-    // R1: per candidate and operator, barred where one existing site the
-    // operator may use gives it min_share of the candidate's new coverage.
-    let barred = r1_barred(cfg, prep, sets, &covered_before);
+    // R1: per candidate and operator, the existing sites that would give
+    // the operator min_share of the candidate's new coverage.
+    let blocking = r1_blockers(cfg, prep, sets, &covered_before);
     let mut choice_site = Vec::new();
     let mut sites = Vec::new();
     let mut other = OtherSites::default();
@@ -119,7 +119,7 @@ pub fn instance(
             tenants: site.tenants.bits(),
             lte: site.lte().bits(),
             capacity: v.capacity.max(site.tenants.len() as u8),
-            allowed: 0b111 & !barred.get(&i).copied().unwrap_or(0),
+            allowed: 0b111,
             build_cost_yuan: if existing {
                 0
             } else {
@@ -191,6 +191,27 @@ pub fn instance(
     };
     Ok(Instance {
         problem: Problem {
+            r1_blockers: {
+                let choice_of: std::collections::HashMap<usize, u32> = choice_site
+                    .iter()
+                    .enumerate()
+                    .map(|(c, &i)| (i, c as u32))
+                    .collect();
+                choice_site
+                    .iter()
+                    .map(|i| match blocking.get(i) {
+                        Some(per_op) => per_op
+                            .iter()
+                            .map(|b| {
+                                b.iter()
+                                    .filter_map(|e| choice_of.get(&(*e as usize)).copied())
+                                    .collect()
+                            })
+                            .collect(),
+                        None => Vec::new(),
+                    })
+                    .collect()
+            },
             operators: Operator::ALL.len(),
             weights,
             covered_before: covered_before.0.to_vec(),
@@ -205,16 +226,18 @@ pub fn instance(
     })
 }
 
-/// R1 with its share: per candidate index, the operators (bit mask) it may
-/// not serve because one existing site with a free slot (or the operator's
-/// own, for an overlay) and no rule against it covers at least
-/// `min_share` of the residents the candidate would newly cover for it.
-pub fn r1_barred(
+/// R1 with its share: per candidate index, per operator, the existing
+/// sites (model indices) the operator may use before the plan (a free slot,
+/// or its own site for an overlay, and no rule against it) that cover at
+/// least `min_share` of the residents the candidate would newly cover for
+/// it, and every township centre among them. The optimiser keeps the
+/// operator off the candidate while one of them can still take it.
+pub fn r1_blockers(
     cfg: &Config,
     prep: &Prepared,
     sets: &[Vec<Vec<u32>>],
     covered_before: &PerOperator<Vec<bool>>,
-) -> std::collections::BTreeMap<usize, u8> {
+) -> std::collections::BTreeMap<usize, Vec<Vec<u32>>> {
     use rayon::prelude::*;
     let Some(r1) = &cfg.book.params.r1 else {
         return Default::default();
@@ -235,8 +258,7 @@ pub fn r1_barred(
         if d < cells {
             prep.items.residents[d]
         } else {
-            // A township centre counts as its own whole requirement.
-            1.0
+            0.0
         }
     };
     (n_existing..m.sites.len())
@@ -245,18 +267,23 @@ pub fn r1_barred(
             if prep.verdicts[i].excluded.is_some() {
                 return None;
             }
-            let mut bits = 0u8;
-            for op in Operator::ALL {
-                let new: Vec<u32> = sets[i][op.index()]
-                    .iter()
-                    .copied()
-                    .filter(|&d| !covered_before[op][d as usize])
-                    .collect();
-                if reach.best(op, &new, &weight).1 >= r1.min_share {
-                    bits |= 1 << op.index();
-                }
-            }
-            (bits != 0).then_some((i, bits))
+            let per_op: Vec<Vec<u32>> = Operator::ALL
+                .iter()
+                .map(|&op| {
+                    let new: Vec<u32> = sets[i][op.index()]
+                        .iter()
+                        .copied()
+                        .filter(|&d| !covered_before[op][d as usize])
+                        .collect();
+                    reach
+                        .shares(op, &new, &weight, &|d| (d as usize) >= cells)
+                        .into_iter()
+                        .filter(|(_, share)| *share >= r1.min_share)
+                        .map(|(s, _)| s)
+                        .collect()
+                })
+                .collect();
+            per_op.iter().any(|b| !b.is_empty()).then_some((i, per_op))
         })
         .collect::<Vec<_>>()
         .into_iter()

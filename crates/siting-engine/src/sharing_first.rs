@@ -4,7 +4,8 @@
 //! A candidate may not serve an operator where one existing site that the
 //! operator may use (a free slot, or its own site for an overlay, and no
 //! rule against it) covers at least `min_share` of the residents the
-//! candidate would newly cover for it. The instance bars such stations
+//! candidate would newly cover for it, and every township centre among
+//! them (a centre is a target of its own, which residents do not weigh). The instance bars such stations
 //! before the optimiser sees them, with the slots free before the plan;
 //! `siting check` applies the same test to a written plan with the slots
 //! still free after it.
@@ -40,37 +41,56 @@ impl Reach {
     }
 
     /// The existing site giving `op` the largest share of `new_items`'
-    /// weight, with that share (0 when nothing is new or none reaches).
+    /// weight among those that also cover every `must` item of them (a
+    /// township centre the target needs), with that share (0 when nothing
+    /// is new or none reaches).
     pub fn best(
         &self,
         op: Operator,
         new_items: &[u32],
         weight: &dyn Fn(u32) -> f64,
+        must: &dyn Fn(u32) -> bool,
     ) -> (Option<u32>, f64) {
+        self.shares(op, new_items, weight, must).into_iter().fold(
+            (None, 0.0),
+            |(bs, bw), (s, w)| {
+                if w > bw {
+                    (Some(s), w)
+                } else {
+                    (bs, bw)
+                }
+            },
+        )
+    }
+
+    /// Every existing site reaching some of `new_items` for `op` and every
+    /// `must` item among them, with the share of their weight it covers,
+    /// by ascending site.
+    pub fn shares(
+        &self,
+        op: Operator,
+        new_items: &[u32],
+        weight: &dyn Fn(u32) -> f64,
+        must: &dyn Fn(u32) -> bool,
+    ) -> Vec<(u32, f64)> {
         let total: f64 = new_items.iter().map(|&d| weight(d)).sum();
+        let musts = new_items.iter().filter(|&&d| must(d)).count();
         if total <= 0.0 {
-            return (None, 0.0);
+            return Vec::new();
         }
-        let mut got: std::collections::BTreeMap<u32, f64> = Default::default();
+        let mut got: std::collections::BTreeMap<u32, (f64, usize)> = Default::default();
         for &d in new_items {
-            let w = weight(d);
+            let (w, m) = (weight(d), must(d));
             for &s in &self.by_item[op.index()][d as usize] {
-                *got.entry(s).or_default() += w;
+                let e = got.entry(s).or_default();
+                e.0 += w;
+                e.1 += m as usize;
             }
         }
-        // Highest share; the lowest site index among equals.
-        let (site, w) =
-            got.into_iter().fold(
-                (None, 0.0),
-                |(bs, bw), (s, w)| {
-                    if w > bw {
-                        (Some(s), w)
-                    } else {
-                        (bs, bw)
-                    }
-                },
-            );
-        (site, w / total)
+        got.into_iter()
+            .filter(|(_, (_, m))| *m == musts)
+            .map(|(s, (w, _))| (s, w / total))
+            .collect()
     }
 }
 
@@ -87,9 +107,16 @@ mod tests {
         ];
         let reach = Reach::new(&sets, 10, &|s, op| !(s == 0 && op == Operator::Ctcc));
         let w = |_d: u32| 1.0;
+        let none = |_d: u32| false;
         let new: Vec<u32> = (0..10).collect();
-        assert_eq!(reach.best(Operator::Cmcc, &new, &w), (Some(0), 0.9));
-        assert_eq!(reach.best(Operator::Ctcc, &new, &w), (Some(1), 0.5));
-        assert_eq!(reach.best(Operator::Cmcc, &[], &w), (None, 0.0));
+        assert_eq!(reach.best(Operator::Cmcc, &new, &w, &none), (Some(0), 0.9));
+        assert_eq!(reach.best(Operator::Ctcc, &new, &w, &none), (Some(1), 0.5));
+        assert_eq!(reach.best(Operator::Cmcc, &[], &w, &none), (None, 0.0));
+        // Item 9 is a township centre: only site 1 covers it.
+        let centre = |d: u32| d == 9;
+        assert_eq!(
+            reach.best(Operator::Cmcc, &new, &w, &centre),
+            (Some(1), 0.5)
+        );
     }
 }

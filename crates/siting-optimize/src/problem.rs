@@ -137,6 +137,21 @@ pub struct Problem {
     pub requirements: Vec<Requirement>,
     /// Existing sites outside `sites`.
     pub other_sites: OtherSites,
+    /// R1 with a share: per site, per operator, the existing sites whose
+    /// free slot for the operator bars it from this site (a candidate an
+    /// existing site would give most of its new coverage); empty for none.
+    /// While one of them can still take the operator, this site cannot.
+    pub r1_blockers: Vec<Vec<Vec<u32>>>,
+}
+
+impl Problem {
+    /// The existing sites that bar operator `o` from site `s` while free.
+    pub fn blockers(&self, s: usize, o: usize) -> &[u32] {
+        self.r1_blockers
+            .get(s)
+            .and_then(|per_op| per_op.get(o))
+            .map_or(&[], |v| v.as_slice())
+    }
 }
 
 /// The question the plan answers.

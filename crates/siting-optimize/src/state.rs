@@ -253,7 +253,15 @@ impl<'a> State<'a> {
                 }
             }
         }
-        site.fits(o, self.tenants[s])
+        if !site.fits(o, self.tenants[s]) {
+            return false;
+        }
+        // R1's share: not while an existing site that would give the
+        // operator most of this site's new coverage can still take it.
+        !self.p.blockers(s, o).iter().any(|&b| {
+            let b = b as usize;
+            self.added[b] & (1 << o) == 0 && self.p.sites[b].fits(o, self.tenants[b])
+        })
     }
 
     /// The station's own cost (without any build cost).

@@ -27,9 +27,9 @@ pub use coverage::{coverage_figures, CoverageFigures, DemandItems};
 pub use outcome::{DemandOutcome, Outcome};
 pub use read::{read_plan, PlanReadError};
 pub use report::{
-    BeforeAfter, DistrictRow, Engine, InputFile, Investment, NewSites, Objective, PhaseRow, Report,
-    RequirementRow, RuleCount, SearchRing, Sharing, Stations, TargetCheck, UncoveredTownship, Ways,
-    WithoutGain,
+    BeforeAfter, DistrictRow, Engine, ExcludedSite, IndoorSharing, InputFile, Investment, NewSites,
+    Objective, PhaseRow, Report, RequirementRow, RuleCount, SearchRing, Sharing, Stations,
+    TargetCheck, UncoveredTownship, Ways, WithoutGain,
 };
 pub use site::{Origin, PlanSite, Reason, Way};
 pub use write::{write_outputs, WriteError};

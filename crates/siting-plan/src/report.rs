@@ -454,6 +454,82 @@ pub struct InputFile {
     pub files: Vec<String>,
 }
 
+/// A site a hard rule keeps new antennas off.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExcludedSite {
+    /// Its id in the site layers.
+    pub site_id: String,
+    /// `existing` or `new` (a candidate).
+    pub origin: String,
+    /// Its kind.
+    pub kind: String,
+    /// Its district's adcode.
+    pub adcode: String,
+    /// The rule.
+    pub rule: String,
+    /// Why, with figures.
+    pub reason: String,
+    /// WGS84 longitude, degrees.
+    pub lon: f64,
+    /// WGS84 latitude, degrees.
+    pub lat: f64,
+}
+
+/// R11 with T5's indoor KPIs: how many indoor systems are shared, and how
+/// many of the new ones are co-built (two or more operators from the start).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndoorSharing {
+    /// Indoor systems after the plan.
+    pub systems_after: u64,
+    /// Of them, shared (two or more operators).
+    pub shared_after: u64,
+    /// `shared_after / systems_after`.
+    pub sharing_share: f64,
+    /// T5's sharing KPI for indoor distribution.
+    pub sharing_target: f64,
+    /// New indoor systems the plan builds.
+    pub new_systems: u64,
+    /// Of them, built for two or more operators.
+    pub co_built: u64,
+    /// `co_built / new_systems` (0 without new systems).
+    pub co_building_share: f64,
+    /// T5's co-building KPI for indoor distribution.
+    pub co_building_target: f64,
+}
+
+impl IndoorSharing {
+    /// From the indoor systems before the plan (`systems`, `shared`) and
+    /// the plan's sites.
+    pub fn of(
+        systems: u64,
+        shared: u64,
+        plan: &[PlanSite],
+        sharing_target: f64,
+        co_building_target: f64,
+    ) -> IndoorSharing {
+        let indoor: Vec<&PlanSite> = plan.iter().filter(|s| s.kind == "indoor").collect();
+        let new: Vec<&&PlanSite> = indoor.iter().filter(|s| s.origin == Origin::New).collect();
+        let newly_shared = indoor
+            .iter()
+            .filter(|s| s.shared() && !s.shared_before())
+            .count() as u64;
+        let systems_after = systems + new.len() as u64;
+        let shared_after = shared + newly_shared;
+        let co_built = new.iter().filter(|s| s.stations_added.len() >= 2).count() as u64;
+        let share = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+        IndoorSharing {
+            systems_after,
+            shared_after,
+            sharing_share: share(shared_after, systems_after),
+            sharing_target,
+            new_systems: new.len() as u64,
+            co_built,
+            co_building_share: share(co_built, new.len() as u64),
+            co_building_target,
+        }
+    }
+}
+
 /// Everything `report.json` holds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
@@ -503,6 +579,11 @@ pub struct Report {
     pub by_phase: Vec<PhaseRow>,
     /// Per rule.
     pub rule_counts: Vec<RuleCount>,
+    /// Every site a hard rule keeps new antennas off, with the reason.
+    pub excluded: Vec<ExcludedSite>,
+    /// R11 and T5: the indoor systems' sharing and co-building (`None`
+    /// with R11 off).
+    pub indoor_sharing: Option<IndoorSharing>,
     /// The radio model of each operator.
     pub radio_models: BTreeMap<String, String>,
     /// Input files with their SHA-256.

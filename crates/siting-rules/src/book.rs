@@ -315,6 +315,12 @@ impl RuleBook {
                     ));
                 }
             }
+            if !(r6.inside_distance_m.is_finite() && r6.inside_distance_m >= 0.0) {
+                return Err(format!(
+                    "rule R6 params.inside_distance_m = {} is not a distance",
+                    r6.inside_distance_m
+                ));
+            }
             if !(r6.notice_within_m.is_finite() && r6.notice_within_m >= 0.0) {
                 return Err(format!(
                     "rule R6 params.notice_within_m = {} is not a distance",

@@ -116,6 +116,11 @@ pub struct Exposure {
     pub site_fraction: f64,
     /// A site this close to a sensitive zone posts a notice board, metres.
     pub notice_within_m: f64,
+    /// Horizontal distance assumed from a site inside a sensitive zone to
+    /// the nearest sensitive building, metres: a zone locates its buildings
+    /// only as an area (0, the default, puts one at the antenna's foot).
+    #[serde(default)]
+    pub inside_distance_m: f64,
     /// One tenant's EIRP in its main beam, by kind, dBm.
     pub eirp_dbm: KindCosts,
 }

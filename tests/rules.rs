@@ -1,0 +1,213 @@
+//! The rule book and `siting check`: a plan passes the independent check, an
+//! edited plan fails it on exactly the edited site, a book from a file
+//! switches rules, bad books and invalid zone polygons are refused, and
+//! `siting emf-distance` gives GB 8702-2014's distances.
+
+mod common;
+
+use common::{json, plan, siting, small_copy};
+use serde_json::Value;
+use std::path::Path;
+
+fn check(config: &Path, plan_dir: &Path) -> std::process::Output {
+    siting()
+        .args(["-q", "check", "--json", "--config"])
+        .arg(config)
+        .arg("--plan")
+        .arg(plan_dir)
+        .output()
+        .unwrap()
+}
+
+/// Adds a heritage zone in an empty corner of the fixture's second district.
+fn add_heritage(dir: &Path) {
+    let path = dir.join("zones.geojson");
+    let mut z = json(&path);
+    z["features"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "type": "Feature",
+            "properties": {"id": "heritage-1", "class": "heritage", "name": "古镇"},
+            "geometry": {"type": "Polygon", "coordinates": [[
+                [106.52, 29.57], [106.54, 29.57], [106.54, 29.59], [106.52, 29.59], [106.52, 29.57]
+            ]]}
+        }));
+    std::fs::write(&path, serde_json::to_string(&z).unwrap()).unwrap();
+}
+
+#[test]
+fn a_plan_passes_the_check_and_a_site_moved_into_a_heritage_zone_fails_it_on_r3() {
+    let dir = small_copy();
+    add_heritage(dir.path());
+    let cfg = dir.path().join("plan.toml");
+    let out = dir.path().join("out");
+    let o = plan(&cfg, &out, &["-q"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = check(&cfg, &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let c: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(c["violations"], serde_json::json!([]));
+    assert!(c["checks"].as_u64().unwrap() > c["sites"].as_u64().unwrap());
+
+    // Move one uncamouflaged municipal site into the heritage zone.
+    let path = out.join("plan.geojson");
+    let mut p = json(&path);
+    let f = p["features"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|f| {
+            f["properties"]["camouflage"] == false
+                && f["properties"]["eia_authority"] == "重庆市环境保护局"
+                && f["properties"]["adcode"] == "500902"
+        })
+        .expect("a site to move");
+    let id = f["properties"]["site_id"].as_str().unwrap().to_string();
+    f["geometry"]["coordinates"] = serde_json::json!([106.53, 29.58]);
+    std::fs::write(&path, serde_json::to_string(&p).unwrap()).unwrap();
+    let o = check(&cfg, &out);
+    assert!(!o.status.success());
+    let c: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v = c["violations"].as_array().unwrap();
+    assert!(!v.is_empty());
+    assert!(v.iter().all(|v| v["site_id"] == id.as_str()), "{v:?}");
+    assert!(
+        v.iter()
+            .any(|v| v["rule"] == "R3" && v["why"].as_str().unwrap().contains("not camouflaged")),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn a_book_from_a_file_switches_a_rule_and_a_bad_book_is_named() {
+    let dir = small_copy();
+    add_heritage(dir.path());
+    let shipped = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/rules/chongqing-2016.toml"),
+    )
+    .unwrap();
+    let r8 = shipped.find("id = \"R8\"").unwrap();
+    let at = r8 + shipped[r8..].find("enabled = true").unwrap();
+    let mut off = shipped.clone();
+    off.replace_range(at..at + "enabled = true".len(), "enabled = false");
+    std::fs::write(dir.path().join("book.toml"), &off).unwrap();
+    let cfg = dir.path().join("plan.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, format!("{text}\n[rules]\nbook = \"book.toml\"\n")).unwrap();
+    let out = dir.path().join("out");
+    let o = plan(&cfg, &out, &["-q"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let p = json(&out.join("plan.geojson"));
+    assert!(p["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["properties"]["planning_approval"] == false
+            && !f["properties"]["rules"]
+                .as_array()
+                .unwrap()
+                .contains(&"R8".into())));
+
+    std::fs::write(
+        dir.path().join("book.toml"),
+        shipped.replacen("id = \"R10\"", "id = \"R13\"", 1),
+    )
+    .unwrap();
+    let o = plan(&cfg, &dir.path().join("out2"), &["-q"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("book.toml") && err.contains("unknown rule id \"R13\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_invalid_zone_polygon_is_refused_with_its_file_and_feature() {
+    for (ring, problem) in [
+        (
+            serde_json::json!([
+                [106.52, 29.57],
+                [106.54, 29.57],
+                [106.54, 29.59],
+                [106.52, 29.59]
+            ]),
+            "not closed",
+        ),
+        (
+            serde_json::json!([
+                [106.52, 29.57],
+                [106.54, 29.59],
+                [106.54, 29.57],
+                [106.52, 29.59],
+                [106.52, 29.57]
+            ]),
+            "self-intersection",
+        ),
+    ] {
+        let dir = small_copy();
+        let path = dir.path().join("zones.geojson");
+        let mut z = json(&path);
+        z["features"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({
+                "type": "Feature",
+                "properties": {"id": "bad-1", "class": "heritage"},
+                "geometry": {"type": "Polygon", "coordinates": [ring]}
+            }));
+        std::fs::write(&path, serde_json::to_string(&z).unwrap()).unwrap();
+        let o = plan(
+            &dir.path().join("plan.toml"),
+            &dir.path().join("out"),
+            &["-q"],
+        );
+        assert!(!o.status.success());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("zones.geojson") && err.contains("bad-1") && err.contains(problem),
+            "{err}"
+        );
+        assert!(!dir.path().join("out/plan.geojson").exists());
+    }
+}
+
+#[test]
+fn emf_distance_follows_gb_8702_2014() {
+    let run = |args: &[&str]| -> Value {
+        let o = siting()
+            .args(["emf-distance", "--json"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    // 2 kW at 1.8 GHz against 1/5 of 0.4 W/m²: √(2000 / (4π·0.08)) = 44.6 m.
+    let v = run(&["--eirp-w", "2000", "--freq-mhz", "1800"]);
+    assert!(
+        (v["distance_m"].as_f64().unwrap() - 44.60).abs() < 0.01,
+        "{v}"
+    );
+    assert!((v["limit_w_m2"].as_f64().unwrap() - 0.08).abs() < 1e-12);
+    // 3.5 GHz: f/7500 W/m²; the full limit with --site-fraction 1.
+    let v = run(&[
+        "--eirp-w",
+        "2000",
+        "--freq-mhz",
+        "3500",
+        "--site-fraction",
+        "1",
+    ]);
+    let limit = 3500.0 / 7500.0;
+    assert!((v["limit_w_m2"].as_f64().unwrap() - limit).abs() < 1e-12);
+    let d = (2000.0 / (4.0 * std::f64::consts::PI * limit)).sqrt();
+    assert!((v["distance_m"].as_f64().unwrap() - d).abs() < 1e-9);
+    let o = siting()
+        .args(["emf-distance", "--eirp-w", "100", "--freq-mhz", "0.01"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("outside 0.1 MHz–300 GHz"));
+}
