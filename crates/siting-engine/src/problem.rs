@@ -184,6 +184,7 @@ pub fn instance(
         sharing_first: cfg.rules.sharing_first,
         // T3 asks for a rate *above* the figure.
         min_sharing_rate: floor.then(|| (t.min_sharing_rate + 1e-9).min(1.0)),
+        ..Params::default()
     };
     Ok(Instance {
         problem: Problem {

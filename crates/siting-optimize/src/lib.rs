@@ -35,6 +35,7 @@
 
 pub mod bound;
 mod construct;
+pub mod local;
 pub mod mclp;
 pub mod problem;
 pub mod solve;
@@ -45,5 +46,6 @@ pub use problem::{
     Mode, OtherSites, Params, Problem, ProblemError, Requirement, SiteChoice, StationKind, Weight,
     Yuan,
 };
+pub use local::SearchOutcome;
 pub use solve::{solve, RequirementOutcome, SharingOutcome, Solution};
-pub use state::{Placement, Purpose};
+pub use state::{Alternative, Placement, Purpose};
