@@ -74,12 +74,16 @@ fn runner_ups(
     let mut found: Vec<Key> = Vec::new();
     let mut seen: Vec<(u32, u8)> = Vec::new();
     while back.len() < ALTERNATIVE_POPS {
-        if found.len() >= MAX_ALTERNATIVES && heap.peek().is_none_or(|t| t < &found[found.len() - 1]) {
+        if found.len() >= MAX_ALTERNATIVES
+            && heap.peek().is_none_or(|t| t < &found[found.len() - 1])
+        {
             break;
         }
         let Some(top) = heap.pop() else { break };
         let (s2, o2) = (top.2 .0 as usize, top.3 .0 as usize);
-        let Some(now) = rekey(st, s2, o2) else { continue };
+        let Some(now) = rekey(st, s2, o2) else {
+            continue;
+        };
         if o2 == o && s2 != s && !seen.contains(&(s2 as u32, o2 as u8)) {
             seen.push((s2 as u32, o2 as u8));
             found.push(now);
@@ -125,10 +129,7 @@ fn lazy(
         value(st, s, o).map(|v| key(v, st.cost(s, o), s, o))
     };
     let mut heap: BinaryHeap<Key> = match seeds {
-        Some(list) => list
-            .iter()
-            .filter_map(|&(s, o)| rekey(st, s, o))
-            .collect(),
+        Some(list) => list.iter().filter_map(|&(s, o)| rekey(st, s, o)).collect(),
         None => (0..st.p.sites.len())
             .flat_map(|s| (0..k).map(move |o| (s, o)))
             .filter_map(|(s, o)| rekey(st, s, o))

@@ -42,10 +42,10 @@ pub mod solve;
 pub mod state;
 
 pub use bound::Bound;
+pub use local::SearchOutcome;
 pub use problem::{
     Mode, OtherSites, Params, Problem, ProblemError, Requirement, SiteChoice, StationKind, Weight,
     Yuan,
 };
-pub use local::SearchOutcome;
 pub use solve::{solve, RequirementOutcome, SharingOutcome, Solution};
 pub use state::{Alternative, Placement, Purpose};

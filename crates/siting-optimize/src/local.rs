@@ -94,6 +94,10 @@ enum Move {
     Swap(Opt, Opt),
     /// Two stations out and an option not in the plan forced in (small instances).
     PairSwap(Opt, Opt, Opt),
+    /// Every new station on a site out and an option forced in (small instances).
+    SiteSwap(u32, Opt),
+    /// Two operators forced onto one site (small instances).
+    Share(Opt, Opt),
 }
 
 /// Per operator, item → sites covering it (all sites).
@@ -107,7 +111,9 @@ impl Neighbours {
         let sites_of = (0..p.operators)
             .map(|o| {
                 let pairs = p.sites.iter().enumerate().flat_map(move |(s, site)| {
-                    site.coverage[o].iter().map(move |&d| (d as usize, s as u32))
+                    site.coverage[o]
+                        .iter()
+                        .map(move |&d| (d as usize, s as u32))
                 });
                 Csr::from_pairs(p.weights.len(), pairs)
             })
@@ -121,7 +127,12 @@ impl Neighbours {
         let mut out = Vec::new();
         for &(s, o) in ruined {
             for &d in &st.p.sites[s].coverage[o] {
-                out.extend(self.sites_of[o].row(d as usize).iter().map(|&s2| (s2 as usize, o)));
+                out.extend(
+                    self.sites_of[o]
+                        .row(d as usize)
+                        .iter()
+                        .map(|&s2| (s2 as usize, o)),
+                );
             }
             out.extend((0..st.p.operators).map(|o2| (s, o2)));
         }
@@ -187,6 +198,20 @@ fn moves_of(st: &State<'_>, small: bool) -> Vec<Move> {
             for &b in &kept[i + 1..] {
                 out.extend(open.iter().map(|&f| Move::PairSwap(a, b, f)));
             }
+        }
+        let mut with_new: Vec<u32> = kept.iter().map(|&(s, _)| s).collect();
+        with_new.sort_unstable();
+        with_new.dedup();
+        for &s in &with_new {
+            out.extend(open.iter().map(|&f| Move::SiteSwap(s, f)));
+        }
+        for (i, &a) in open.iter().enumerate() {
+            out.extend(
+                open[i + 1..]
+                    .iter()
+                    .filter(|b| b.0 == a.0)
+                    .map(|&b| Move::Share(a, b)),
+            );
         }
     }
     out
@@ -280,10 +305,14 @@ fn trial<'a>(
     nbr: Option<&Neighbours>,
 ) -> Option<State<'a>> {
     let (forced, out) = match mv {
-        Move::Insert(f) => (Some(f), None),
+        Move::Insert(f) | Move::PairSwap(_, _, f) | Move::SiteSwap(_, f) => (Some(f), None),
         Move::Swap(a, f) => (Some(f), Some(a)),
-        Move::PairSwap(_, _, f) => (Some(f), None),
+        Move::Share(f, _) => (Some(f), None),
         _ => (None, None),
+    };
+    let forced_too = match mv {
+        Move::Share(_, g) => Some(g),
+        _ => None,
     };
     let ks: Vec<usize> = (0..st.placed.len())
         .filter(|&k| {
@@ -296,6 +325,8 @@ fn trial<'a>(
                     Move::Insert(_) => false,
                     Move::Swap(..) => Some(pk) == out,
                     Move::PairSwap(a, b, _) => pk == a || pk == b,
+                    Move::SiteSwap(s2, _) => pk.0 == s2,
+                    Move::Share(..) => false,
                 }
         })
         .collect();
@@ -315,7 +346,7 @@ fn trial<'a>(
     let first_new = t.placed.len();
     let seeds = nbr.map(|n| n.of(&t, &ruined));
     let budget = budget_of(&set.mode);
-    if let Some((s, o)) = forced {
+    for (s, o) in forced.into_iter().chain(forced_too) {
         let (s, o) = (s as usize, o as usize);
         if !t.available(s, o) {
             return None;
@@ -389,9 +420,7 @@ pub(crate) fn search<'a>(st: State<'a>, set: &Setting) -> (State<'a>, SearchOutc
             break;
         }
         let start = cursor % moves.len();
-        let n = CHUNK
-            .min(moves.len())
-            .min((set.moves - out.moves) as usize);
+        let n = CHUNK.min(moves.len()).min((set.moves - out.moves) as usize);
         let chunk: Vec<Move> = (0..n).map(|i| moves[(start + i) % moves.len()]).collect();
         let results: Vec<Option<State<'a>>> = chunk
             .par_iter()

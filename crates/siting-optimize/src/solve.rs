@@ -1,6 +1,6 @@
 //! The solve for each mode, and the solution it returns.
 
-use crate::bound::{cost_lower_bound, coverage_upper_bound, Bound};
+use crate::bound::{cost_lower_bound, coverage_upper_bound, lp_relaxation, Bound, LpGoal};
 use crate::construct::{cleanup, coverage, fill_sites, repair, sharing_fill, targets};
 use crate::local::{self, SearchOutcome, Setting};
 use crate::problem::{Mode, Params, Problem, ProblemError, Weight, Yuan};
@@ -92,6 +92,9 @@ impl Solution {
         n
     }
 }
+
+/// How the LP bound is named in [`Bound::method`].
+const LP_METHOD: &str = "LP relaxation (good_lp with the microlp simplex: stations, new sites, covered items, capacities, budget, count and sharing floor, integrality and R1 relaxed)";
 
 /// Solves the instance in its mode.
 ///
@@ -340,9 +343,26 @@ fn finish(
             covered: st.req_covered[r],
         })
         .collect();
+    let floor_met = st.floor_met(params.min_sharing_rate);
     let (bound, gap) = match params.mode {
         Mode::Targets => {
-            let b = cost_lower_bound(p, &st.req_target, &st.req_before, params.min_sharing_rate);
+            let mut b =
+                cost_lower_bound(p, &st.req_target, &st.req_before, params.min_sharing_rate);
+            let goal = LpGoal::Cost {
+                targets: &st.req_target,
+                before: &st.req_before,
+            };
+            if let Some(v) = lp_relaxation(p, goal, params.min_sharing_rate) {
+                if v >= b.value {
+                    b = Bound {
+                        value: v,
+                        method: format!(
+                            "{LP_METHOD} (least cost); it is at least the cheaper bound ({})",
+                            b.method
+                        ),
+                    };
+                }
+            }
             let gap = if st.unmet() > 0 {
                 None
             } else if cost > 0 {
@@ -353,7 +373,20 @@ fn finish(
             (b, gap)
         }
         mode => {
-            let b = coverage_upper_bound(p, &mode);
+            let mut b = coverage_upper_bound(p, &mode);
+            // The floor tightens the LP only for plans that meet it.
+            let floor = params.min_sharing_rate.filter(|_| floor_met);
+            if let Some(v) = lp_relaxation(p, LpGoal::Coverage(mode), floor) {
+                if v <= b.value {
+                    b = Bound {
+                        value: v,
+                        method: format!(
+                            "{LP_METHOD} (most coverage); it is at most the cheaper bound ({})",
+                            b.method
+                        ),
+                    };
+                }
+            }
             let gap = if b.value > 0 {
                 (b.value as f64 - objective as f64).max(0.0) / b.value as f64
             } else {
@@ -374,7 +407,7 @@ fn finish(
             shared_before,
             sites_after: st.sites_total,
             shared_after: st.shared_total,
-            floor_met: st.floor_met(params.min_sharing_rate),
+            floor_met,
         },
         new_sites: st.opened,
         bound,
