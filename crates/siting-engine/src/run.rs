@@ -175,9 +175,6 @@ pub fn run_with(source: &ConfigSource, options: &RunOptions) -> Result<RunOutput
             if let Some(m) = options.search_moves {
                 inst.params.search_moves = m;
             }
-            if let Some(m) = options.search_moves {
-                inst.params.search_moves = m;
-            }
             solution = siting_optimize::solve(&inst.problem, &inst.params)?;
             log_search(&solution);
         }
