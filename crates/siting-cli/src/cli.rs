@@ -207,7 +207,7 @@ pub struct PlanArgs {
     #[arg(long, value_name = "SECONDS")]
     pub time_limit: Option<f64>,
     /// The local search's work budget, in trials (moves tried), default
-    /// 20000; 0 turns the search off. The deterministic way to trade time
+    /// 2000; 0 turns the search off. The deterministic way to trade time
     /// for quality.
     #[arg(long, value_name = "N")]
     pub search_moves: Option<u64>,

@@ -361,9 +361,12 @@ pub fn lp_relaxation(p: &Problem, goal: LpGoal<'_>, floor: Option<f64>) -> Optio
         }
     }
     let items: usize = covers.iter().flatten().filter(|c| !c.is_empty()).count();
-    let new_sites: Vec<usize> = (0..p.sites.len())
-        .filter(|&s| !p.sites[s].existing && options.iter().any(|&(s2, _)| s2 == s))
+    let mut new_sites: Vec<usize> = options
+        .iter()
+        .map(|&(s, _)| s)
+        .filter(|&s| !p.sites[s].existing)
         .collect();
+    new_sites.dedup();
     let shareable = if floor.is_some() { p.sites.len() } else { 0 };
     if options.len() + items + new_sites.len() + shareable > LP_MAX_VARIABLES {
         return None;
@@ -411,13 +414,17 @@ pub fn lp_relaxation(p: &Problem, goal: LpGoal<'_>, floor: Option<f64>) -> Optio
             }
         }
     }
+    let mut of_site: Vec<Vec<usize>> = vec![Vec::new(); p.sites.len()];
+    for (i, &(s, _)) in options.iter().enumerate() {
+        of_site[s].push(i);
+    }
     for (s, site) in p.sites.iter().enumerate() {
-        let mine: Vec<usize> = (0..options.len()).filter(|&i| options[i].0 == s).collect();
+        let mine = &of_site[s];
         if mine.is_empty() {
             continue;
         }
         if let Some(v) = y[s] {
-            for &i in &mine {
+            for &i in mine {
                 constraints.push(Expression::from(x[i]).leq(v));
             }
         }
@@ -441,11 +448,10 @@ pub fn lp_relaxation(p: &Problem, goal: LpGoal<'_>, floor: Option<f64>) -> Optio
             if site.existing && tenants >= 2 {
                 continue;
             }
-            let joining: Vec<Variable> = options
+            let joining: Vec<Variable> = of_site[s]
                 .iter()
-                .enumerate()
-                .filter(|(_, &(s2, o))| s2 == s && site.tenants & (1 << o) == 0)
-                .map(|(i, _)| x[i])
+                .filter(|&&i| site.tenants & (1 << options[i].1) == 0)
+                .map(|&i| x[i])
                 .collect();
             let need = if site.existing { 2 - tenants } else { 2 } as usize;
             if joining.len() < need {

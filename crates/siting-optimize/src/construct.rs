@@ -338,6 +338,16 @@ pub(crate) fn coverage_on(
 /// tenant given two stations (existing ones, and new sites). Stops at the floor, or when nothing more can be shared
 /// within the budget.
 pub(crate) fn sharing_fill(st: &mut State<'_>, floor: Option<f64>, budget_yuan: Option<Yuan>) {
+    sharing_fill_on(st, floor, budget_yuan, None);
+}
+
+/// [`sharing_fill`] over the options `seeds` (and their sites) only, or all.
+pub(crate) fn sharing_fill_on(
+    st: &mut State<'_>,
+    floor: Option<f64>,
+    budget_yuan: Option<Yuan>,
+    seeds: Seeds<'_>,
+) {
     let Some(f) = floor else { return };
     if st.floor_met(floor) {
         return;
@@ -357,10 +367,22 @@ pub(crate) fn sharing_fill(st: &mut State<'_>, floor: Option<f64>, budget_yuan: 
         })
     };
     let k = st.p.operators;
-    let mut heap: BinaryHeap<ShareKey> = (0..st.p.sites.len())
-        .flat_map(|s| (0..k).map(move |o| (s, o)))
-        .filter_map(|(s, o)| rekey(st, s, o))
-        .collect();
+    let mut heap: BinaryHeap<ShareKey> = match seeds {
+        Some(list) => list.iter().filter_map(|&(s, o)| rekey(st, s, o)).collect(),
+        None => (0..st.p.sites.len())
+            .flat_map(|s| (0..k).map(move |o| (s, o)))
+            .filter_map(|(s, o)| rekey(st, s, o))
+            .collect(),
+    };
+    let sites: Vec<usize> = match seeds {
+        Some(list) => {
+            let mut v: Vec<usize> = list.iter().map(|&(s, _)| s).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        }
+        None => (0..st.p.sites.len()).collect(),
+    };
     while !st.floor_met(floor) {
         let Some(top) = heap.pop() else { break };
         let (s, o) = (top.2 .0 as usize, top.3 .0 as usize);
@@ -377,7 +399,9 @@ pub(crate) fn sharing_fill(st: &mut State<'_>, floor: Option<f64>, budget_yuan: 
     // none (one more shared site) and new sites (one more shared site per
     // site built).
     while !st.floor_met(floor) && f < 1.0 {
-        let best = (0..st.p.sites.len())
+        let best = sites
+            .iter()
+            .copied()
             .filter(|&s| {
                 if st.p.sites[s].existing {
                     st.tenants[s] == 0

@@ -37,7 +37,7 @@
 //! at the options covering what the ruined stations covered (and the other
 //! operators on their sites), and the clean-up at stations on those sites.
 
-use crate::construct::{cleanup_among, coverage_on, fill_sites, sharing_fill, targets_on};
+use crate::construct::{cleanup_among, coverage_on, fill_sites, sharing_fill_on, targets_on};
 use crate::problem::{Mode, Weight, Yuan};
 use crate::state::{Cause, Csr, State};
 use rayon::prelude::*;
@@ -373,7 +373,7 @@ fn trial<'a>(
         fill_sites(&mut t, set.floor, budget);
     }
     if !t.floor_met(set.floor) {
-        sharing_fill(&mut t, set.floor, budget);
+        sharing_fill_on(&mut t, set.floor, budget, seeds.as_deref());
     }
     t.forbid.clear();
     let keep_objective = !matches!(set.mode, Mode::Targets);

@@ -185,7 +185,7 @@ pub struct Params {
 }
 
 /// Default [`Params::search_moves`]: move evaluations of the local search.
-pub const DEFAULT_SEARCH_MOVES: u64 = 20_000;
+pub const DEFAULT_SEARCH_MOVES: u64 = 2_000;
 
 impl Default for Params {
     fn default() -> Self {
