@@ -319,8 +319,9 @@ pub enum LpGoal<'a> {
 /// `h ≤ Σ x / 2`, `h ≤ y`) with `shared + Σ h ≥ floor × (sites + Σ y)`.
 /// R1, overlaps beyond the linear cover and integrality are relaxed, so the
 /// value is a valid bound: no plan meeting the requirements and the floor
-/// costs less (`Cost`, rounded down) and no plan covers more (`Coverage`,
-/// rounded up). `None` when the instance has more than
+/// costs less (`Cost`, rounded up to whole yuan after the solver's
+/// tolerance of 10⁻⁷ relative is taken off) and no plan covers more
+/// (`Coverage`, rounded down after it is added). `None` when the instance has more than
 /// [`LP_MAX_VARIABLES`] variables, the LP is infeasible, or the solver fails.
 pub fn lp_relaxation(p: &Problem, goal: LpGoal<'_>, floor: Option<f64>) -> Option<u64> {
     use good_lp::{variable, Expression, ProblemVariables, Solution, SolverModel, Variable};
@@ -511,16 +512,86 @@ pub fn lp_relaxation(p: &Problem, goal: LpGoal<'_>, floor: Option<f64>) -> Optio
     }
     let solution = model.solve().ok()?;
     match goal {
+        // Costs and weights are whole numbers, so a plan's value is at least
+        // the LP value rounded up (cost) or at most rounded down (coverage);
+        // the simplex's tolerance is taken off first.
         LpGoal::Cost { .. } => {
             let v = solution.eval(&cost);
-            // Down, with room for the simplex's tolerance.
-            let v = v * (1.0 - 1e-7) - 1e-6;
-            v.is_finite().then(|| v.max(0.0).floor() as u64)
+            let v = v - 1e-7 * v.abs().max(1.0);
+            v.is_finite().then(|| v.max(0.0).ceil() as u64)
         }
         LpGoal::Coverage(_) => {
             let v = solution.eval(&covered);
-            let v = v * (1.0 + 1e-7) + 1e-6;
-            v.is_finite().then(|| v.max(0.0).ceil() as u64)
+            let v = v + 1e-7 * v.abs().max(1.0);
+            v.is_finite().then(|| v.max(0.0).floor() as u64)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{OtherSites, Requirement, SiteChoice};
+
+    /// Site A covers items a, b for 10 yuan, B covers a for 4, C covers b for 7.
+    fn three_sites() -> Problem {
+        let site = |cost, coverage: Vec<u32>| SiteChoice {
+            existing: true,
+            tenants: 1,
+            lte: 0,
+            capacity: 1,
+            allowed: 1,
+            build_cost_yuan: 0,
+            overlay_cost_yuan: cost,
+            tenant_cost_yuan: cost,
+            coverage: vec![coverage],
+        };
+        Problem {
+            operators: 1,
+            weights: vec![1, 1],
+            covered_before: vec![vec![false; 2]],
+            sites: vec![site(10, vec![0, 1]), site(4, vec![0]), site(7, vec![1])],
+            requirements: vec![Requirement {
+                operator: 0,
+                items: vec![(0, 1), (1, 1)],
+                min_weight: 2,
+            }],
+            other_sites: OtherSites::default(),
+        }
+    }
+
+    #[test]
+    fn the_lp_is_tighter_than_the_knapsack() {
+        let p = three_sites();
+        // Knapsack: a from B (4), b at A's 5 per unit: 9 yuan.
+        assert_eq!(cost_lower_bound(&p, &[2], &[0], None).value, 9);
+        // LP: covering both items costs A (10) or B + C (11): 10 yuan.
+        let goal = LpGoal::Cost {
+            targets: &[2],
+            before: &[0],
+        };
+        assert_eq!(lp_relaxation(&p, goal, None), Some(10));
+    }
+
+    #[test]
+    fn the_lp_bounds_coverage_within_a_budget() {
+        let p = three_sites();
+        // 7 yuan: C alone covers 1; fractionally 0.7 of A covers 1.4,
+        // and whole weights make that 1.
+        let b = lp_relaxation(&p, LpGoal::Coverage(Mode::Budget { budget_yuan: 7 }), None);
+        assert_eq!(b, Some(1));
+        let b = lp_relaxation(&p, LpGoal::Coverage(Mode::Budget { budget_yuan: 20 }), None);
+        assert_eq!(b, Some(2));
+    }
+
+    #[test]
+    fn an_unreachable_floor_gives_no_lp_bound() {
+        let p = three_sites();
+        // Capacity 1 everywhere: no site can become shared.
+        let goal = LpGoal::Cost {
+            targets: &[2],
+            before: &[0],
+        };
+        assert_eq!(lp_relaxation(&p, goal, Some(0.9)), None);
     }
 }

@@ -447,3 +447,68 @@ pub(crate) fn search<'a>(st: State<'a>, set: &Setting) -> (State<'a>, SearchOutc
     }
     (st, out)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{solve, Mode, OtherSites, Params, Problem, Requirement, SiteChoice};
+
+    /// One operator, items a and b; site A covers both for 10 yuan, B
+    /// covers a for 4, C covers b for 7. The greedy takes B (best per
+    /// yuan), then C: 11 yuan; the optimum is A alone.
+    pub(crate) fn greedy_trap() -> Problem {
+        let site = |cost, coverage: Vec<u32>| SiteChoice {
+            existing: true,
+            tenants: 1,
+            lte: 0,
+            capacity: 1,
+            allowed: 1,
+            build_cost_yuan: 0,
+            overlay_cost_yuan: cost,
+            tenant_cost_yuan: cost,
+            coverage: vec![coverage],
+        };
+        Problem {
+            operators: 1,
+            weights: vec![1, 1],
+            covered_before: vec![vec![false; 2]],
+            sites: vec![site(10, vec![0, 1]), site(4, vec![0]), site(7, vec![1])],
+            requirements: vec![Requirement {
+                operator: 0,
+                items: vec![(0, 1), (1, 1)],
+                min_weight: 2,
+            }],
+            other_sites: OtherSites::default(),
+        }
+    }
+
+    #[test]
+    fn a_move_undoes_what_the_greedy_got_wrong() {
+        let p = greedy_trap();
+        let params = |search_moves| Params {
+            mode: Mode::Targets,
+            search_moves,
+            ..Params::default()
+        };
+        let built = solve(&p, &params(0)).expect("solve");
+        assert_eq!(built.cost_yuan, 11);
+        assert_eq!(built.search.moves, 0);
+        let searched = solve(&p, &params(100)).expect("solve");
+        assert_eq!(searched.cost_yuan, 10);
+        assert_eq!(searched.placements.len(), 1);
+        assert!(searched.search.improvements >= 1);
+        assert!(searched.search.moves <= 100);
+        // The search ends at a local optimum well within its budget.
+        assert!(!searched.search.time_limit_reached);
+    }
+
+    #[test]
+    fn the_budget_caps_the_trials() {
+        let p = greedy_trap();
+        let params = Params {
+            mode: Mode::Targets,
+            search_moves: 1,
+            ..Params::default()
+        };
+        assert_eq!(solve(&p, &params).expect("solve").search.moves, 1);
+    }
+}
