@@ -399,10 +399,10 @@ pub fn lp_relaxation(p: &Problem, goal: LpGoal<'_>, floor: Option<f64>) -> Optio
         }
     }
     let mut covered = Expression::from(0.0);
-    for o in 0..k {
-        for d in 0..n {
-            if let Some(v) = z[o][d] {
-                covered += p.weights[d] as f64 * v;
+    for row in &z {
+        for (d, v) in row.iter().enumerate() {
+            if let Some(v) = v {
+                covered += p.weights[d] as f64 * *v;
             }
         }
     }
