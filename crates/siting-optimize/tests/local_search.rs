@@ -102,16 +102,16 @@ fn modes() -> Vec<(Mode, Option<f64>)> {
 
 #[test]
 fn same_plan_at_one_and_two_threads() {
-    // 800 sites × 3 operators is above the search's whole-instance limit,
+    // 700 sites × 3 operators is above the search's whole-instance limit,
     // so moves re-complete from neighbours; 200 sites below it.
-    for (m, n) in [(800, 3_000), (200, 800)] {
+    for (m, n) in [(700, 2_000), (200, 800)] {
         let p = line(7, m, n, 60);
         for (mode, floor) in modes() {
             for time_limit in [None, Some(Duration::from_secs(3_600))] {
                 let params = Params {
                     mode,
                     min_sharing_rate: floor,
-                    search_moves: 400,
+                    search_moves: 150,
                     time_limit,
                     ..Params::default()
                 };
@@ -138,7 +138,7 @@ fn the_search_never_makes_a_plan_worse() {
         let searched = solve(
             &p,
             &Params {
-                search_moves: 2_000,
+                search_moves: 500,
                 ..base.clone()
             },
         )
