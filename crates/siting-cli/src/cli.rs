@@ -224,6 +224,17 @@ pub struct PlanArgs {
     /// Output folder (created if missing). Files are written whole or not at all.
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
+    /// Stop the optimiser's local search after this many seconds (per
+    /// solve). Without it the search's work budget alone decides and the
+    /// plan is the same at any thread count; when the limit cuts the search
+    /// short the plan depends on the machine's speed.
+    #[arg(long, value_name = "SECONDS")]
+    pub time_limit: Option<f64>,
+    /// The local search's work budget, in trials (moves tried), default
+    /// 2000; 0 turns the search off. The deterministic way to trade time
+    /// for quality.
+    #[arg(long, value_name = "N")]
+    pub search_moves: Option<u64>,
     /// Skip `siting check` on the written plan (it reloads the layers and
     /// re-derives every rule and figure; the run fails on a violation).
     #[arg(long)]

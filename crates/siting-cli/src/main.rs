@@ -54,11 +54,7 @@ fn run(cli: Cli) -> Result<()> {
 }
 
 fn mclp(a: MclpArgs) -> Result<()> {
-    let time_limit = match a.time_limit {
-        None => None,
-        Some(s) if s.is_finite() && s > 0.0 => Some(std::time::Duration::from_secs_f64(s)),
-        Some(s) => anyhow::bail!("--time-limit must be a positive number of seconds, got {s}"),
-    };
+    let time_limit = time_limit(a.time_limit)?;
     let req = siting_engine::mclp::MclpRequest {
         candidates: a.candidates.clone(),
         demand: a.demand.clone(),
@@ -120,10 +116,23 @@ fn config_source(config: Option<std::path::PathBuf>) -> ConfigSource {
     }
 }
 
+/// A `--time-limit` in seconds as a duration: positive and finite.
+fn time_limit(s: Option<f64>) -> Result<Option<std::time::Duration>> {
+    match s {
+        None => Ok(None),
+        Some(s) if s.is_finite() && s > 0.0 => Ok(Some(std::time::Duration::from_secs_f64(s))),
+        Some(s) => anyhow::bail!("--time-limit must be a positive number of seconds, got {s}"),
+    }
+}
+
 fn plan(a: PlanArgs) -> Result<()> {
     let source = config_source(a.config);
     tracing::info!("planning from {}", source.label());
-    let out = siting_engine::run(&source)?;
+    let options = siting_engine::RunOptions {
+        time_limit: time_limit(a.time_limit)?,
+        search_moves: a.search_moves,
+    };
+    let out = siting_engine::run_with(&source, &options)?;
     for (stage, secs) in &out.timings {
         tracing::info!("{stage}: {secs:.2} s");
     }

@@ -48,6 +48,6 @@ pub mod write;
 pub use check::{check, CheckReport, Violation};
 pub use config::{Config, ConfigSource};
 pub use error::EngineError;
-pub use run::{run, RunOutput};
+pub use run::{run, run_with, RunOptions, RunOutput};
 pub use score::{score, Score};
 pub use write::write;

@@ -188,6 +188,7 @@ pub fn instance(
         sharing_first: cfg.book.params.r1.is_some(),
         // T3 asks for a rate *above* the figure.
         min_sharing_rate: floor.then(|| (t.min_sharing_rate + 1e-9).min(1.0)),
+        ..Params::default()
     };
     Ok(Instance {
         problem: Problem {

@@ -13,7 +13,20 @@ use crate::EngineError;
 use siting_index::PointIndex;
 use siting_plan::Outcome;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// What a run may be told beyond its config.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunOptions {
+    /// Wall-clock cap on the optimiser's local search, per solve, if any
+    /// (`siting plan --time-limit`). The search counts its work in trials;
+    /// the cap only stops it early, and the plan is then no longer
+    /// guaranteed to be the same from run to run.
+    pub time_limit: Option<Duration>,
+    /// Work budget of the local search, in trials (default
+    /// [`siting_optimize::problem::DEFAULT_SEARCH_MOVES`]); 0 turns it off.
+    pub search_moves: Option<u64>,
+}
 
 /// What a run produces, before anything is written.
 #[derive(Debug, Clone)]
@@ -98,6 +111,27 @@ pub fn rings(
 
 /// Runs the pipeline from a config; writes nothing.
 pub fn run(source: &ConfigSource) -> Result<RunOutput, EngineError> {
+    run_with(source, &RunOptions::default())
+}
+
+fn log_search(solution: &siting_optimize::Solution) {
+    let s = &solution.search;
+    tracing::info!(
+        "local search: {} moves tried, {} kept{}; bound {} ({})",
+        s.moves,
+        s.improvements,
+        if s.time_limit_reached {
+            ", stopped by the time limit"
+        } else {
+            ""
+        },
+        solution.bound.value,
+        solution.bound.method
+    );
+}
+
+/// [`run`] with [`RunOptions`].
+pub fn run_with(source: &ConfigSource, options: &RunOptions) -> Result<RunOutput, EngineError> {
     let mut timings = Vec::new();
     let mut clock = Instant::now();
     let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, f64)>| {
@@ -115,7 +149,12 @@ pub fn run(source: &ConfigSource) -> Result<RunOutput, EngineError> {
     lap("search rings", &mut timings);
     let demand_file = &loaded.raw.demand.file;
     let mut inst = instance(&loaded.cfg, &prep, &covered.sets, demand_file)?;
+    inst.params.time_limit = options.time_limit;
+    if let Some(m) = options.search_moves {
+        inst.params.search_moves = m;
+    }
     let mut solution = siting_optimize::solve(&inst.problem, &inst.params)?;
+    log_search(&solution);
     // Where a requirement is still short because every site that reaches
     // its demand is full, a second round of rings and towers, then the solve again.
     if loaded.cfg.objective.search_rings {
@@ -130,7 +169,12 @@ pub fn run(source: &ConfigSource) -> Result<RunOutput, EngineError> {
             let more = self::rings(&loaded, &mut prep, &mut covered, &left, rings.len() + 1)?;
             rings.extend(more);
             inst = instance(&loaded.cfg, &prep, &covered.sets, demand_file)?;
+            inst.params.time_limit = options.time_limit;
+            if let Some(m) = options.search_moves {
+                inst.params.search_moves = m;
+            }
             solution = siting_optimize::solve(&inst.problem, &inst.params)?;
+            log_search(&solution);
         }
     }
     lap("optimise", &mut timings);

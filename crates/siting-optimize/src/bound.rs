@@ -287,3 +287,311 @@ pub fn coverage_upper_bound(p: &Problem, mode: &Mode) -> Bound {
         }
     }
 }
+
+/// Most variables for which [`lp_relaxation`] builds and solves the LP
+/// (stations, new sites, covered items, shared sites); above it the
+/// cheaper bounds stand alone.
+pub const LP_MAX_VARIABLES: usize = 6_000;
+
+/// What the LP relaxation bounds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LpGoal<'a> {
+    /// Least cost meeting each requirement `r`'s `targets[r]`, given
+    /// `before[r]` covered before the plan.
+    Cost {
+        /// Per requirement, its target (capped at what is achievable).
+        targets: &'a [Weight],
+        /// Per requirement, its weight covered before the plan.
+        before: &'a [Weight],
+    },
+    /// Most objective weight in this mode (`budget` or `sites`).
+    Coverage(Mode),
+}
+
+/// The LP relaxation of the whole problem, solved by a real LP solver
+/// (`good_lp` with the pure-Rust `microlp` simplex): station variables
+/// `x(s, o)` in 0..1, new-site variables `y(s) ≥ x(s, o)`, item variables
+/// `z(o, d) ≤ Σ x` over the stations covering `d`, capacities
+/// (`Σ x ≤` free slots), requirements (`Σ w·z ≥` target − before) or the
+/// budget (`Σ cost·x + Σ build·y ≤` budget) and the count of new sites
+/// (`Σ y ≤ N`), and with a `floor` shared-site variables `h(s)` (an
+/// existing site with one tenant: `h ≤ Σ x`; with none, and a new site:
+/// `h ≤ Σ x / 2`, `h ≤ y`) with `shared + Σ h ≥ floor × (sites + Σ y)`.
+/// R1, overlaps beyond the linear cover and integrality are relaxed, so the
+/// value is a valid bound: no plan meeting the requirements and the floor
+/// costs less (`Cost`, rounded up to whole yuan after the solver's
+/// tolerance of 10⁻⁷ relative is taken off) and no plan covers more
+/// (`Coverage`, rounded down after it is added). `None` when the instance has more than
+/// [`LP_MAX_VARIABLES`] variables, the LP is infeasible, or the solver fails.
+pub fn lp_relaxation(p: &Problem, goal: LpGoal<'_>, floor: Option<f64>) -> Option<u64> {
+    use good_lp::{variable, Expression, ProblemVariables, Solution, SolverModel, Variable};
+    let k = p.operators;
+    let n = p.weights.len();
+    // Which items matter: for `Cost`, requirement items; for `Coverage`,
+    // every item of positive weight. Not covered before, and coverable.
+    let mut wanted = vec![vec![false; n]; k];
+    match goal {
+        LpGoal::Cost { .. } => {
+            for r in &p.requirements {
+                for &(d, w) in &r.items {
+                    if w > 0 {
+                        wanted[r.operator][d as usize] = true;
+                    }
+                }
+            }
+        }
+        LpGoal::Coverage(_) => {
+            for row in wanted.iter_mut() {
+                for (d, x) in row.iter_mut().enumerate() {
+                    *x = p.weights[d] > 0;
+                }
+            }
+        }
+    }
+    let options: Vec<(usize, usize)> = (0..p.sites.len())
+        .flat_map(|s| (0..k).map(move |o| (s, o)))
+        .filter(|&(s, o)| p.sites[s].fits(o, p.sites[s].tenants))
+        .collect();
+    let mut covers: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); n]; k];
+    for (i, &(s, o)) in options.iter().enumerate() {
+        for &d in &p.sites[s].coverage[o] {
+            let d = d as usize;
+            if wanted[o][d] && !p.covered_before[o][d] {
+                covers[o][d].push(i);
+            }
+        }
+    }
+    let items: usize = covers.iter().flatten().filter(|c| !c.is_empty()).count();
+    let mut new_sites: Vec<usize> = options
+        .iter()
+        .map(|&(s, _)| s)
+        .filter(|&s| !p.sites[s].existing)
+        .collect();
+    new_sites.dedup();
+    let shareable = if floor.is_some() { p.sites.len() } else { 0 };
+    if options.len() + items + new_sites.len() + shareable > LP_MAX_VARIABLES {
+        return None;
+    }
+    let mut vars = ProblemVariables::new();
+    let x: Vec<Variable> = options
+        .iter()
+        .map(|_| vars.add(variable().min(0.0).max(1.0)))
+        .collect();
+    let mut y: Vec<Option<Variable>> = vec![None; p.sites.len()];
+    for &s in &new_sites {
+        y[s] = Some(vars.add(variable().min(0.0).max(1.0)));
+    }
+    let mut z: Vec<Vec<Option<Variable>>> = vec![vec![None; n]; k];
+    for o in 0..k {
+        for d in 0..n {
+            if !covers[o][d].is_empty() {
+                z[o][d] = Some(vars.add(variable().min(0.0).max(1.0)));
+            }
+        }
+    }
+    let mut cost = Expression::from(0.0);
+    for (i, &(s, o)) in options.iter().enumerate() {
+        cost += p.sites[s].station_cost(o) as f64 * x[i];
+    }
+    for &s in &new_sites {
+        if let Some(v) = y[s] {
+            cost += p.sites[s].build_cost_yuan as f64 * v;
+        }
+    }
+    let mut covered = Expression::from(0.0);
+    for row in &z {
+        for (d, v) in row.iter().enumerate() {
+            if let Some(v) = v {
+                covered += p.weights[d] as f64 * *v;
+            }
+        }
+    }
+    let mut constraints = Vec::new();
+    for o in 0..k {
+        for d in 0..n {
+            if let Some(v) = z[o][d] {
+                let sum: Expression = covers[o][d].iter().map(|&i| x[i]).sum();
+                constraints.push((Expression::from(v)).leq(sum));
+            }
+        }
+    }
+    let mut of_site: Vec<Vec<usize>> = vec![Vec::new(); p.sites.len()];
+    for (i, &(s, _)) in options.iter().enumerate() {
+        of_site[s].push(i);
+    }
+    for (s, site) in p.sites.iter().enumerate() {
+        let mine = &of_site[s];
+        if mine.is_empty() {
+            continue;
+        }
+        if let Some(v) = y[s] {
+            for &i in mine {
+                constraints.push(Expression::from(x[i]).leq(v));
+            }
+        }
+        // New tenants use slots; overlays do not.
+        let joining: Expression = mine
+            .iter()
+            .filter(|&&i| site.tenants & (1 << options[i].1) == 0)
+            .map(|&i| x[i])
+            .sum();
+        let free = site
+            .capacity
+            .saturating_sub(site.tenants.count_ones() as u8) as f64;
+        constraints.push(joining.leq(free));
+    }
+    if let Some(f) = floor {
+        let (sites_before, shared_before) = p.sharing_before();
+        let mut shared = Expression::from(shared_before as f64);
+        let mut total = Expression::from(sites_before as f64);
+        for (s, site) in p.sites.iter().enumerate() {
+            let tenants = site.tenants.count_ones();
+            if site.existing && tenants >= 2 {
+                continue;
+            }
+            let joining: Vec<Variable> = of_site[s]
+                .iter()
+                .filter(|&&i| site.tenants & (1 << options[i].1) == 0)
+                .map(|&i| x[i])
+                .collect();
+            let need = if site.existing { 2 - tenants } else { 2 } as usize;
+            if joining.len() < need {
+                continue;
+            }
+            let h = vars.add(variable().min(0.0).max(1.0));
+            let sum: Expression = joining.iter().copied().sum();
+            constraints.push((need as f64 * h).leq(sum));
+            if let Some(v) = y[s] {
+                constraints.push(Expression::from(h).leq(v));
+            }
+            shared += h;
+        }
+        for &s in &new_sites {
+            if let Some(v) = y[s] {
+                total += v;
+            }
+        }
+        constraints.push(shared.geq(f * total));
+    }
+    let problem = match goal {
+        LpGoal::Cost { targets, before } => {
+            for (r, req) in p.requirements.iter().enumerate() {
+                let deficit = targets[r].saturating_sub(before[r]);
+                if deficit == 0 {
+                    continue;
+                }
+                let mut got = Expression::from(0.0);
+                for &(d, w) in &req.items {
+                    if let Some(v) = z[req.operator][d as usize] {
+                        got += w as f64 * v;
+                    }
+                }
+                constraints.push(got.geq(deficit as f64));
+            }
+            vars.minimise(cost.clone())
+        }
+        LpGoal::Coverage(mode) => {
+            let (budget, count) = match mode {
+                Mode::Budget { budget_yuan } => (Some(budget_yuan), None),
+                Mode::Sites { count, budget_yuan } => (budget_yuan, Some(count)),
+                Mode::Targets => (None, None),
+            };
+            if let Some(b) = budget {
+                constraints.push(cost.clone().leq(b as f64));
+            }
+            if let Some(c) = count {
+                let opened: Expression = y.iter().flatten().copied().sum();
+                constraints.push(opened.leq(c as f64));
+            }
+            vars.maximise(covered.clone())
+        }
+    };
+    let mut model = problem.using(good_lp::microlp);
+    for c in constraints {
+        model = model.with(c);
+    }
+    let solution = model.solve().ok()?;
+    match goal {
+        // Costs and weights are whole numbers, so a plan's value is at least
+        // the LP value rounded up (cost) or at most rounded down (coverage);
+        // the simplex's tolerance is taken off first.
+        LpGoal::Cost { .. } => {
+            let v = solution.eval(&cost);
+            let v = v - 1e-7 * v.abs().max(1.0);
+            v.is_finite().then(|| v.max(0.0).ceil() as u64)
+        }
+        LpGoal::Coverage(_) => {
+            let v = solution.eval(&covered);
+            let v = v + 1e-7 * v.abs().max(1.0);
+            v.is_finite().then(|| v.max(0.0).floor() as u64)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{OtherSites, Requirement, SiteChoice};
+
+    /// Site A covers items a, b for 10 yuan, B covers a for 4, C covers b for 7.
+    fn three_sites() -> Problem {
+        let site = |cost, coverage: Vec<u32>| SiteChoice {
+            existing: true,
+            tenants: 1,
+            lte: 0,
+            capacity: 1,
+            allowed: 1,
+            build_cost_yuan: 0,
+            overlay_cost_yuan: cost,
+            tenant_cost_yuan: cost,
+            coverage: vec![coverage],
+        };
+        Problem {
+            operators: 1,
+            weights: vec![1, 1],
+            covered_before: vec![vec![false; 2]],
+            sites: vec![site(10, vec![0, 1]), site(4, vec![0]), site(7, vec![1])],
+            requirements: vec![Requirement {
+                operator: 0,
+                items: vec![(0, 1), (1, 1)],
+                min_weight: 2,
+            }],
+            other_sites: OtherSites::default(),
+        }
+    }
+
+    #[test]
+    fn the_lp_is_tighter_than_the_knapsack() {
+        let p = three_sites();
+        // Knapsack: a from B (4), b at A's 5 per unit: 9 yuan.
+        assert_eq!(cost_lower_bound(&p, &[2], &[0], None).value, 9);
+        // LP: covering both items costs A (10) or B + C (11): 10 yuan.
+        let goal = LpGoal::Cost {
+            targets: &[2],
+            before: &[0],
+        };
+        assert_eq!(lp_relaxation(&p, goal, None), Some(10));
+    }
+
+    #[test]
+    fn the_lp_bounds_coverage_within_a_budget() {
+        let p = three_sites();
+        // 7 yuan: C alone covers 1; fractionally 0.7 of A covers 1.4,
+        // and whole weights make that 1.
+        let b = lp_relaxation(&p, LpGoal::Coverage(Mode::Budget { budget_yuan: 7 }), None);
+        assert_eq!(b, Some(1));
+        let b = lp_relaxation(&p, LpGoal::Coverage(Mode::Budget { budget_yuan: 20 }), None);
+        assert_eq!(b, Some(2));
+    }
+
+    #[test]
+    fn an_unreachable_floor_gives_no_lp_bound() {
+        let p = three_sites();
+        // Capacity 1 everywhere: no site can become shared.
+        let goal = LpGoal::Cost {
+            targets: &[2],
+            before: &[0],
+        };
+        assert_eq!(lp_relaxation(&p, goal, Some(0.9)), None);
+    }
+}

@@ -10,7 +10,7 @@
 //! true value.
 
 use crate::problem::{Weight, Yuan};
-use crate::state::{Cause, State};
+use crate::state::{Alternative, Cause, State, MAX_ALTERNATIVES};
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
@@ -54,9 +54,64 @@ fn key(value: Ratio, cost: Yuan, s: usize, o: usize) -> Key {
     (value, Reverse(cost), Reverse(s as u32), Reverse(o as u8))
 }
 
+/// Options (site, operator) a greedy starts from: every one, or a list.
+pub(crate) type Seeds<'s> = Option<&'s [(usize, usize)]>;
+
+/// Most heap entries looked at to find a choice's alternatives.
+const ALTERNATIVE_POPS: usize = 24;
+
+/// The best [`MAX_ALTERNATIVES`] options of operator `o` on sites other than
+/// `s` by their exact value now, among the heap's best entries (stale ones
+/// are re-keyed, so the heap stays valid).
+fn runner_ups(
+    st: &State<'_>,
+    heap: &mut BinaryHeap<Key>,
+    rekey: &dyn Fn(&State<'_>, usize, usize) -> Option<Key>,
+    s: usize,
+    o: usize,
+) -> Vec<Alternative> {
+    let mut back: Vec<Key> = Vec::new();
+    let mut found: Vec<Key> = Vec::new();
+    let mut seen: Vec<(u32, u8)> = Vec::new();
+    while back.len() < ALTERNATIVE_POPS {
+        if found.len() >= MAX_ALTERNATIVES
+            && heap.peek().is_none_or(|t| t < &found[found.len() - 1])
+        {
+            break;
+        }
+        let Some(top) = heap.pop() else { break };
+        let (s2, o2) = (top.2 .0 as usize, top.3 .0 as usize);
+        let Some(now) = rekey(st, s2, o2) else {
+            continue;
+        };
+        if o2 == o && s2 != s && !seen.contains(&(s2 as u32, o2 as u8)) {
+            seen.push((s2 as u32, o2 as u8));
+            found.push(now);
+            found.sort_unstable_by(|a, b| b.cmp(a));
+            found.truncate(MAX_ALTERNATIVES);
+        }
+        back.push(now);
+    }
+    heap.extend(back);
+    found
+        .into_iter()
+        .map(|k| {
+            let s2 = k.2 .0 as usize;
+            Alternative {
+                site: s2 as u32,
+                kind: st.p.sites[s2].kind_for(o),
+                gain: st.gains(s2, o).objective,
+                cost_yuan: st.cost(s2, o),
+            }
+        })
+        .collect()
+}
+
 /// The lazy greedy loop: pops the best option, re-keys it if stale, places
-/// it when `accept` agrees, and stops when `done` says so or nothing is left.
-/// Only options of the operators in `ops` (a bit mask) are considered.
+/// it when `accept` agrees (recording the options it beat), and stops when
+/// `done` says so or nothing is left. Only options of the operators in
+/// `ops` (a bit mask), from `seeds` or any, are considered (and those a
+/// placement changes).
 fn lazy(
     st: &mut State<'_>,
     value: &dyn Fn(&State<'_>, usize, usize) -> Option<Ratio>,
@@ -64,6 +119,7 @@ fn lazy(
     done: &dyn Fn(&State<'_>) -> bool,
     only_existing: bool,
     ops: u8,
+    seeds: Seeds<'_>,
 ) {
     let k = st.p.operators;
     let rekey = |st: &State<'_>, s: usize, o: usize| -> Option<Key> {
@@ -72,10 +128,13 @@ fn lazy(
         }
         value(st, s, o).map(|v| key(v, st.cost(s, o), s, o))
     };
-    let mut heap: BinaryHeap<Key> = (0..st.p.sites.len())
-        .flat_map(|s| (0..k).map(move |o| (s, o)))
-        .filter_map(|(s, o)| rekey(st, s, o))
-        .collect();
+    let mut heap: BinaryHeap<Key> = match seeds {
+        Some(list) => list.iter().filter_map(|&(s, o)| rekey(st, s, o)).collect(),
+        None => (0..st.p.sites.len())
+            .flat_map(|s| (0..k).map(move |o| (s, o)))
+            .filter_map(|(s, o)| rekey(st, s, o))
+            .collect(),
+    };
     while !done(st) {
         let Some(top) = heap.pop() else { break };
         let (s, o) = (top.2 .0 as usize, top.3 .0 as usize);
@@ -87,6 +146,7 @@ fn lazy(
         if !accept(st, s, o) {
             continue;
         }
+        st.pending_alts = runner_ups(st, &mut heap, &rekey, s, o);
         for (s2, o2) in st.place(s, o) {
             if let Some(k2) = rekey(st, s2, o2) {
                 heap.push(k2);
@@ -122,6 +182,17 @@ fn sharing_units(st: &State<'_>, s: usize, o: usize, f: Option<f64>, price: u64)
 /// opens a candidate. Stops when every requirement is met. Only options of
 /// the operators in `ops` (a bit mask) are considered.
 pub(crate) fn targets(st: &mut State<'_>, price: Yuan, floor: Option<f64>, ops: u8) {
+    targets_on(st, price, floor, ops, None);
+}
+
+/// [`targets`] from `seeds` only (and the options placements change).
+pub(crate) fn targets_on(
+    st: &mut State<'_>,
+    price: Yuan,
+    floor: Option<f64>,
+    ops: u8,
+    seeds: Seeds<'_>,
+) {
     let scale: Vec<u128> = st
         .req_target
         .iter()
@@ -149,6 +220,7 @@ pub(crate) fn targets(st: &mut State<'_>, price: Yuan, floor: Option<f64>, ops: 
         &|st| st.unmet() == 0,
         false,
         ops,
+        seeds,
     );
 }
 
@@ -218,6 +290,18 @@ pub(crate) fn coverage(
     floor: Option<f64>,
     only_existing: bool,
 ) {
+    coverage_on(st, budget_yuan, bonus, floor, only_existing, None);
+}
+
+/// [`coverage`] from `seeds` only (and the options placements change).
+pub(crate) fn coverage_on(
+    st: &mut State<'_>,
+    budget_yuan: Option<Yuan>,
+    bonus: Weight,
+    floor: Option<f64>,
+    only_existing: bool,
+    seeds: Seeds<'_>,
+) {
     let value = |st: &State<'_>, s: usize, o: usize| -> Option<Ratio> {
         if !st.available(s, o) {
             return None;
@@ -236,16 +320,34 @@ pub(crate) fn coverage(
     let accept = |st: &State<'_>, s: usize, o: usize| {
         budget_yuan.is_none_or(|b| st.cost_yuan() + st.cost(s, o) <= b)
     };
-    lazy(st, &value, &accept, &|_| false, only_existing, u8::MAX);
+    lazy(
+        st,
+        &value,
+        &accept,
+        &|_| false,
+        only_existing,
+        u8::MAX,
+        seeds,
+    );
 }
 
 /// Raises the sharing rate to the floor at least cost: co-locations on
 /// single-tenant existing sites and second stations on single-tenant new
 /// sites first (each makes one more site shared; the cheapest first, then
-/// the one covering the most), then, if that is not enough, new sites with
-/// two stations. Stops at the floor, or when nothing more can be shared
+/// the one covering the most), then, if that is not enough, sites with no
+/// tenant given two stations (existing ones, and new sites). Stops at the floor, or when nothing more can be shared
 /// within the budget.
 pub(crate) fn sharing_fill(st: &mut State<'_>, floor: Option<f64>, budget_yuan: Option<Yuan>) {
+    sharing_fill_on(st, floor, budget_yuan, None);
+}
+
+/// [`sharing_fill`] over the options `seeds` (and their sites) only, or all.
+pub(crate) fn sharing_fill_on(
+    st: &mut State<'_>,
+    floor: Option<f64>,
+    budget_yuan: Option<Yuan>,
+    seeds: Seeds<'_>,
+) {
     let Some(f) = floor else { return };
     if st.floor_met(floor) {
         return;
@@ -265,10 +367,22 @@ pub(crate) fn sharing_fill(st: &mut State<'_>, floor: Option<f64>, budget_yuan: 
         })
     };
     let k = st.p.operators;
-    let mut heap: BinaryHeap<ShareKey> = (0..st.p.sites.len())
-        .flat_map(|s| (0..k).map(move |o| (s, o)))
-        .filter_map(|(s, o)| rekey(st, s, o))
-        .collect();
+    let mut heap: BinaryHeap<ShareKey> = match seeds {
+        Some(list) => list.iter().filter_map(|&(s, o)| rekey(st, s, o)).collect(),
+        None => (0..st.p.sites.len())
+            .flat_map(|s| (0..k).map(move |o| (s, o)))
+            .filter_map(|(s, o)| rekey(st, s, o))
+            .collect(),
+    };
+    let sites: Vec<usize> = match seeds {
+        Some(list) => {
+            let mut v: Vec<usize> = list.iter().map(|&(s, _)| s).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        }
+        None => (0..st.p.sites.len()).collect(),
+    };
     while !st.floor_met(floor) {
         let Some(top) = heap.pop() else { break };
         let (s, o) = (top.2 .0 as usize, top.3 .0 as usize);
@@ -281,10 +395,20 @@ pub(crate) fn sharing_fill(st: &mut State<'_>, floor: Option<f64>, budget_yuan: 
             st.place(s, o);
         }
     }
-    // New sites with two stations each: one more shared site per site built.
+    // Sites with no tenant yet, given two stations each: existing ones with
+    // none (one more shared site) and new sites (one more shared site per
+    // site built).
     while !st.floor_met(floor) && f < 1.0 {
-        let best = (0..st.p.sites.len())
-            .filter(|&s| !st.p.sites[s].existing && st.added[s] == 0)
+        let best = sites
+            .iter()
+            .copied()
+            .filter(|&s| {
+                if st.p.sites[s].existing {
+                    st.tenants[s] == 0
+                } else {
+                    st.added[s] == 0
+                }
+            })
             .filter_map(|s| {
                 let mut ops: Vec<(Weight, usize)> = (0..k)
                     .filter(|&o| st.available(s, o))
@@ -367,13 +491,34 @@ pub(crate) fn fill_sites(st: &mut State<'_>, floor: Option<f64>, budget_yuan: Op
 /// operator's stations on new sites would then duplicate. Repeats until
 /// nothing moves.
 pub(crate) fn cleanup(st: &mut State<'_>, keep_objective: bool, floor: Option<f64>) {
+    cleanup_among(st, keep_objective, floor, None);
+}
+
+/// [`cleanup`] over the placements `among` only (indices into the plan's
+/// placements), or all.
+pub(crate) fn cleanup_among(
+    st: &mut State<'_>,
+    keep_objective: bool,
+    floor: Option<f64>,
+    among: Option<&[usize]>,
+) {
     let fixed_count = st.max_new_sites.is_some();
     let slack = |shared: u64, total: u64| match floor {
         Some(f) => shared as f64 - f * total as f64,
         None => 0.0,
     };
     loop {
-        let mut order: Vec<(Reverse<Yuan>, Reverse<usize>)> = (0..st.placed.len())
+        let all: Vec<usize>;
+        let ks: &[usize] = match among {
+            Some(list) => list,
+            None => {
+                all = (0..st.placed.len()).collect();
+                &all
+            }
+        };
+        let mut order: Vec<(Reverse<Yuan>, Reverse<usize>)> = ks
+            .iter()
+            .copied()
             .filter(|&k| !st.removed[k])
             .map(|k| (Reverse(st.saving(k)), Reverse(k)))
             .collect();

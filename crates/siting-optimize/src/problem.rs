@@ -187,7 +187,20 @@ pub struct Params {
     /// Minimum share (0..1) of shared sites over all sites, existing and
     /// new, once the plan is built (T3), if any.
     pub min_sharing_rate: Option<f64>,
+    /// Work budget of the local search after construction, in move
+    /// evaluations (each a trial of one move against the plan): the search
+    /// stops at a local optimum or when the budget is spent. Counted in
+    /// these units, not in seconds, so that the same instance gives the
+    /// same plan at any thread count; 0 turns the search off.
+    pub search_moves: u64,
+    /// Wall-clock cap on the local search, if any: the search stops at the
+    /// first chunk of moves that ends past it. When it binds, the plan
+    /// depends on the machine's speed (see [`crate::local`]).
+    pub time_limit: Option<std::time::Duration>,
 }
+
+/// Default [`Params::search_moves`]: move evaluations of the local search.
+pub const DEFAULT_SEARCH_MOVES: u64 = 2_000;
 
 impl Default for Params {
     fn default() -> Self {
@@ -195,6 +208,8 @@ impl Default for Params {
             mode: Mode::Targets,
             sharing_first: true,
             min_sharing_rate: None,
+            search_moves: DEFAULT_SEARCH_MOVES,
+            time_limit: None,
         }
     }
 }

@@ -1,10 +1,12 @@
 //! The solve for each mode, and the solution it returns.
 
-use crate::bound::{cost_lower_bound, coverage_upper_bound, Bound};
+use crate::bound::{cost_lower_bound, coverage_upper_bound, lp_relaxation, Bound, LpGoal};
 use crate::construct::{cleanup, coverage, fill_sites, repair, sharing_fill, targets};
+use crate::local::{self, SearchOutcome, Setting};
 use crate::problem::{Mode, Params, Problem, ProblemError, Weight, Yuan};
-use crate::state::{Cause, Placement, Purpose, State};
+use crate::state::{Alternative, Cause, Placement, Purpose, State};
 use rayon::prelude::*;
+use std::time::Instant;
 
 /// How a requirement came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +73,13 @@ pub struct Solution {
     /// The price of a unit of sharing the solve settled on (yuan in
     /// `targets`, weight in the other modes; 0 when the floor needed none).
     pub sharing_price: u64,
+    /// Per placement (same order as `placements`), the best options of the
+    /// same operator on other sites that the greedy ranked below it when it
+    /// chose it, at most [`MAX_ALTERNATIVES`](crate::state::MAX_ALTERNATIVES),
+    /// best first; empty for stations the sharing fill or the count placed.
+    pub alternatives: Vec<Vec<Alternative>>,
+    /// What the local search did.
+    pub search: SearchOutcome,
 }
 
 impl Solution {
@@ -83,6 +92,9 @@ impl Solution {
         n
     }
 }
+
+/// How the LP bound is named in [`Bound::method`].
+const LP_METHOD: &str = "LP relaxation (good_lp with the microlp simplex: stations, new sites, covered items, capacities, budget, count and sharing floor, integrality and R1 relaxed)";
 
 /// Solves the instance in its mode.
 ///
@@ -102,6 +114,7 @@ impl Solution {
 /// bisection. A floor no plan reaches gives the closest plan, with
 /// `sharing.floor_met == false`.
 pub fn solve(p: &Problem, params: &Params) -> Result<Solution, ProblemError> {
+    let start = Instant::now();
     p.validate(params)?;
     let floor = params.min_sharing_rate;
     let sf = params.sharing_first;
@@ -160,7 +173,15 @@ pub fn solve(p: &Problem, params: &Params) -> Result<Solution, ProblemError> {
             st
         }),
     };
-    Ok(finish(p, params, &state, price))
+    let setting = Setting {
+        mode: params.mode,
+        floor,
+        price,
+        moves: params.search_moves,
+        deadline: params.time_limit.map(|d| start + d),
+    };
+    let (state, search) = local::search(state, &setting);
+    Ok(finish(p, params, &state, price, search))
 }
 
 /// Runs `run` with no bonus, and if that misses the floor, with the
@@ -240,7 +261,13 @@ fn bonus_search<'a>(
 
 /// Replays the kept stations in order: each one's cost (the build cost on
 /// the first station of a new site), newly covered weight and purpose.
-fn finish(p: &Problem, params: &Params, st: &State<'_>, price: u64) -> Solution {
+fn finish(
+    p: &Problem,
+    params: &Params,
+    st: &State<'_>,
+    price: u64,
+    search: SearchOutcome,
+) -> Solution {
     let k = p.operators;
     let mut count: Vec<Vec<bool>> = p.covered_before.clone();
     let mut tenants: Vec<u8> = p.sites.iter().map(|s| s.tenants).collect();
@@ -248,7 +275,14 @@ fn finish(p: &Problem, params: &Params, st: &State<'_>, price: u64) -> Solution 
     let mut placements = Vec::new();
     let mut gain_per_operator = vec![0; k];
     let (mut cost, mut build) = (0, 0);
-    for (s, o, cause) in st.kept() {
+    let mut alternatives = Vec::new();
+    for k in (0..st.placed.len()).filter(|&k| !st.removed[k]) {
+        let (s, o, cause) = (
+            st.placed[k].0 as usize,
+            st.placed[k].1 as usize,
+            st.causes[k],
+        );
+        alternatives.push(st.alternatives(k).to_vec());
         let site = &p.sites[s];
         let kind = site.kind_for(o);
         let mut gain = 0;
@@ -309,9 +343,26 @@ fn finish(p: &Problem, params: &Params, st: &State<'_>, price: u64) -> Solution 
             covered: st.req_covered[r],
         })
         .collect();
+    let floor_met = st.floor_met(params.min_sharing_rate);
     let (bound, gap) = match params.mode {
         Mode::Targets => {
-            let b = cost_lower_bound(p, &st.req_target, &st.req_before, params.min_sharing_rate);
+            let mut b =
+                cost_lower_bound(p, &st.req_target, &st.req_before, params.min_sharing_rate);
+            let goal = LpGoal::Cost {
+                targets: &st.req_target,
+                before: &st.req_before,
+            };
+            if let Some(v) = lp_relaxation(p, goal, params.min_sharing_rate) {
+                if v >= b.value {
+                    b = Bound {
+                        value: v,
+                        method: format!(
+                            "{LP_METHOD} (least cost); it is at least the cheaper bound ({})",
+                            b.method
+                        ),
+                    };
+                }
+            }
             let gap = if st.unmet() > 0 {
                 None
             } else if cost > 0 {
@@ -322,7 +373,20 @@ fn finish(p: &Problem, params: &Params, st: &State<'_>, price: u64) -> Solution 
             (b, gap)
         }
         mode => {
-            let b = coverage_upper_bound(p, &mode);
+            let mut b = coverage_upper_bound(p, &mode);
+            // The floor tightens the LP only for plans that meet it.
+            let floor = params.min_sharing_rate.filter(|_| floor_met);
+            if let Some(v) = lp_relaxation(p, LpGoal::Coverage(mode), floor) {
+                if v <= b.value {
+                    b = Bound {
+                        value: v,
+                        method: format!(
+                            "{LP_METHOD} (most coverage); it is at most the cheaper bound ({})",
+                            b.method
+                        ),
+                    };
+                }
+            }
             let gap = if b.value > 0 {
                 (b.value as f64 - objective as f64).max(0.0) / b.value as f64
             } else {
@@ -343,11 +407,13 @@ fn finish(p: &Problem, params: &Params, st: &State<'_>, price: u64) -> Solution 
             shared_before,
             sites_after: st.sites_total,
             shared_after: st.shared_total,
-            floor_met: st.floor_met(params.min_sharing_rate),
+            floor_met,
         },
         new_sites: st.opened,
         bound,
         gap,
         sharing_price: price,
+        alternatives,
+        search,
     }
 }

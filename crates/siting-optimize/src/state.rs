@@ -2,6 +2,7 @@
 //! shared, what it costs, and what each option would add.
 
 use crate::problem::{Problem, StationKind, Weight, Yuan, MAX_REQUIREMENTS_PER_OPERATOR};
+use std::sync::Arc;
 
 /// Why a station is in the plan, as the replay of the finished plan finds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -46,6 +47,24 @@ pub struct Placement {
     /// Why it is in the plan.
     pub purpose: Purpose,
 }
+
+/// An option the greedy ranked below a station it chose, at the time of
+/// the choice: the same operator on another site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Alternative {
+    /// Site index.
+    pub site: u32,
+    /// How the station would have landed there.
+    pub kind: StationKind,
+    /// Objective weight it would have newly covered then.
+    pub gain: Weight,
+    /// What it would have cost then, yuan (with the build cost where it
+    /// would have opened a candidate).
+    pub cost_yuan: Yuan,
+}
+
+/// Most alternatives kept per station.
+pub const MAX_ALTERNATIVES: usize = 3;
 
 /// Rows of values per index (compressed sparse rows).
 #[derive(Debug, Clone, Default)]
@@ -104,8 +123,8 @@ pub(crate) struct State<'a> {
     pub opened: u32,
     /// Per operator, its requirements' ids (local index → id).
     pub req_of: Vec<Vec<usize>>,
-    /// Per operator: item → (local requirement index, weight).
-    item_req: Vec<Csr<(u8, Weight)>>,
+    /// Per operator: item → (local requirement index, weight); shared by clones.
+    item_req: Arc<Vec<Csr<(u8, Weight)>>>,
     /// Covered weight per requirement.
     pub req_covered: Vec<Weight>,
     /// Covered weight per requirement before the plan.
@@ -118,7 +137,7 @@ pub(crate) struct State<'a> {
     /// could still be placed that cover it.
     reach: Vec<Vec<u32>>,
     /// Under R1, built on first need: per operator, item → candidates covering it.
-    inverse: Vec<Option<Csr<u32>>>,
+    inverse: Vec<Option<Arc<Csr<u32>>>>,
     /// Per operator and item: stations on candidates covering it.
     cand_count: Vec<Vec<u32>>,
     /// Sites in the portfolio now (other, existing choices, opened).
@@ -136,6 +155,16 @@ pub(crate) struct State<'a> {
     pub causes: Vec<Cause>,
     /// The step placing stations now.
     pub cause: Cause,
+    /// Objective weight newly covered (items covered before count nothing).
+    pub objective: Weight,
+    /// Options the local search keeps out of one trial: (site, operator).
+    pub forbid: Vec<(u32, u8)>,
+    /// Alternatives of every placement, flat; `alt_of[k]` is placement
+    /// `k`'s range in it.
+    pub alts: Vec<Alternative>,
+    pub alt_of: Vec<(u32, u8)>,
+    /// Alternatives for the next placement (set by the greedy).
+    pub pending_alts: Vec<Alternative>,
 }
 
 impl<'a> State<'a> {
@@ -162,7 +191,8 @@ impl<'a> State<'a> {
                 });
                 Csr::from_pairs(n, pairs)
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let item_req = Arc::new(item_req);
         // What any plan could cover: items covered before, or covered by a
         // site where the operator could be placed.
         let mut coverable: Vec<Vec<bool>> = p.covered_before.clone();
@@ -221,6 +251,11 @@ impl<'a> State<'a> {
             removed: Vec::new(),
             causes: Vec::new(),
             cause: Cause::Cover,
+            objective: 0,
+            forbid: Vec::new(),
+            alts: Vec::new(),
+            alt_of: Vec::new(),
+            pending_alts: Vec::new(),
         };
         if sharing_first {
             st.reach = vec![vec![0u32; n]; k];
@@ -240,10 +275,18 @@ impl<'a> State<'a> {
         st
     }
 
+    /// Whether R1 (sharing first) binds.
+    pub(crate) fn sharing_first(&self) -> bool {
+        self.sharing_first
+    }
+
     /// Whether operator `o` may still get a station on site `s`.
     pub(crate) fn available(&self, s: usize, o: usize) -> bool {
         let site = &self.p.sites[s];
         if self.added[s] & (1 << o) != 0 {
+            return false;
+        }
+        if !self.forbid.is_empty() && self.forbid.contains(&(s as u32, o as u8)) {
             return false;
         }
         if !site.existing && self.added[s] == 0 {
@@ -365,6 +408,7 @@ impl<'a> State<'a> {
         for &d in &site.coverage[o] {
             let c = &mut self.count[o][d as usize];
             if *c == 0 {
+                self.objective += p.weights[d as usize];
                 for &(l, w) in self.item_req[o].row(d as usize) {
                     self.req_covered[self.req_of[o][l as usize]] += w;
                 }
@@ -389,6 +433,9 @@ impl<'a> State<'a> {
         self.placed.push((s as u32, o as u8));
         self.removed.push(false);
         self.causes.push(self.cause);
+        self.alt_of
+            .push((self.alts.len() as u32, self.pending_alts.len() as u8));
+        self.alts.append(&mut self.pending_alts);
 
         let mut again: Vec<(usize, usize)> = (0..k).map(|o2| (s, o2)).collect();
         for o2 in was_open {
@@ -431,9 +478,9 @@ impl<'a> State<'a> {
                         .iter()
                         .map(move |&d| (d as usize, s as u32))
                 });
-            self.inverse[o] = Some(Csr::from_pairs(p.weights.len(), pairs));
+            self.inverse[o] = Some(Arc::new(Csr::from_pairs(p.weights.len(), pairs)));
         }
-        self.inverse[o].as_ref().expect("built above")
+        self.inverse[o].as_deref().expect("built above")
     }
 
     /// What taking placement `k` out would lose: objective weight and, per
@@ -534,6 +581,7 @@ impl<'a> State<'a> {
             let c = &mut self.count[o][d as usize];
             *c -= 1;
             if *c == 0 {
+                self.objective -= self.p.weights[d as usize];
                 for &(l, w) in self.item_req[o].row(d as usize) {
                     self.req_covered[self.req_of[o][l as usize]] -= w;
                 }
@@ -590,6 +638,12 @@ impl<'a> State<'a> {
             .filter(|(d, _)| self.count[req.operator][*d as usize] == 0)
             .map(|(d, _)| *d)
             .collect()
+    }
+
+    /// The alternatives recorded for placement `k`.
+    pub(crate) fn alternatives(&self, k: usize) -> &[Alternative] {
+        let (at, n) = self.alt_of[k];
+        &self.alts[at as usize..at as usize + n as usize]
     }
 
     /// Placements still in the plan, in the order made, with what placed them.
