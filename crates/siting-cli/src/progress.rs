@@ -3,8 +3,9 @@
 //!
 //! Bars are drawn on standard error only when it is a terminal, and never
 //! with `--quiet`; a stage with a known amount of work (coverage in sites,
-//! optimise in solves, write in files) gets a bar with counts and ETA, the
-//! others a spinner with the time spent.
+//! optimise in solves, write in files) gets a bar with counts and ETA; the
+//! rings' towers, counted as they come, a spinner with the count; the others
+//! a spinner with the time spent.
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use siting_engine::{Progress, Stage};
@@ -59,6 +60,10 @@ impl Progress for Bars {
                 style("{prefix:>9} [{bar:30}] {pos}/{len} {msg} ({elapsed}, ETA {eta})")
                     .progress_chars("=> "),
             ),
+            None if !stage.unit().is_empty() => self
+                .multi
+                .add(ProgressBar::new_spinner())
+                .with_style(style("{prefix:>9} {spinner} {pos} {msg} ({elapsed})")),
             None => self
                 .multi
                 .add(ProgressBar::new_spinner())
@@ -75,12 +80,6 @@ impl Progress for Bars {
     fn advance(&self, n: u64) {
         if let Some(b) = self.current() {
             b.inc(n);
-        }
-    }
-
-    fn grow(&self, n: u64) {
-        if let Some(b) = self.current() {
-            b.inc_length(n);
         }
     }
 

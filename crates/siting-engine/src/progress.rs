@@ -61,14 +61,12 @@ impl Stage {
 /// stage at a time; `advance` may be called from parallel workers, so it
 /// must be cheap and thread-safe.
 pub trait Progress: Sync {
-    /// `stage` starts; `total` is its work in [`Stage::unit`] where known.
+    /// `stage` starts; `total` is its work in [`Stage::unit`] where known
+    /// in advance (`None`: counted as it goes, as the rings' towers, or not
+    /// at all where the unit is empty).
     fn start(&self, stage: Stage, total: Option<u64>);
     /// `n` more units of the current stage are done.
     fn advance(&self, n: u64);
-    /// More work joined the current stage (`n` units, added to its total).
-    fn grow(&self, n: u64) {
-        let _ = n;
-    }
     /// `stage` is done after `seconds` (wall clock).
     fn finish(&self, stage: Stage, seconds: f64);
 }

@@ -112,7 +112,6 @@ pub fn rings_with(
                 added.push(i);
             }
         }
-        progress.grow(added.len() as u64);
         let sets = loaded
             .radio
             .coverage_with(prep, &covered.index, &added, &|| progress.advance(1));
@@ -140,7 +139,7 @@ pub fn run_with(source: &ConfigSource, progress: &dyn Progress) -> Result<RunOut
     let mut covered = stage(progress, Stage::Coverage, Some(n_sites), t, || {
         cover_with(&loaded, &prep, progress)
     });
-    let mut rings = stage(progress, Stage::Rings, Some(0), t, || {
+    let mut rings = stage(progress, Stage::Rings, None, t, || {
         let short = unservable(&prep, &covered.sets);
         rings_with(&loaded, &mut prep, &mut covered, &short, 1, progress)
     })?;
