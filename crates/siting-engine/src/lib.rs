@@ -17,7 +17,7 @@
 //! 8. [`write`](mod@write): the output files, all or none, the output folder
 //!    switched whole.
 //!
-//! [`progress`]: the [`Progress`](progress::Progress) observer a caller
+//! [`progress`]: the [`Progress`] observer a caller
 //! gives [`run_with`] and [`write_with`] to hear of each stage and its
 //! counts (the command line draws bars; the engine draws nothing).
 //!

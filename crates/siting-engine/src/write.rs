@@ -115,7 +115,7 @@ pub fn write(out: &RunOutput, out_dir: &Path) -> Result<Vec<PathBuf>, EngineErro
     write_with(out, out_dir, &Silent)
 }
 
-/// [`write`], telling `progress` of each file built (stage `write`, in files).
+/// [`write()`], telling `progress` of each file built (stage `write`, in files).
 pub fn write_with(
     out: &RunOutput,
     out_dir: &Path,
