@@ -15,12 +15,29 @@ pub struct Cli {
     /// is the same at any thread count.
     #[arg(long, global = true)]
     pub threads: Option<usize>,
-    /// Log less (only warnings and errors).
+    /// Log less (only warnings and errors) and draw no progress bars.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Log more: `-v` debug, `-vv` trace (`RUST_LOG` overrides both).
+    #[arg(long, short, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Log lines as text for people, or as one JSON object per line for
+    /// batch runs (fields `level`, `fields.message`, `fields.stage`,
+    /// `fields.seconds`).
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// How log lines are written (to standard error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// For people.
+    Text,
+    /// One JSON object per line (tracing-subscriber's JSON format).
+    Json,
 }
 
 /// The subcommands.
@@ -31,6 +48,8 @@ pub enum Command {
     /// Check a written plan against every rule and target, from the config's
     /// layers and the written files alone; exits non-zero on any violation.
     Check(CheckArgs),
+    /// Compare two written plans: sites added, removed and changed, and every figure of both reports.
+    Diff(DiffArgs),
     /// Re-evaluate a written plan's 4G coverage on any demand layer, without optimising again.
     Score(ScoreArgs),
     /// Build the modelled layers (demand, existing sites, candidates, zones) from the real ones.
@@ -221,7 +240,10 @@ pub struct PlanArgs {
     /// Without it, the embedded Chongqing config (data/chongqing/plan.toml) and layers.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Output folder (created if missing). Files are written whole or not at all.
+    /// Output folder (created if missing), holding this run's files alone:
+    /// they are staged in a sibling folder and switched in whole, so DIR
+    /// holds this run's files or the previous run's, never a mix. A folder
+    /// holding files siting did not write is refused.
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
     /// Stop the optimiser's local search after this many seconds (per
@@ -271,6 +293,22 @@ pub struct ScoreArgs {
     #[arg(long, value_name = "FILE")]
     pub demand: Option<PathBuf>,
     /// Print JSON: {"coverage": {...as report.json...}, "main_urban_share": {...}, "township_centres_uncovered": [...]}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Flags of `siting diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Plan A: a folder `siting plan --out` wrote, or its `plan.geojson`
+    /// (its `report.json` is read from beside it).
+    #[arg(value_name = "PLAN_A")]
+    pub a: PathBuf,
+    /// Plan B, the same way.
+    #[arg(value_name = "PLAN_B")]
+    pub b: PathBuf,
+    /// Print the comparison as JSON (format `siting-diff/1`, documented in
+    /// `siting_plan::diff`) instead of text.
     #[arg(long)]
     pub json: bool,
 }

@@ -5,8 +5,10 @@
 //!
 //! - [`embedded`]: the Chongqing data set compiled into the binary.
 //! - [`cli`]: the subcommands and their flags.
+//! - [`progress`]: progress bars for the engine's stages, and the log writer beside them.
 
 #![warn(missing_docs)]
 
 pub mod cli;
 pub mod embedded;
+pub mod progress;

@@ -3,26 +3,37 @@
 use anyhow::{Context, Result};
 use clap::Parser;
 use siting_cli::cli::{
-    BandsArgs, CheckArgs, Cli, Command, ConvertArgs, EmfDistanceArgs, LayersArgs, MclpArgs,
-    MclpInstanceArgs, PathlossArgs, PlanArgs, ScoreArgs, SynthArgs,
+    BandsArgs, CheckArgs, Cli, Command, ConvertArgs, DiffArgs, EmfDistanceArgs, LayersArgs,
+    LogFormat, MclpArgs, MclpInstanceArgs, PathlossArgs, PlanArgs, ScoreArgs, SynthArgs,
 };
 use siting_cli::embedded;
+use siting_cli::progress::Bars;
 use siting_engine::ConfigSource;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let level = if cli.quiet { "warn" } else { "info" };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)),
-        )
-        .with_writer(std::io::stderr)
-        .without_time()
-        .with_target(false)
-        .init();
-    match run(cli) {
+    let level = match (cli.quiet, cli.verbose) {
+        (true, _) => "warn",
+        (false, 0) => "info",
+        (false, 1) => "debug",
+        (false, _) => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    let json = cli.log_format == LogFormat::Json;
+    let bars = Bars::new(cli.quiet, json);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(bars.log_writer())
+        .with_ansi(!json && std::io::stderr().is_terminal())
+        .with_target(false);
+    match cli.log_format {
+        LogFormat::Text => builder.without_time().init(),
+        LogFormat::Json => builder.json().init(),
+    }
+    match run(cli, &bars) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -31,7 +42,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<()> {
+fn run(cli: Cli, bars: &Bars) -> Result<()> {
     if let Some(n) = cli.threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
@@ -39,7 +50,8 @@ fn run(cli: Cli) -> Result<()> {
             .context("cannot set up the worker threads")?;
     }
     match cli.command {
-        Command::Plan(a) => plan(a),
+        Command::Plan(a) => plan(a, bars),
+        Command::Diff(a) => diff(a),
         Command::Score(a) => score(a),
         Command::Check(a) => check(a),
         Command::Synth(a) => synth(a),
@@ -125,20 +137,15 @@ fn time_limit(s: Option<f64>) -> Result<Option<std::time::Duration>> {
     }
 }
 
-fn plan(a: PlanArgs) -> Result<()> {
+fn plan(a: PlanArgs, bars: &Bars) -> Result<()> {
     let source = config_source(a.config);
     tracing::info!("planning from {}", source.label());
     let options = siting_engine::RunOptions {
         time_limit: time_limit(a.time_limit)?,
         search_moves: a.search_moves,
     };
-    let out = siting_engine::run_with(&source, &options)?;
-    for (stage, secs) in &out.timings {
-        tracing::info!("{stage}: {secs:.2} s");
-    }
-    let clock = std::time::Instant::now();
-    let written = siting_engine::write(&out, &a.out)?;
-    tracing::info!("write: {:.2} s", clock.elapsed().as_secs_f64());
+    let out = siting_engine::run_with(&source, &options, bars)?;
+    let written = siting_engine::write_with(&out, &a.out, bars)?;
     let r = &out.outcome.report;
     println!(
         "mode {}: {} new sites, {} new 4G stations ({} overlays, {} co-locations, {} on new sites); sharing rate {:.1}% → {:.1}%; infrastructure {:.2} billion yuan, equipment {:.2} billion yuan",
@@ -216,6 +223,16 @@ fn check(a: CheckArgs) -> Result<()> {
     } else {
         anyhow::bail!("{} violation(s)", c.violations.len())
     }
+}
+
+fn diff(a: DiffArgs) -> Result<()> {
+    let d = siting_plan::diff_plans(&a.a, &a.b)?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&d)?);
+    } else {
+        print!("{}", siting_plan::diff::render_text(&d));
+    }
+    Ok(())
 }
 
 fn score(a: ScoreArgs) -> Result<()> {

@@ -12,4 +12,4 @@
 
 pub mod sets;
 
-pub use sets::{coverage_sets, CoverageSets, Demand, SiteRadio};
+pub use sets::{coverage_sets, coverage_sets_with, CoverageSets, Demand, SiteRadio};

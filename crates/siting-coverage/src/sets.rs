@@ -55,6 +55,18 @@ pub fn coverage_sets(
     models: &[&dyn CoverageModel],
     demand: Demand<'_>,
 ) -> CoverageSets {
+    coverage_sets_with(sites, models, demand, &|| {})
+}
+
+/// [`coverage_sets`], calling `site_done` once per site as its sets are
+/// complete (from the worker threads, in no particular order), for progress
+/// reports. The result does not depend on it.
+pub fn coverage_sets_with(
+    sites: &[SiteRadio],
+    models: &[&dyn CoverageModel],
+    demand: Demand<'_>,
+    site_done: &(dyn Fn() + Sync),
+) -> CoverageSets {
     sites
         .par_iter()
         .map(|site| {
@@ -79,6 +91,7 @@ pub fn coverage_sets(
             for set in &mut sets {
                 set.sort_unstable();
             }
+            site_done();
             sets
         })
         .collect()

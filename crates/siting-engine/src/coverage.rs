@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::prepare::Prepared;
 use crate::EngineError;
 use rayon::prelude::*;
-use siting_coverage::{coverage_sets, CoverageSets, Demand, SiteRadio};
+use siting_coverage::{coverage_sets_with, CoverageSets, Demand, SiteRadio};
 use siting_index::PointIndex;
 use siting_model::{Operator, SiteKind};
 use siting_radio::{CoverageModel, LinkBudgetModel, MultiBandModel, Transmitter};
@@ -148,6 +148,18 @@ impl Radio {
     /// sites), in that order: per site, per operator, the covered items,
     /// ascending. `index` is the R-tree over the items' metric positions.
     pub fn coverage(&self, prep: &Prepared, index: &PointIndex, sites: &[usize]) -> CoverageSets {
+        self.coverage_with(prep, index, sites, &|| {})
+    }
+
+    /// [`Radio::coverage`], calling `site_done` as each site is done (from
+    /// worker threads), for progress reports.
+    pub fn coverage_with(
+        &self,
+        prep: &Prepared,
+        index: &PointIndex,
+        sites: &[usize],
+        site_done: &(dyn Fn() + Sync),
+    ) -> CoverageSets {
         let radios = self.site_radios(prep, sites);
         let refs: Vec<&dyn CoverageModel> = self
             .models
@@ -155,7 +167,7 @@ impl Radio {
             .map(|m| m as &dyn CoverageModel)
             .collect();
         let items = &prep.items;
-        coverage_sets(
+        coverage_sets_with(
             &radios,
             &refs,
             Demand {
@@ -164,6 +176,7 @@ impl Radio {
                 ground_m: &items.ground_m,
                 position: &items.lonlat,
             },
+            site_done,
         )
     }
 }

@@ -38,6 +38,9 @@ pub enum EngineError {
     /// The output could not be written.
     #[error(transparent)]
     Write(#[from] siting_plan::WriteError),
+    /// An approval list could not be written.
+    #[error(transparent)]
+    Approval(#[from] siting_plan::ApprovalError),
     /// A written plan could not be read back.
     #[error(transparent)]
     Plan(#[from] siting_plan::PlanReadError),

@@ -14,7 +14,12 @@
 //! 5. [`problem`]: the optimiser's instance (options, costs, requirements, mode).
 //! 6. `siting-optimize` solves it.
 //! 7. [`outcome`]: the plan's sites, phases and report (`siting-plan`).
-//! 8. [`write`](mod@write): the output files, all or none.
+//! 8. [`write`](mod@write): the output files, all or none, the output folder
+//!    switched whole.
+//!
+//! [`progress`]: the [`Progress`] observer a caller
+//! gives [`run_with`] and [`write_with`] to hear of each stage and its
+//! counts (the command line draws bars; the engine draws nothing).
 //!
 //! - [`score`](mod@score): a written plan's coverage on any demand layer.
 //! - [`check`](mod@check): a written plan checked against every rule and
@@ -38,6 +43,7 @@ pub mod mclp;
 pub mod outcome;
 pub mod prepare;
 pub mod problem;
+pub mod progress;
 pub mod rings;
 pub mod run;
 pub mod score;
@@ -48,6 +54,7 @@ pub mod write;
 pub use check::{check, CheckReport, Violation};
 pub use config::{Config, ConfigSource};
 pub use error::EngineError;
+pub use progress::{Progress, Silent, Stage};
 pub use run::{run, run_with, RunOptions, RunOutput};
 pub use score::{score, Score};
-pub use write::write;
+pub use write::{write, write_with};

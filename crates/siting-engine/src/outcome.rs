@@ -15,7 +15,7 @@ use siting_plan::report::{
 use siting_plan::{
     coverage_figures, BeforeAfter, DemandOutcome, DistrictRow, Engine, Investment, Objective,
     Origin, Outcome, PhaseRow, PlanSite, Reason, Report, RequirementRow, RuleCount, SearchRing,
-    Sharing, Stations, TargetCheck, UncoveredTownship, WithoutGain,
+    Sharing, Stations, TargetCheck, UncoveredTownship, ValidityRow, WithoutGain,
 };
 use siting_radio::{CoverageModel, MultiBandModel};
 use siting_rules::{EiaAuthority, RuleBook};
@@ -373,12 +373,16 @@ fn report(
     let nd = m.districts.len();
     let mut residents = vec![0.0; nd];
     let mut covered = vec![PerOperator::<f64>::default(); nd];
+    let mut newly = vec![PerOperator::<f64>::default(); nd];
     for i in 0..items.cells {
         if let Some(d) = items.district[i] {
             residents[d as usize] += items.residents[i];
             for op in Operator::ALL {
                 if after[op][i] {
                     covered[d as usize][op] += items.residents[i];
+                    if !before[op][i] {
+                        newly[d as usize][op] += items.residents[i];
+                    }
                 }
             }
         }
@@ -415,6 +419,7 @@ fn report(
                     }
                 }),
                 covered_gain: covered_gain(&here),
+                newly_covered: newly[k],
                 new_sites: new,
                 new_4g_stations: st.total,
                 stations_by_way: st.by_way,
@@ -462,7 +467,7 @@ fn report(
             "yuan".into()
         } else if cfg.objective.township_centre_weight > 0.0 {
             format!(
-                "operator-residents (each township centre newly covered counts as {} residents)",
+                "weighted operator-residents (residents newly covered summed over operators, plus a bonus weight of {} per township centre newly covered; the bonus is not residents)",
                 cfg.objective.township_centre_weight
             )
         } else {
@@ -479,6 +484,22 @@ fn report(
             "upper bound on coverage".into()
         },
         bound_method: sol.bound.method.clone(),
+        residents_newly_covered: coverage
+            .values()
+            .map(|c| c.covered_after - c.covered_before)
+            .sum(),
+        township_centres_newly_covered: coverage
+            .values()
+            .map(|c| {
+                c.township_centres_covered_after
+                    .saturating_sub(c.township_centres_covered_before)
+            })
+            .sum(),
+        township_centre_weight: if targets_mode {
+            0.0
+        } else {
+            cfg.objective.township_centre_weight
+        },
         gap: sol.gap,
     };
     let without = WithoutGain {
@@ -539,10 +560,12 @@ fn report(
                 r11.co_building_target,
             )
         }),
+        approvals: siting_plan::approval_lists(sites),
         radio_models,
         inputs: a.raw.inputs(),
         config: config_json(cfg, a.config_file),
         notes,
+        model_validity: model_validity(a),
     }
 }
 
@@ -755,7 +778,6 @@ fn targets(
 
 fn notes(a: &Assembly<'_>) -> Vec<String> {
     let cfg = a.cfg;
-    let m = &a.prep.model;
     let mut notes = vec![
         format!("Sharing rate: {SHARING_DEFINITION}."),
         "Coverage is 4G only: before the plan, from the existing sites' 4G tenants (a tenant's technologies as its layer gives them); a demand point is covered when any of the operator's bands covers it (radio_models); radii are tabulated per whole metre of effective antenna height.".to_string(),
@@ -789,42 +811,12 @@ fn notes(a: &Assembly<'_>) -> Vec<String> {
             }
         ));
     }
-    // Model validity, grouped: per operator, band and environment, the
-    // antenna heights (by kind) at which the model is extrapolated.
-    let heights: Vec<(SiteKind, Vec<f64>)> = SiteKind::ALL
-        .iter()
-        .map(|&kind| {
-            let set: std::collections::BTreeSet<i64> = m
-                .sites
-                .iter()
-                .filter(|s| s.kind == kind && kind != SiteKind::Indoor)
-                .map(|s| s.height_m.round() as i64)
-                .collect();
-            let mut hs: Vec<f64> = set.iter().map(|&h| h as f64).collect();
-            if hs.len() > 3 {
-                hs = vec![hs[0], hs[hs.len() - 1]];
-            }
-            (kind, hs)
-        })
-        .collect();
-    let mut breaches = 0;
-    let mut first = None;
-    for model in a.models {
-        for (_, band) in model.bands() {
-            for (_, hs) in &heights {
-                for &h in hs {
-                    let v = band.validity_notes(h);
-                    breaches += v.len();
-                    if first.is_none() {
-                        first = v.into_iter().next();
-                    }
-                }
-            }
-        }
-    }
-    if let Some(first) = first {
+    let validity = model_validity(a);
+    if !validity.is_empty() {
+        let cases: u64 = validity.iter().map(|v| v.cases).sum();
         notes.push(format!(
-            "{breaches} model–height pairs are used outside their validity range (extrapolated), e.g. {first}."
+            "{cases} model–height pairs are used outside their validity range (extrapolated), in {} groups (model_validity).",
+            validity.len()
         ));
     }
     match &a.raw.dem {
@@ -854,6 +846,65 @@ fn notes(a: &Assembly<'_>) -> Vec<String> {
         ));
     }
     notes
+}
+
+/// Where the operators' models are used outside their validity range, per
+/// (model, environment, parameter): for each site kind the lowest and
+/// highest antenna height of the model's sites (every height where a kind
+/// has three or fewer).
+fn model_validity(a: &Assembly<'_>) -> Vec<ValidityRow> {
+    let m = &a.prep.model;
+    let mut heights: Vec<f64> = Vec::new();
+    for kind in SiteKind::ALL.into_iter().filter(|k| *k != SiteKind::Indoor) {
+        let set: std::collections::BTreeSet<i64> = m
+            .sites
+            .iter()
+            .filter(|s| s.kind == kind)
+            .map(|s| s.height_m.round() as i64)
+            .collect();
+        let mut hs: Vec<f64> = set.iter().map(|&h| h as f64).collect();
+        if hs.len() > 3 {
+            hs = vec![hs[0], hs[hs.len() - 1]];
+        }
+        heights.extend(hs);
+    }
+    let mut groups: BTreeMap<(String, String, String), ValidityRow> = BTreeMap::new();
+    for (op, model) in Operator::ALL.iter().zip(a.models) {
+        for (_, band) in model.bands() {
+            for &h in &heights {
+                for b in band.validity_breaches(h) {
+                    let r = &b.out_of_range;
+                    let key = (
+                        b.model.to_string(),
+                        b.environment.to_string(),
+                        r.parameter.to_string(),
+                    );
+                    let row = groups.entry(key).or_insert_with(|| ValidityRow {
+                        model: b.model.into(),
+                        environment: b.environment.to_string(),
+                        parameter: r.parameter.into(),
+                        valid_range: format!("{}–{}{}", r.min, r.max, r.unit),
+                        used: [r.value, r.value],
+                        unit: r.unit.trim().to_string(),
+                        antenna_heights_m: [h, h],
+                        operators: Vec::new(),
+                        cases: 0,
+                        reference: r.reference.into(),
+                    });
+                    row.used = [row.used[0].min(r.value), row.used[1].max(r.value)];
+                    row.antenna_heights_m = [
+                        row.antenna_heights_m[0].min(h),
+                        row.antenna_heights_m[1].max(h),
+                    ];
+                    if !row.operators.iter().any(|o| o == op.code()) {
+                        row.operators.push(op.code().into());
+                    }
+                    row.cases += 1;
+                }
+            }
+        }
+    }
+    groups.into_values().collect()
 }
 
 /// The config as JSON, with the file it came from under `source`.

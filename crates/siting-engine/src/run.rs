@@ -8,12 +8,13 @@ use crate::inputs::{DemandOverride, RawLayers};
 use crate::outcome::{assemble, Assembly};
 use crate::prepare::{prepare, Prepared};
 use crate::problem::instance;
+use crate::progress::{stage, Progress, Silent, Stage};
 use crate::rings::{left_unserved, ring_tower, search_rings, unservable, Ring};
 use crate::EngineError;
 use siting_index::PointIndex;
 use siting_plan::Outcome;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// What a run may be told beyond its config.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -28,6 +29,22 @@ pub struct RunOptions {
     pub search_moves: Option<u64>,
 }
 
+fn log_search(solution: &siting_optimize::Solution) {
+    let s = &solution.search;
+    tracing::info!(
+        "local search: {} moves tried, {} kept{}; bound {} ({})",
+        s.moves,
+        s.improvements,
+        if s.time_limit_reached {
+            ", stopped by the time limit"
+        } else {
+            ""
+        },
+        solution.bound.value,
+        solution.bound.method
+    );
+}
+
 /// What a run produces, before anything is written.
 #[derive(Debug, Clone)]
 pub struct RunOutput {
@@ -35,8 +52,10 @@ pub struct RunOutput {
     pub outcome: Outcome,
     /// Input files a write must never replace.
     pub inputs: Vec<PathBuf>,
-    /// Seconds spent per stage, for progress logs and benchmarks.
+    /// Seconds spent per stage ([`Stage::name`]), for progress logs and benchmarks.
     pub timings: Vec<(&'static str, f64)>,
+    /// R6's EIRP of one base station by site kind, dBm (for the approval lists).
+    pub eirp_dbm: Option<siting_rules::KindCosts>,
 }
 
 /// The config, parsed once, and every layer it names.
@@ -77,9 +96,16 @@ pub struct Covered {
 
 /// Stage 3: coverage sets of every site of the model, in parallel.
 pub fn cover(loaded: &Loaded, prep: &Prepared) -> Covered {
+    cover_with(loaded, prep, &Silent)
+}
+
+/// [`cover`], telling `progress` of each site done.
+pub fn cover_with(loaded: &Loaded, prep: &Prepared, progress: &dyn Progress) -> Covered {
     let index = PointIndex::new(prep.items.xy.iter().copied());
     let all: Vec<usize> = (0..prep.model.sites.len()).collect();
-    let sets = loaded.radio.coverage(prep, &index, &all);
+    let sets = loaded
+        .radio
+        .coverage_with(prep, &index, &all, &|| progress.advance(1));
     Covered { index, sets }
 }
 
@@ -93,6 +119,18 @@ pub fn rings(
     short: &[(u32, siting_model::OperatorSet)],
     first_id: usize,
 ) -> Result<Vec<Ring>, EngineError> {
+    rings_with(loaded, prep, covered, short, first_id, &Silent)
+}
+
+/// [`rings`], telling `progress` of the towers' coverage (in sites).
+pub fn rings_with(
+    loaded: &Loaded,
+    prep: &mut Prepared,
+    covered: &mut Covered,
+    short: &[(u32, siting_model::OperatorSet)],
+    first_id: usize,
+    progress: &dyn Progress,
+) -> Result<Vec<Ring>, EngineError> {
     let rings = search_rings(&loaded.cfg, prep, &loaded.radio.models, short, first_id)?;
     if loaded.cfg.objective.search_rings {
         let mut added = Vec::new();
@@ -103,7 +141,9 @@ pub fn rings(
                 added.push(i);
             }
         }
-        let sets = loaded.radio.coverage(prep, &covered.index, &added);
+        let sets = loaded
+            .radio
+            .coverage_with(prep, &covered.index, &added, &|| progress.advance(1));
         covered.sets.extend(sets);
     }
     Ok(rings)
@@ -111,86 +151,85 @@ pub fn rings(
 
 /// Runs the pipeline from a config; writes nothing.
 pub fn run(source: &ConfigSource) -> Result<RunOutput, EngineError> {
-    run_with(source, &RunOptions::default())
+    run_with(source, &RunOptions::default(), &Silent)
 }
 
-fn log_search(solution: &siting_optimize::Solution) {
-    let s = &solution.search;
-    tracing::info!(
-        "local search: {} moves tried, {} kept{}; bound {} ({})",
-        s.moves,
-        s.improvements,
-        if s.time_limit_reached {
-            ", stopped by the time limit"
-        } else {
-            ""
-        },
-        solution.bound.value,
-        solution.bound.method
-    );
-}
-
-/// [`run`] with [`RunOptions`].
-pub fn run_with(source: &ConfigSource, options: &RunOptions) -> Result<RunOutput, EngineError> {
+/// [`run`], telling `progress` of each stage (load, prepare, coverage,
+/// rings, optimise, assemble) and its counts.
+pub fn run_with(
+    source: &ConfigSource,
+    options: &RunOptions,
+    progress: &dyn Progress,
+) -> Result<RunOutput, EngineError> {
     let mut timings = Vec::new();
-    let mut clock = Instant::now();
-    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, f64)>| {
-        timings.push((name, clock.elapsed().as_secs_f64()));
-        clock = Instant::now();
-    };
-    let loaded = load(source, None)?;
-    lap("read", &mut timings);
-    let mut prep = prepare(&loaded.cfg, &loaded.config_file, &loaded.raw)?;
-    lap("model, indices, rules", &mut timings);
-    let mut covered = cover(&loaded, &prep);
-    lap("coverage", &mut timings);
-    let short = unservable(&prep, &covered.sets);
-    let mut rings = rings(&loaded, &mut prep, &mut covered, &short, 1)?;
-    lap("search rings", &mut timings);
+    let t = &mut timings;
+    let loaded = stage(progress, Stage::Load, None, t, || load(source, None))?;
+    let mut prep = stage(progress, Stage::Prepare, None, t, || {
+        prepare(&loaded.cfg, &loaded.config_file, &loaded.raw)
+    })?;
+    let n_sites = prep.model.sites.len() as u64;
+    let mut covered = stage(progress, Stage::Coverage, Some(n_sites), t, || {
+        cover_with(&loaded, &prep, progress)
+    });
+    let mut rings = stage(progress, Stage::Rings, None, t, || {
+        let short = unservable(&prep, &covered.sets);
+        rings_with(&loaded, &mut prep, &mut covered, &short, 1, progress)
+    })?;
     let demand_file = &loaded.raw.demand.file;
-    let mut inst = instance(&loaded.cfg, &prep, &covered.sets, demand_file)?;
-    inst.params.time_limit = options.time_limit;
-    if let Some(m) = options.search_moves {
-        inst.params.search_moves = m;
-    }
-    let mut solution = siting_optimize::solve(&inst.problem, &inst.params)?;
-    log_search(&solution);
-    // Where a requirement is still short because every site that reaches
-    // its demand is full, a second round of rings and towers, then the solve again.
-    if loaded.cfg.objective.search_rings {
-        let left = left_unserved(
-            &prep,
-            &covered.sets,
-            &inst.choice_site,
-            &inst.problem,
-            &solution,
-        );
-        if !left.is_empty() {
-            let more = self::rings(&loaded, &mut prep, &mut covered, &left, rings.len() + 1)?;
-            rings.extend(more);
-            inst = instance(&loaded.cfg, &prep, &covered.sets, demand_file)?;
+    let rounds = if loaded.cfg.objective.search_rings {
+        2
+    } else {
+        1
+    };
+    let inst = stage(progress, Stage::Optimise, Some(rounds), t, || {
+        let tune = |inst: &mut crate::problem::Instance| {
             inst.params.time_limit = options.time_limit;
             if let Some(m) = options.search_moves {
                 inst.params.search_moves = m;
             }
-            solution = siting_optimize::solve(&inst.problem, &inst.params)?;
-            log_search(&solution);
+        };
+        let mut inst = instance(&loaded.cfg, &prep, &covered.sets, demand_file)?;
+        tune(&mut inst);
+        let mut solution = siting_optimize::solve(&inst.problem, &inst.params)?;
+        log_search(&solution);
+        progress.advance(1);
+        // Where a requirement is still short because every site that reaches
+        // its demand is full, a second round of rings and towers, then the solve again.
+        if loaded.cfg.objective.search_rings {
+            let left = left_unserved(
+                &prep,
+                &covered.sets,
+                &inst.choice_site,
+                &inst.problem,
+                &solution,
+            );
+            if !left.is_empty() {
+                let more = self::rings(&loaded, &mut prep, &mut covered, &left, rings.len() + 1)?;
+                rings.extend(more);
+                inst = instance(&loaded.cfg, &prep, &covered.sets, demand_file)?;
+                tune(&mut inst);
+                solution = siting_optimize::solve(&inst.problem, &inst.params)?;
+                log_search(&solution);
+            }
+            progress.advance(1);
         }
-    }
-    lap("optimise", &mut timings);
-    let outcome = assemble(Assembly {
-        cfg: &loaded.cfg,
-        config_file: &loaded.config_file,
-        raw: &loaded.raw,
-        prep: &prep,
-        catalogue: &loaded.cfg.book,
-        models: &loaded.radio.models,
-        sets: &covered.sets,
-        instance: &inst,
-        solution: &solution,
-        rings: &rings,
+        Ok::<_, EngineError>((inst, solution))
+    })?;
+    let (inst, solution) = inst;
+    let outcome = stage(progress, Stage::Assemble, None, t, || {
+        assemble(Assembly {
+            cfg: &loaded.cfg,
+            config_file: &loaded.config_file,
+            raw: &loaded.raw,
+            prep: &prep,
+            catalogue: &loaded.cfg.book,
+            models: &loaded.radio.models,
+            sets: &covered.sets,
+            instance: &inst,
+            solution: &solution,
+            rings: &rings,
+        })
     });
-    lap("assemble", &mut timings);
     let inputs = loaded
         .raw
         .inputs()
@@ -202,5 +241,12 @@ pub fn run_with(source: &ConfigSource, options: &RunOptions) -> Result<RunOutput
         outcome,
         inputs,
         timings,
+        eirp_dbm: loaded
+            .cfg
+            .book
+            .params
+            .r6
+            .as_ref()
+            .map(|r6| r6.eirp_dbm.clone()),
     })
 }

@@ -1,12 +1,13 @@
-//! Writing a run's files: `plan.geojson`, `report.json`, `report.md` and
-//! `plan.gpkg`, all or none.
+//! Writing a run's files: `plan.geojson`, `report.json`, `report.md`,
+//! `plan.gpkg` and the approval lists, as one folder switched in whole.
 
+use crate::progress::{stage, Progress, Silent, Stage};
 use crate::run::RunOutput;
 use crate::EngineError;
 use serde_json::{json, Map, Value};
 use siting_gdal::OutLayer;
 use siting_layers::RawGeometry;
-use siting_model::Operator;
+use siting_model::{Operator, SiteKind};
 use std::path::{Path, PathBuf};
 
 /// `plan.gpkg`: layer `sites` (the plan's sites, as in plan.geojson), the
@@ -106,25 +107,51 @@ pub fn plan_gpkg(out: &RunOutput) -> Result<Vec<u8>, EngineError> {
     Ok(result?)
 }
 
-/// Writes `plan.geojson`, `report.json`, `report.md` and `plan.gpkg` into
-/// `out_dir`, all or none.
+/// Writes `plan.geojson`, `report.json`, `report.md`, `plan.gpkg` and the
+/// approval lists (`approvals/<authority>-<year>.csv`) as the whole content
+/// of `out_dir`, which then holds this run's files or, after any failure,
+/// the previous run's ([`siting_plan::write_folder`]).
 pub fn write(out: &RunOutput, out_dir: &Path) -> Result<Vec<PathBuf>, EngineError> {
+    write_with(out, out_dir, &Silent)
+}
+
+/// [`write()`], telling `progress` of each file built (stage `write`, in files).
+pub fn write_with(
+    out: &RunOutput,
+    out_dir: &Path,
+    progress: &dyn Progress,
+) -> Result<Vec<PathBuf>, EngineError> {
+    let mut timings = Vec::new();
     let o = &out.outcome;
-    let t = std::time::Instant::now();
-    let json = serde_json::to_string_pretty(&o.report).expect("report serialises") + "\n";
-    let gpkg = plan_gpkg(out)?;
-    tracing::debug!("plan.gpkg built in {:.2} s", t.elapsed().as_secs_f64());
-    let files = vec![
-        (
-            "plan.geojson",
+    let eirp = |kind: &str| {
+        let k = kind.parse::<SiteKind>().ok()?;
+        out.eirp_dbm.as_ref().map(|e| e.get(k))
+    };
+    let approvals = siting_plan::approval_files(&o.sites, eirp)?;
+    let total = 4 + approvals.len() as u64;
+    stage(progress, Stage::Write, Some(total), &mut timings, || {
+        let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(total as usize);
+        files.push((
+            "plan.geojson".into(),
             siting_plan::geojson::plan_geojson(&o.sites).into_bytes(),
-        ),
-        ("report.json", json.into_bytes()),
-        (
-            "report.md",
+        ));
+        progress.advance(1);
+        let json = serde_json::to_string_pretty(&o.report).expect("report serialises") + "\n";
+        files.push(("report.json".into(), json.into_bytes()));
+        progress.advance(1);
+        files.push((
+            "report.md".into(),
             siting_plan::markdown::report_markdown(&o.report).into_bytes(),
-        ),
-        ("plan.gpkg", gpkg),
-    ];
-    Ok(siting_plan::write_outputs(out_dir, &files, &out.inputs)?)
+        ));
+        progress.advance(1);
+        let t = std::time::Instant::now();
+        files.push(("plan.gpkg".into(), plan_gpkg(out)?));
+        tracing::debug!("plan.gpkg built in {:.2} s", t.elapsed().as_secs_f64());
+        progress.advance(1);
+        for f in approvals {
+            files.push(f);
+            progress.advance(1);
+        }
+        Ok(siting_plan::write_folder(out_dir, &files, &out.inputs)?)
+    })
 }

@@ -10,11 +10,16 @@
 //! - [`geojson`]: the plan as GeoJSON (RFC 7946, 7 decimals).
 //! - [`read`]: a written `plan.geojson` read back.
 //! - [`markdown`]: the report for people (`report.md`).
-//! - [`write`](mod@write): all files into an output folder, atomically.
+//! - [`approvals`]: the lists per EIA authority and year (`approvals/*.csv`).
+//! - [`diff`](mod@diff): two written plans compared (`siting diff`).
+//! - [`write`](mod@write): all files into an output folder, atomically, and
+//!   the output folder switched whole ([`write_folder`]).
 
 #![warn(missing_docs)]
 
+pub mod approvals;
 pub mod coverage;
+pub mod diff;
 pub mod geojson;
 pub mod markdown;
 pub mod outcome;
@@ -23,13 +28,15 @@ pub mod report;
 pub mod site;
 pub mod write;
 
+pub use approvals::{approval_files, approval_lists, ApprovalError, ApprovalList};
 pub use coverage::{coverage_figures, CoverageFigures, DemandItems};
+pub use diff::{diff_plans, DiffError, PlanDiff};
 pub use outcome::{DemandOutcome, Outcome};
 pub use read::{read_plan, PlanReadError};
 pub use report::{
     BeforeAfter, DistrictRow, Engine, ExcludedSite, IndoorSharing, InputFile, Investment, NewSites,
     Objective, PhaseRow, Report, RequirementRow, RuleCount, SearchRing, Sharing, Stations,
-    TargetCheck, UncoveredTownship, Ways, WithoutGain,
+    TargetCheck, UncoveredTownship, ValidityRow, Ways, WithoutGain,
 };
 pub use site::{Origin, PlanSite, Reason, Way};
-pub use write::{write_outputs, WriteError};
+pub use write::{write_folder, write_outputs, WriteError};

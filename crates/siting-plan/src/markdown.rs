@@ -50,6 +50,7 @@ pub fn report_markdown(r: &Report) -> String {
         let value = match t.id.as_str() {
             "T2" => format!("{} yuan", thousands(t.value)),
             "T3" => pct(t.value),
+            "T4" => t4_value(r, t.value),
             _ if t.required_value <= 1.0 && t.value <= 1.0 => pct(t.value),
             _ => thousands(t.value),
         };
@@ -141,21 +142,45 @@ pub fn report_markdown(r: &Report) -> String {
         thousands(inv.total)
     );
     let o = &r.objective;
-    let _ = writeln!(
-        m,
-        "- Objective ({}): {} {}; {} {} ({}): {}.",
-        o.description,
-        thousands(o.value),
-        o.unit,
-        o.bound_kind,
-        thousands(o.bound),
-        o.bound_method,
-        match o.gap {
-            Some(g) => format!("gap at most {}", pct(g)),
-            None =>
-                "the bound does not apply: the plan misses a requirement the data allows".into(),
-        }
-    );
+    let gap = match o.gap {
+        Some(g) => format!("gap at most {}", pct(g)),
+        None => "the bound does not apply: the plan misses a requirement the data allows".into(),
+    };
+    if o.unit == "yuan" {
+        let _ = writeln!(
+            m,
+            "- Objective ({}): {} yuan; {} {} yuan ({}): {gap}.",
+            o.description,
+            thousands(o.value),
+            o.bound_kind,
+            thousands(o.bound),
+            o.bound_method,
+        );
+    } else {
+        let _ = writeln!(
+            m,
+            "- Residents newly covered: {} (summed over operators), and {} township centres newly covered (summed over operators).",
+            thousands(o.residents_newly_covered),
+            thousands(o.township_centres_newly_covered as f64)
+        );
+        let bonus = if o.township_centre_weight > 0.0 {
+            format!(
+                "; a weighted score, not residents: residents plus a bonus weight of {} per township centre newly covered",
+                thousands(o.township_centre_weight)
+            )
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            m,
+            "- Objective ({}{bonus}): {}; {} {} ({}): {gap}.",
+            o.description,
+            thousands(o.value),
+            o.bound_kind,
+            thousands(o.bound),
+            o.bound_method,
+        );
+    }
     if r.stations_without_gain.count > 0 {
         let _ = writeln!(
             m,
@@ -281,20 +306,29 @@ pub fn report_markdown(r: &Report) -> String {
     let _ = writeln!(m, "\n## By district or county\n");
     let _ = writeln!(
         m,
-        "| adcode | name | residents | {} | new sites | 4G stations (overlay / co-location / new site) | sharing after | infrastructure (yuan) |\n|---|---|---|{}---|---|---|---|---|",
-        Operator::ALL.map(|op| format!("{op} after")).join(" | "),
-        "---|".repeat(Operator::ALL.len())
+        "Residents of each district on the demand layer; per operator, the share of them covered once the plan is built and how many of them the plan newly covers (each operator apart, so a figure never exceeds the district's residents).\n"
+    );
+    let ops = Operator::ALL;
+    let _ = writeln!(
+        m,
+        "| adcode | name | residents | {} | {} | new sites | 4G stations (overlay / co-location / new site) | sharing after | infrastructure (yuan) |\n|---|---|---|{}{}---|---|---|---|",
+        ops.map(|op| format!("{op} covered after")).join(" | "),
+        ops.map(|op| format!("{op} residents newly covered")).join(" | "),
+        "---|".repeat(ops.len()),
+        "---|".repeat(ops.len())
     );
     for d in r.by_district.values() {
         let w = &d.stations_by_way;
         let shares: Vec<String> = d.coverage_share_after.values().map(|x| pct(*x)).collect();
+        let newly: Vec<String> = d.newly_covered.values().map(|x| thousands(*x)).collect();
         let _ = writeln!(
             m,
-            "| {} | {} | {} | {} | {} | {} ({} / {} / {}) | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} ({} / {} / {}) | {} | {} |",
             d.adcode,
             d.name,
             thousands(d.residents),
             shares.join(" | "),
+            newly.join(" | "),
             d.new_sites,
             d.new_4g_stations,
             w.overlay,
@@ -316,6 +350,25 @@ pub fn report_markdown(r: &Report) -> String {
             "| {} {} | {} | {} | {} |",
             rc.id, rc.title, rc.sites, rc.candidates_excluded, rc.source
         );
+    }
+
+    if !r.approvals.is_empty() {
+        let _ = writeln!(m, "\n## EIA approval lists (R9)\n");
+        let _ = writeln!(
+            m,
+            "The plan's sites each authority approves, by the year of the plan's first work there (CSV, UTF-8 with BOM).\n"
+        );
+        let _ = writeln!(m, "| authority | year | sites | file |\n|---|---|---|---|");
+        for a in &r.approvals {
+            let _ = writeln!(
+                m,
+                "| {} | {} | {} | `{}` |",
+                a.authority,
+                a.year,
+                thousands(a.sites as f64),
+                a.file
+            );
+        }
     }
 
     let _ = writeln!(m, "\n## Radio models\n");
@@ -340,7 +393,55 @@ pub fn report_markdown(r: &Report) -> String {
             i.layer, i.file, i.features, i.sha256
         );
     }
+    if !r.model_validity.is_empty() {
+        let _ = writeln!(m, "\n## Model validity\n");
+        let _ = writeln!(
+            m,
+            "Where a propagation model is used outside its validity range (extrapolated), grouped by model, environment and parameter.\n"
+        );
+        let _ = writeln!(
+            m,
+            "| model | environment | parameter | valid | used | antenna heights (m) | operators | cases |\n|---|---|---|---|---|---|---|---|"
+        );
+        for v in &r.model_validity {
+            let span = |a: [f64; 2]| {
+                if a[0] == a[1] {
+                    format!("{}", a[0])
+                } else {
+                    format!("{}–{}", a[0], a[1])
+                }
+            };
+            let _ = writeln!(
+                m,
+                "| {} | {} | {} | {} | {} {} | {} | {} | {} |",
+                v.model,
+                v.environment,
+                v.parameter,
+                v.valid_range,
+                span(v.used),
+                v.unit,
+                span(v.antenna_heights_m),
+                v.operators.join(", "),
+                v.cases
+            );
+        }
+    }
     m
+}
+
+/// T4's plan value: the lowest operator's main-urban share, and the
+/// township centres some operator misses.
+fn t4_value(r: &Report, urban_min: f64) -> String {
+    let towns = r.township_centres_uncovered.len();
+    format!(
+        "{} of main-urban residents (lowest operator); {}",
+        pct(urban_min),
+        if towns == 0 {
+            "every township centre covered".to_string()
+        } else {
+            format!("{towns} township centres lack some operator")
+        }
+    )
 }
 
 #[cfg(test)]

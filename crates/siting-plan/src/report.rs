@@ -330,6 +330,15 @@ pub struct Objective {
     pub bound_kind: String,
     /// How the bound was found.
     pub bound_method: String,
+    /// Residents newly covered, summed over operators (real residents, no
+    /// bonus weights): in `budget` and `sites` the objective's resident part.
+    pub residents_newly_covered: f64,
+    /// Township centres newly covered, summed over operators.
+    pub township_centres_newly_covered: u64,
+    /// The bonus weight a township centre newly covered adds to the
+    /// objective in `budget` and `sites` (`objective.township_centre_weight`;
+    /// a weight, not residents).
+    pub township_centre_weight: f64,
     /// How far the plan can be from the optimum, 0..1; `null` where the
     /// bound does not apply (in `targets`, a plan that misses a requirement
     /// the data allows).
@@ -356,8 +365,14 @@ pub struct DistrictRow {
     pub residents: f64,
     /// Share of residents each operator covers once the plan is built.
     pub coverage_share_after: PerOperator<f64>,
-    /// Residents each operator's new stations here newly cover.
+    /// Residents each operator's new stations in this district newly cover,
+    /// wherever those residents live (a station near the boundary covers
+    /// residents of the next district too, so this can exceed `residents`).
     pub covered_gain: PerOperator<f64>,
+    /// Residents of this district each operator newly covers (its demand
+    /// cells covered once the plan is built and not before), whichever
+    /// station covers them: at most `residents`.
+    pub newly_covered: PerOperator<f64>,
     /// New sites.
     pub new_sites: u64,
     /// New 4G stations.
@@ -530,6 +545,32 @@ impl IndoorSharing {
     }
 }
 
+/// Where a propagation model is used outside its validity range, grouped by
+/// model, environment and parameter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValidityRow {
+    /// The model's code (`cost231-hata`).
+    pub model: String,
+    /// The radio environment (`rural`).
+    pub environment: String,
+    /// The parameter outside the range (`distance`, `base-station height`).
+    pub parameter: String,
+    /// The valid range, with its unit (`1000–20000 m`).
+    pub valid_range: String,
+    /// The lowest and highest value used, in `unit`.
+    pub used: [f64; 2],
+    /// The parameter's unit (`m`, `MHz`).
+    pub unit: String,
+    /// Antenna heights (metres) of the site kinds at which it happens, lowest and highest.
+    pub antenna_heights_m: [f64; 2],
+    /// Operators whose bands use it so.
+    pub operators: Vec<String>,
+    /// Model–height pairs in the group.
+    pub cases: u64,
+    /// Where the range comes from.
+    pub reference: String,
+}
+
 /// Everything `report.json` holds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
@@ -584,6 +625,9 @@ pub struct Report {
     /// R11 and T5: the indoor systems' sharing and co-building (`None`
     /// with R11 off).
     pub indoor_sharing: Option<IndoorSharing>,
+    /// The lists each EIA authority (R9) approves per year, with their files
+    /// (`approvals/<authority>-<year>.csv`).
+    pub approvals: Vec<crate::approvals::ApprovalList>,
     /// The radio model of each operator.
     pub radio_models: BTreeMap<String, String>,
     /// Input files with their SHA-256.
@@ -592,6 +636,8 @@ pub struct Report {
     pub config: serde_json::Value,
     /// What the run assumed or could not do.
     pub notes: Vec<String>,
+    /// Where a propagation model is extrapolated beyond its validity range.
+    pub model_validity: Vec<ValidityRow>,
 }
 
 /// New sites by kind.

@@ -29,4 +29,4 @@ pub use model::{CoverageModel, Receiver, TerrainProfile, Transmitter};
 pub use pathloss::{
     CitySize, Geometry, HataEnvironment, ModelKind, OutOfRange, PathLoss, Prepared,
 };
-pub use propagation::{LinkBudgetModel, MultiBandModel};
+pub use propagation::{LinkBudgetModel, MultiBandModel, ValidityBreach};

@@ -7,6 +7,36 @@ use crate::pathloss::{PathLoss, Prepared};
 use siting_model::Environment;
 use std::sync::Arc;
 
+/// A model used outside its validity range: where, at what antenna height
+/// and radius, and what the range says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidityBreach {
+    /// The radio environment.
+    pub environment: Environment,
+    /// The model's code (`cost231-hata`).
+    pub model: &'static str,
+    /// The antenna height asked for, metres.
+    pub height_m: f64,
+    /// The height the model is evaluated at (capped with terrain), metres.
+    pub evaluated_m: f64,
+    /// The coverage radius there, metres.
+    pub radius_m: f64,
+    /// The parameter outside the range, with the range and its source.
+    pub out_of_range: crate::pathloss::OutOfRange,
+}
+
+impl ValidityBreach {
+    /// What the model's validity range says, in words.
+    pub fn problem(&self) -> String {
+        self.out_of_range
+            .to_string()
+            .split("; use")
+            .next()
+            .unwrap_or("")
+            .to_string()
+    }
+}
+
 /// A worker thread's last terrain profile and the pair it belongs to: the
 /// buffer is reused for every pair, and the profile itself for every
 /// operator and band that asks about the same pair in a row.
@@ -167,6 +197,31 @@ impl LinkBudgetModel {
     /// evaluated at the highest valid one (the radius tables cap it), which is
     /// not a breach.
     pub fn validity_notes(&self, height_m: f64) -> Vec<String> {
+        self.validity_breaches(height_m)
+            .into_iter()
+            .map(|b| {
+                let at = if b.evaluated_m < b.height_m {
+                    format!(
+                        "{} m antenna height, evaluated at {} m",
+                        b.height_m, b.evaluated_m
+                    )
+                } else {
+                    format!("{} m antenna height", b.height_m)
+                };
+                format!(
+                    "{} at {at}, radius {:.0} m: {}",
+                    b.environment,
+                    b.radius_m,
+                    b.problem()
+                )
+            })
+            .collect()
+    }
+
+    /// [`validity_notes`](Self::validity_notes) as data: one
+    /// [`ValidityBreach`] per environment whose model is used outside its
+    /// validity range at this antenna height.
+    pub fn validity_breaches(&self, height_m: f64) -> Vec<ValidityBreach> {
         let mut out = Vec::new();
         for e in Environment::ALL {
             let mut m = *self.model(e);
@@ -179,15 +234,14 @@ impl LinkBudgetModel {
             m.geometry.tx_height_m = used;
             let r = self.radius_m(e, height_m);
             if let Err(err) = m.check(r.round().max(1.0)) {
-                let at = if used < height_m {
-                    format!("{height_m} m antenna height, evaluated at {used} m")
-                } else {
-                    format!("{height_m} m antenna height")
-                };
-                out.push(format!(
-                    "{e} at {at}, radius {r:.0} m: {}",
-                    err.to_string().split("; use").next().unwrap_or("")
-                ));
+                out.push(ValidityBreach {
+                    environment: e,
+                    model: m.kind.code(),
+                    height_m,
+                    evaluated_m: used,
+                    radius_m: r,
+                    out_of_range: err,
+                });
             }
         }
         out
