@@ -16,6 +16,8 @@
 //! 7. [`outcome`]: the plan's sites, phases and report (`siting-plan`).
 //! 8. [`write`](mod@write): the output files, all or none.
 //!
+//! - [`map`](mod@map): the maps' layers from a run or from a written plan
+//!   (`siting map`), drawn by `siting-map`.
 //! - [`score`](mod@score): a written plan's coverage on any demand layer.
 //! - [`terrain`]: terrain profiles from a DEM for diffraction.
 //! - [`mclp`](mod@mclp): the classic maximal covering location problem from
@@ -29,6 +31,7 @@ pub mod coverage;
 pub mod environment;
 mod error;
 pub mod inputs;
+pub mod map;
 pub mod mclp;
 pub mod outcome;
 pub mod prepare;

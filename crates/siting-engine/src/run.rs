@@ -25,6 +25,8 @@ pub struct RunOutput {
     pub inputs: Vec<PathBuf>,
     /// Seconds spent per stage, for progress logs and benchmarks.
     pub timings: Vec<(&'static str, f64)>,
+    /// What the maps draw (`map.svg`, `map.png`, `report.html`).
+    pub map: siting_map::MapLayers,
 }
 
 /// The config, parsed once, and every layer it names.
@@ -148,6 +150,7 @@ pub fn run(source: &ConfigSource) -> Result<RunOutput, EngineError> {
         solution: &solution,
         rings: &rings,
     });
+    let map = crate::map::run_layers(&loaded.cfg, &prep, &outcome, &rings);
     lap("assemble", &mut timings);
     let inputs = loaded
         .raw
@@ -160,5 +163,6 @@ pub fn run(source: &ConfigSource) -> Result<RunOutput, EngineError> {
         outcome,
         inputs,
         timings,
+        map,
     })
 }

@@ -1,5 +1,5 @@
-//! Writing a run's files: `plan.geojson`, `report.json`, `report.md` and
-//! `plan.gpkg`, all or none.
+//! Writing a run's files: `plan.geojson`, `report.json`, `report.md`,
+//! `report.html`, `map.svg`, `map.png` and `plan.gpkg`, all or none.
 
 use crate::run::RunOutput;
 use crate::EngineError;
@@ -106,14 +106,30 @@ pub fn plan_gpkg(out: &RunOutput) -> Result<Vec<u8>, EngineError> {
     Ok(result?)
 }
 
-/// Writes `plan.geojson`, `report.json`, `report.md` and `plan.gpkg` into
-/// `out_dir`, all or none.
+/// Writes `plan.geojson`, `report.json`, `report.md`, `report.html`,
+/// `map.svg`, `map.png` and `plan.gpkg` into `out_dir`, all or none.
 pub fn write(out: &RunOutput, out_dir: &Path) -> Result<Vec<PathBuf>, EngineError> {
     let o = &out.outcome;
     let t = std::time::Instant::now();
     let json = serde_json::to_string_pretty(&o.report).expect("report serialises") + "\n";
     let gpkg = plan_gpkg(out)?;
     tracing::debug!("plan.gpkg built in {:.2} s", t.elapsed().as_secs_f64());
+    let t = std::time::Instant::now();
+    let html = siting_map::report_html(&o.report, &o.sites, &out.map).map_err(|e| {
+        siting_plan::WriteError {
+            path: "report.html".into(),
+            source: std::io::Error::other(e.to_string()),
+        }
+    })?;
+    let (svg, png) = crate::map::pictures(
+        &out.map,
+        crate::map::titles(Some(&o.report), &o.sites),
+        None,
+    )?;
+    tracing::debug!(
+        "report.html, map.svg, map.png built in {:.2} s",
+        t.elapsed().as_secs_f64()
+    );
     let files = vec![
         (
             "plan.geojson",
@@ -124,6 +140,9 @@ pub fn write(out: &RunOutput, out_dir: &Path) -> Result<Vec<PathBuf>, EngineErro
             "report.md",
             siting_plan::markdown::report_markdown(&o.report).into_bytes(),
         ),
+        ("report.html", html.into_bytes()),
+        ("map.svg", svg.into_bytes()),
+        ("map.png", png),
         ("plan.gpkg", gpkg),
     ];
     Ok(siting_plan::write_outputs(out_dir, &files, &out.inputs)?)

@@ -25,7 +25,10 @@ impl Frame {
     /// with `margin` of its size around it) into `width` pixels, at the top
     /// left corner (`left`, `top`); the height follows from the aspect.
     pub fn fit(bounds: [f64; 4], margin: f64, left: f64, top: f64, width: f64) -> Frame {
-        let (w, h) = ((bounds[2] - bounds[0]).max(1.0), (bounds[3] - bounds[1]).max(1.0));
+        let (w, h) = (
+            (bounds[2] - bounds[0]).max(1.0),
+            (bounds[3] - bounds[1]).max(1.0),
+        );
         let (mx, my) = (w * margin, h * margin);
         let scale = width / (w + 2.0 * mx);
         Frame {
@@ -84,7 +87,13 @@ impl Frame {
             return;
         }
         for (i, p) in kept.iter().enumerate() {
-            let _ = write!(d, "{}{} {}", if i == 0 { 'M' } else { 'L' }, num(p[0]), num(p[1]));
+            let _ = write!(
+                d,
+                "{}{} {}",
+                if i == 0 { 'M' } else { 'L' },
+                num(p[0]),
+                num(p[1])
+            );
         }
         d.push('Z');
     }
@@ -153,7 +162,9 @@ mod tests {
             (x: 0.0, y: 0.0), (x: 0.01, y: 0.0), (x: 100.0, y: 0.0), (x: 100.0, y: 100.0), (x: 0.0, y: 0.0)
         ]]);
         assert_eq!(f.path(&mp, 0.5), "M0 100L100 100L100 0L0 100Z");
-        let tiny = MultiPolygon(vec![polygon![(x: 0.0, y: 0.0), (x: 0.1, y: 0.0), (x: 0.1, y: 0.1)]]);
+        let tiny = MultiPolygon(vec![
+            polygon![(x: 0.0, y: 0.0), (x: 0.1, y: 0.0), (x: 0.1, y: 0.1)],
+        ]);
         assert_eq!(f.path(&tiny, 0.5), "");
     }
 

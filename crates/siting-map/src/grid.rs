@@ -100,7 +100,11 @@ impl CoverageGrid {
     /// residents (ties: uncovered, then newly covered, then covered before).
     /// Cells outside the bounds are dropped.
     pub fn build(bounds: [f64; 4], cell_m: f64, cells: &[DemandCell]) -> CoverageGrid {
-        let cell_m = if cell_m.is_finite() && cell_m > 0.0 { cell_m } else { 1000.0 };
+        let cell_m = if cell_m.is_finite() && cell_m > 0.0 {
+            cell_m
+        } else {
+            1000.0
+        };
         let west = (bounds[0] / cell_m).floor() * cell_m;
         let north = (bounds[3] / cell_m).ceil() * cell_m;
         let cols = (((bounds[2] - west) / cell_m).ceil().max(1.0)) as usize;
@@ -193,7 +197,9 @@ impl CoverageGrid {
             *px = resvg::tiny_skia::PremultipliedColorU8::from_rgba(r, g, b, a)
                 .unwrap_or(resvg::tiny_skia::PremultipliedColorU8::TRANSPARENT);
         }
-        pixmap.encode_png().map_err(|e| MapError::Png(e.to_string()))
+        pixmap
+            .encode_png()
+            .map_err(|e| MapError::Png(e.to_string()))
     }
 }
 
@@ -232,12 +238,19 @@ mod tests {
     fn cell_size_bounds_the_picture() {
         let b = [0.0, 0.0, 470_000.0, 450_000.0];
         assert_eq!(CoverageGrid::cell_for(b, 600, 250.0), 1000.0);
-        assert_eq!(CoverageGrid::cell_for([0.0, 0.0, 20_000.0, 10.0], 600, 250.0), 250.0);
+        assert_eq!(
+            CoverageGrid::cell_for([0.0, 0.0, 20_000.0, 10.0], 600, 250.0),
+            250.0
+        );
     }
 
     #[test]
     fn png_decodes_to_the_grid_size() {
-        let g = CoverageGrid::build([0.0, 0.0, 3000.0, 2000.0], 1000.0, &[cell(10.0, 10.0, 1.0, true, true)]);
+        let g = CoverageGrid::build(
+            [0.0, 0.0, 3000.0, 2000.0],
+            1000.0,
+            &[cell(10.0, 10.0, 1.0, true, true)],
+        );
         let png = g.png(Operator::Cucc).unwrap();
         let p = resvg::tiny_skia::Pixmap::decode_png(&png).unwrap();
         assert_eq!((p.width(), p.height()), (3, 2));

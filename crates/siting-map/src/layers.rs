@@ -164,7 +164,12 @@ pub(crate) struct Bounds([f64; 4]);
 
 impl Default for Bounds {
     fn default() -> Self {
-        Bounds([f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY])
+        Bounds([
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ])
     }
 }
 
@@ -200,12 +205,7 @@ pub fn find_district(districts: &[District], query: &str) -> Result<usize, MapEr
     }
     let mut scored: Vec<(usize, &District)> = districts
         .iter()
-        .map(|d| {
-            (
-                distance(q, &d.name).min(distance(q, &d.adcode)),
-                d,
-            )
-        })
+        .map(|d| (distance(q, &d.name).min(distance(q, &d.adcode)), d))
         .collect();
     scored.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.adcode.cmp(&b.1.adcode)));
     Err(MapError::UnknownDistrict {
@@ -245,7 +245,9 @@ mod tests {
             adcode: adcode.into(),
             name: name.into(),
             main_urban: false,
-            geometry: MultiPolygon(vec![polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0)]]),
+            geometry: MultiPolygon(vec![
+                polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0)],
+            ]),
         }
     }
 
@@ -259,7 +261,11 @@ mod tests {
 
     #[test]
     fn unknown_district_lists_near_matches() {
-        let ds = [district("500112", "渝北区"), district("500113", "巴南区"), district("500103", "渝中区")];
+        let ds = [
+            district("500112", "渝北区"),
+            district("500113", "巴南区"),
+            district("500103", "渝中区"),
+        ];
         let e = find_district(&ds, "渝比区").unwrap_err().to_string();
         assert!(e.contains("渝比区"), "{e}");
         assert!(e.contains("渝北区 (500112)"), "{e}");

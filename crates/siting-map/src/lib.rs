@@ -28,8 +28,9 @@ pub mod svg;
 
 pub use grid::{CellClass, CoverageGrid};
 
+pub use html::report_html;
 pub use layers::{find_district, Action, ExistingMark, MapLayers, PlanMark, RingMark};
-pub use png::{find_cjk_font, render_png, CJK_FONTS};
+pub use png::{find_cjk_font, png_size, render_png, svg_size, CJK_FONTS};
 pub use svg::{map_svg, MapOptions};
 
 /// What can go wrong drawing a map.

@@ -40,7 +40,11 @@ pub fn render_png(svg: &str, font: Option<&Path>, zoom: f32) -> Result<Vec<u8>, 
         }
     }
     let tree = resvg::usvg::Tree::from_str(svg, &opt).map_err(|e| MapError::Svg(e.to_string()))?;
-    let size = tree.size().to_int_size().scale_by(zoom).ok_or_else(|| MapError::Svg(format!("zoom {zoom}")))?;
+    let size = tree
+        .size()
+        .to_int_size()
+        .scale_by(zoom)
+        .ok_or_else(|| MapError::Svg(format!("zoom {zoom}")))?;
     let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
         .ok_or_else(|| MapError::Png(format!("a {} × {} picture", size.width(), size.height())))?;
     pixmap.fill(resvg::tiny_skia::Color::WHITE);
@@ -49,7 +53,25 @@ pub fn render_png(svg: &str, font: Option<&Path>, zoom: f32) -> Result<Vec<u8>, 
         resvg::tiny_skia::Transform::from_scale(zoom, zoom),
         &mut pixmap.as_mut(),
     );
-    pixmap.encode_png().map_err(|e| MapError::Png(e.to_string()))
+    pixmap
+        .encode_png()
+        .map_err(|e| MapError::Png(e.to_string()))
+}
+
+/// Width and height of a PNG, pixels, once it decodes whole.
+pub fn png_size(bytes: &[u8]) -> Result<(u32, u32), MapError> {
+    let p =
+        resvg::tiny_skia::Pixmap::decode_png(bytes).map_err(|e| MapError::Png(e.to_string()))?;
+    Ok((p.width(), p.height()))
+}
+
+/// Width and height an SVG document renders at, pixels (rounded up), once
+/// it parses.
+pub fn svg_size(svg: &str) -> Result<(u32, u32), MapError> {
+    let tree = resvg::usvg::Tree::from_str(svg, &resvg::usvg::Options::default())
+        .map_err(|e| MapError::Svg(e.to_string()))?;
+    let s = tree.size().to_int_size();
+    Ok((s.width(), s.height()))
 }
 
 #[cfg(test)]
@@ -63,9 +85,12 @@ mod tests {
         let png = render_png(SVG, None, 1.0).unwrap();
         let p = resvg::tiny_skia::Pixmap::decode_png(&png).unwrap();
         assert_eq!((p.width(), p.height()), (40, 20));
+        assert_eq!(png_size(&png).unwrap(), (40, 20));
+        assert_eq!(svg_size(SVG).unwrap(), (40, 20));
         let px = p.pixel(5, 5).unwrap();
         assert_eq!((px.red(), px.green(), px.blue()), (255, 0, 0));
-        let p2 = resvg::tiny_skia::Pixmap::decode_png(&render_png(SVG, None, 2.0).unwrap()).unwrap();
+        let p2 =
+            resvg::tiny_skia::Pixmap::decode_png(&render_png(SVG, None, 2.0).unwrap()).unwrap();
         assert_eq!((p2.width(), p2.height()), (80, 40));
     }
 

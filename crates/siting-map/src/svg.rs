@@ -93,7 +93,13 @@ pub fn map_svg(layers: &MapLayers, opt: &MapOptions) -> Result<String, MapError>
     }
     .ok_or(MapError::Empty)?;
     let frame = Frame::fit(bounds, 0.03, PAD, TITLE_H, opt.width_px);
-    let big = if opt.focus.is_some() { 1.6 } else { 1.0 };
+    // Marks grow where they are few (a district, a small area).
+    let big = if opt.focus.is_some() { 1.6 } else { 1.0 }
+        * if layers.plan.len() + layers.existing.len() < 2000 {
+            2.0
+        } else {
+            1.0
+        };
     let p = &opt.id_prefix;
     let legend_w = if opt.legend { LEGEND_W + PAD } else { 0.0 };
     let width = PAD + frame.width + legend_w + PAD;
@@ -151,7 +157,10 @@ pub fn map_svg(layers: &MapLayers, opt: &MapOptions) -> Result<String, MapError>
         num(w),
         num(h)
     );
-    let _ = writeln!(s, "<g clip-path=\"url(#{p}-clip)\"><g class=\"zoom\" id=\"{p}-zoom\">");
+    let _ = writeln!(
+        s,
+        "<g clip-path=\"url(#{p}-clip)\"><g class=\"zoom\" id=\"{p}-zoom\">"
+    );
     draw_body(&mut s, layers, &frame, opt.focus, big);
     s.push_str("</g></g>\n");
     north_arrow(&mut s, &frame);
@@ -174,7 +183,13 @@ pub fn map_svg(layers: &MapLayers, opt: &MapOptions) -> Result<String, MapError>
 }
 
 /// Districts, zones, sites, rings and labels inside the frame.
-pub(crate) fn draw_body(s: &mut String, layers: &MapLayers, frame: &Frame, focus: Option<usize>, big: f64) {
+pub(crate) fn draw_body(
+    s: &mut String,
+    layers: &MapLayers,
+    frame: &Frame,
+    focus: Option<usize>,
+    big: f64,
+) {
     let thin = 0.6;
     s.push_str("<g class=\"districts\" stroke=\"#666\" stroke-width=\"0.8\" stroke-linejoin=\"round\" vector-effect=\"non-scaling-stroke\">\n");
     for (k, d) in layers.districts.iter().enumerate() {
@@ -206,7 +221,11 @@ pub(crate) fn draw_body(s: &mut String, layers: &MapLayers, frame: &Frame, focus
         if d.is_empty() {
             continue;
         }
-        let dash = if class == ZoneClass::Liangjiang { " stroke-dasharray=\"6 3\"" } else { "" };
+        let dash = if class == ZoneClass::Liangjiang {
+            " stroke-dasharray=\"6 3\""
+        } else {
+            ""
+        };
         let _ = writeln!(
             s,
             "<path class=\"zone-{}\" d=\"{d}\" fill=\"{fill}\" fill-opacity=\"{opacity}\" stroke=\"{stroke}\" stroke-width=\"{}\"{dash} vector-effect=\"non-scaling-stroke\"/>",
@@ -309,7 +328,11 @@ fn labels(s: &mut String, layers: &MapLayers, frame: &Frame, focus: Option<usize
             num(x),
             num(y + size * 0.35),
             num(size),
-            if d.main_urban || focus == Some(k) { " font-weight=\"bold\"" } else { "" },
+            if d.main_urban || focus == Some(k) {
+                " font-weight=\"bold\""
+            } else {
+                ""
+            },
             esc(&d.name)
         );
     }
@@ -444,7 +467,12 @@ fn legend(s: &mut String, layers: &MapLayers, x: f64, y0: f64) {
     head(&mut out, &mut y, "The plan's sites");
     for a in Action::ALL {
         let n = layers.plan.iter().filter(|m| m.action == a).count();
-        row(&mut out, &mut y, &|yy| dot(yy, a.colour(), dot_px(2)), &format!("{} ({})", a.label(), thousands(n)));
+        row(
+            &mut out,
+            &mut y,
+            &|yy| dot(yy, a.colour(), dot_px(2)),
+            &format!("{} ({})", a.label(), thousands(n)),
+        );
     }
     for t in 1..=3u8 {
         row(
@@ -489,9 +517,19 @@ fn legend(s: &mut String, layers: &MapLayers, x: f64, y0: f64) {
         );
     }
     head(&mut out, &mut y, "Districts");
-    row(&mut out, &mut y, &|yy| box_(yy, "#ffffff", 1.0, "#666", false), &format!("district or county ({})", layers.districts.len()));
+    row(
+        &mut out,
+        &mut y,
+        &|yy| box_(yy, "#ffffff", 1.0, "#666", false),
+        &format!("district or county ({})", layers.districts.len()),
+    );
     if layers.districts.iter().any(|d| d.main_urban) {
-        row(&mut out, &mut y, &|yy| box_(yy, "#fff7e6", 1.0, "#666", false), "main urban area (bold name)");
+        row(
+            &mut out,
+            &mut y,
+            &|yy| box_(yy, "#fff7e6", 1.0, "#666", false),
+            "main urban area (bold name)",
+        );
     }
     s.push_str("<g class=\"legend\">\n");
     let _ = writeln!(
@@ -527,16 +565,48 @@ mod tests {
         MapLayers {
             metric_crs: "EPSG:4545".into(),
             districts: vec![
-                District { adcode: "500112".into(), name: "渝北区".into(), main_urban: true, geometry: square(0.0, 0.0, 10_000.0) },
-                District { adcode: "500113".into(), name: "巴南区".into(), main_urban: false, geometry: square(10_000.0, 0.0, 10_000.0) },
+                District {
+                    adcode: "500112".into(),
+                    name: "渝北区".into(),
+                    main_urban: true,
+                    geometry: square(0.0, 0.0, 10_000.0),
+                },
+                District {
+                    adcode: "500113".into(),
+                    name: "巴南区".into(),
+                    main_urban: false,
+                    geometry: square(10_000.0, 0.0, 10_000.0),
+                },
             ],
-            zones: vec![Zone { id: "z".into(), class: ZoneClass::Scenic, name: None, geometry: square(1000.0, 1000.0, 2000.0) }],
-            existing: vec![ExistingMark { xy: [5000.0, 5000.0], tenants: 1 }],
+            zones: vec![Zone {
+                id: "z".into(),
+                class: ZoneClass::Scenic,
+                name: None,
+                geometry: square(1000.0, 1000.0, 2000.0),
+            }],
+            existing: vec![ExistingMark {
+                xy: [5000.0, 5000.0],
+                tenants: 1,
+            }],
             plan: vec![
-                PlanMark { xy: [6000.0, 5000.0], action: Action::NewSite, tenants_after: 2, adcode: "500112".into() },
-                PlanMark { xy: [15000.0, 5000.0], action: Action::Overlay, tenants_after: 1, adcode: "500113".into() },
+                PlanMark {
+                    xy: [6000.0, 5000.0],
+                    action: Action::NewSite,
+                    tenants_after: 2,
+                    adcode: "500112".into(),
+                },
+                PlanMark {
+                    xy: [15000.0, 5000.0],
+                    action: Action::Overlay,
+                    tenants_after: 1,
+                    adcode: "500113".into(),
+                },
             ],
-            rings: vec![RingMark { id: "ring-001".into(), xy: [12_000.0, 8000.0], radius_m: 800.0 }],
+            rings: vec![RingMark {
+                id: "ring-001".into(),
+                xy: [12_000.0, 8000.0],
+                radius_m: 800.0,
+            }],
             coverage: None,
             attribution: "test data".into(),
         }
@@ -545,24 +615,50 @@ mod tests {
     #[test]
     fn map_has_every_part() {
         let svg = map_svg(&sample(), &MapOptions::default()).unwrap();
-        for part in ["渝北区", "巴南区", "class=\"north\"", "class=\"scalebar\"", "class=\"legend\"", "plan-new-2", "plan-overlay-1", "zone-scenic", "ring-001", "EPSG:4545", "test data", "xmlns="] {
+        for part in [
+            "渝北区",
+            "巴南区",
+            "class=\"north\"",
+            "class=\"scalebar\"",
+            "class=\"legend\"",
+            "plan-new-2",
+            "plan-overlay-1",
+            "zone-scenic",
+            "ring-001",
+            "EPSG:4545",
+            "test data",
+            "xmlns=",
+        ] {
             assert!(svg.contains(part), "{part}");
         }
-        assert_eq!(svg, map_svg(&sample(), &MapOptions::default()).unwrap(), "deterministic");
+        assert_eq!(
+            svg,
+            map_svg(&sample(), &MapOptions::default()).unwrap(),
+            "deterministic"
+        );
     }
 
     #[test]
     fn focus_drops_what_is_outside() {
-        let opt = MapOptions { focus: Some(1), standalone: false, ..MapOptions::default() };
+        let opt = MapOptions {
+            focus: Some(1),
+            standalone: false,
+            ..MapOptions::default()
+        };
         let svg = map_svg(&sample(), &opt).unwrap();
         assert!(!svg.contains("xmlns"));
         assert!(svg.contains("plan-overlay-1"));
-        assert!(!svg.contains("plan-new-2"), "the new site lies 4 km west of the frame");
+        assert!(
+            !svg.contains("plan-new-2"),
+            "the new site lies 4 km west of the frame"
+        );
     }
 
     #[test]
     fn label_point_of_a_square() {
-        let g = MultiPolygon(vec![polygon![(x: 0.0, y: 0.0), (x: 2.0, y: 0.0), (x: 2.0, y: 2.0), (x: 0.0, y: 2.0), (x: 0.0, y: 0.0)]]);
+        let g = MultiPolygon(vec![
+            polygon![(x: 0.0, y: 0.0), (x: 2.0, y: 0.0), (x: 2.0, y: 2.0), (x: 0.0, y: 2.0), (x: 0.0, y: 0.0)],
+        ]);
         assert_eq!(label_point(&g), Some(([1.0, 1.0], 4.0)));
     }
 }
