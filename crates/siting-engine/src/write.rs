@@ -9,21 +9,54 @@ use siting_layers::RawGeometry;
 use siting_model::Operator;
 use std::path::{Path, PathBuf};
 
-/// `plan.gpkg`: layer `sites` (the plan's sites, as in plan.geojson), the
+/// `plan.gpkg`: layer `sites` (the plan's sites, as in plan.geojson, with
+/// booleans per operator — `CMCC_tenant_before`, `CMCC_station_added`,
+/// `CMCC_tenant_after` — and per rule, `rule_R3`), the
 /// demand points split into `covered_demand` (covered by every operator once
 /// the plan is built) and `uncovered_demand` (missed by at least one), each
 /// with its residents and per-operator coverage before and after, and
 /// `search_rings` (polygons). WGS84.
 pub fn plan_gpkg(out: &RunOutput) -> Result<Vec<u8>, EngineError> {
     let o = &out.outcome;
+    // Tenants and rules as real fields too: a boolean per operator and per
+    // rule, beside the list columns of plan.geojson.
+    let mut rules: Vec<&str> = o
+        .sites
+        .iter()
+        .flat_map(|s| s.rules.iter().map(String::as_str))
+        .collect();
+    rules.sort_by_key(|r| {
+        (
+            r.trim_start_matches(char::is_alphabetic)
+                .parse::<u32>()
+                .unwrap_or(u32::MAX),
+            *r,
+        )
+    });
+    rules.dedup();
     let sites = o
         .sites
         .iter()
         .map(|s| {
-            (
-                RawGeometry::Point([s.lonlat.lon, s.lonlat.lat]),
-                siting_plan::geojson::site_properties(s),
-            )
+            let mut p = siting_plan::geojson::site_properties(s);
+            for op in Operator::ALL {
+                p.insert(
+                    format!("{op}_tenant_before"),
+                    json!(s.tenants_before.contains(op)),
+                );
+                p.insert(
+                    format!("{op}_station_added"),
+                    json!(s.stations_added.contains(op)),
+                );
+                p.insert(
+                    format!("{op}_tenant_after"),
+                    json!(s.tenants_after().contains(op)),
+                );
+            }
+            for r in &rules {
+                p.insert(format!("rule_{r}"), json!(s.rules.iter().any(|x| x == r)));
+            }
+            (RawGeometry::Point([s.lonlat.lon, s.lonlat.lat]), p)
         })
         .collect();
     let (mut covered, mut uncovered) = (Vec::new(), Vec::new());

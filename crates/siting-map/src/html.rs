@@ -77,6 +77,9 @@ const SCRIPT: &str = "
 })();
 ";
 
+/// Search rings listed in the page (report.json has them all).
+pub const RINGS_LISTED: usize = 300;
+
 /// A table under construction: header cells, then rows of cells.
 struct Table {
     html: String,
@@ -420,7 +423,14 @@ pub fn report_html(
                 "township centres",
             ],
         );
-        for g in &r.search_rings {
+        if r.search_rings.len() > RINGS_LISTED {
+            let _ = writeln!(
+                h,
+                "<p class=\"meta\">The first {RINGS_LISTED} of {} by id; report.json lists them all.</p>",
+                thousands(r.search_rings.len() as f64)
+            );
+        }
+        for g in r.search_rings.iter().take(RINGS_LISTED) {
             tb.row(
                 &g.id,
                 &[
@@ -781,7 +791,9 @@ fn coverage_svg(layers: &MapLayers, op: Operator) -> Result<String, MapError> {
             );
         }
     }
-    s.push_str("</g><g fill=\"none\" stroke=\"#ff7f00\" stroke-width=\"1\">");
+    s.push_str(
+        "</g><g fill=\"none\" stroke=\"#ff7f00\" stroke-opacity=\"0.8\" stroke-width=\"0.6\">",
+    );
     for r in &layers.rings {
         let [x, y] = f.px(r.xy[0], r.xy[1]);
         let _ = write!(
@@ -789,7 +801,7 @@ fn coverage_svg(layers: &MapLayers, op: Operator) -> Result<String, MapError> {
             "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" vector-effect=\"non-scaling-stroke\"/>",
             num(x),
             num(y),
-            num((r.radius_m * f.scale).max(2.0))
+            num((r.radius_m * f.scale).max(0.8))
         );
     }
     s.push_str("</g></g></g></svg>\n");
