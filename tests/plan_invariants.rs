@@ -205,6 +205,8 @@ fn same_output_at_one_and_two_threads() {
         "map.svg",
         "map.png",
         "plan.gpkg",
+        "coverage_CMCC.tif",
+        "coverage_CTCC.tif",
     ] {
         assert_eq!(
             std::fs::read(a.path().join(f)).unwrap(),

@@ -196,6 +196,31 @@ fn map_png_and_svg_decode_at_their_size_with_every_district() {
 }
 
 #[test]
+fn coverage_rasters_open_in_gdalinfo() {
+    let d = tempfile::tempdir().unwrap();
+    run_small(d.path());
+    for op in ["CMCC", "CUCC", "CTCC"] {
+        let tif = d.path().join(format!("coverage_{op}.tif"));
+        let o = std::process::Command::new("gdalinfo")
+            .arg(&tif)
+            .output()
+            .expect("gdalinfo (gdal-bin) is installed by scripts/setup.sh");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let text = String::from_utf8_lossy(&o.stdout);
+        for part in [
+            "Driver: GTiff",
+            "Size is ",
+            "Gauss-Kruger",
+            "Type=Byte",
+            "NoData Value=0",
+            "Color Table",
+        ] {
+            assert!(text.contains(part), "{op}: {part} not in {text}");
+        }
+    }
+}
+
+#[test]
 fn siting_map_zooms_into_a_district_by_name_or_adcode() {
     let d = tempfile::tempdir().unwrap();
     run_small(d.path());

@@ -139,8 +139,59 @@ pub fn plan_gpkg(out: &RunOutput) -> Result<Vec<u8>, EngineError> {
     Ok(result?)
 }
 
+/// `coverage_CMCC.tif` etc.: each operator's coverage raster (the cells of
+/// `report.html`'s coverage maps) as a GeoTIFF in the metric CRS, one byte
+/// per cell: 0 no residents (nodata), 1 covered before the plan, 2 newly
+/// covered, 3 still uncovered, with a palette.
+pub fn coverage_tiffs(out: &RunOutput) -> Result<Vec<(String, Vec<u8>)>, EngineError> {
+    let Some(grid) = &out.map.coverage else {
+        return Ok(Vec::new());
+    };
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let dir = std::env::temp_dir().join(format!("siting-tif-{}-{nanos}", std::process::id()));
+    let io = |e: std::io::Error| siting_plan::WriteError {
+        path: dir.display().to_string(),
+        source: e,
+    };
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let colours: Vec<(u8, [u8; 4])> = siting_map::CellClass::SHOWN
+        .iter()
+        .map(|c| (*c as u8, c.rgba()))
+        .collect();
+    let write_all = || -> Result<Vec<(String, Vec<u8>)>, siting_plan::WriteError> {
+        let mut files = Vec::new();
+        for op in Operator::ALL {
+            let name = format!("coverage_{op}.tif");
+            let path = dir.join(&name);
+            let raster = siting_gdal::ClassRaster {
+                cols: grid.cols,
+                rows: grid.rows,
+                geotransform: grid.geotransform(),
+                srs: &out.map.metric_crs,
+                data: &grid.classes[op],
+                nodata: 0,
+                colours: &colours,
+            };
+            siting_gdal::write_class_raster(&path, &raster).map_err(|e| {
+                siting_plan::WriteError {
+                    path: name.clone(),
+                    source: std::io::Error::other(e.to_string()),
+                }
+            })?;
+            files.push((name, std::fs::read(&path).map_err(io)?));
+        }
+        Ok(files)
+    };
+    let result = write_all();
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(result?)
+}
+
 /// Writes `plan.geojson`, `report.json`, `report.md`, `report.html`,
-/// `map.svg`, `map.png` and `plan.gpkg` into `out_dir`, all or none.
+/// `map.svg`, `map.png`, `plan.gpkg` and the coverage GeoTIFFs into
+/// `out_dir`, all or none.
 pub fn write(out: &RunOutput, out_dir: &Path) -> Result<Vec<PathBuf>, EngineError> {
     let o = &out.outcome;
     let t = std::time::Instant::now();
@@ -163,7 +214,8 @@ pub fn write(out: &RunOutput, out_dir: &Path) -> Result<Vec<PathBuf>, EngineErro
         "report.html, map.svg, map.png built in {:.2} s",
         t.elapsed().as_secs_f64()
     );
-    let files = vec![
+    let tiffs = coverage_tiffs(out)?;
+    let mut files = vec![
         (
             "plan.geojson",
             siting_plan::geojson::plan_geojson(&o.sites).into_bytes(),
@@ -178,5 +230,6 @@ pub fn write(out: &RunOutput, out_dir: &Path) -> Result<Vec<PathBuf>, EngineErro
         ("map.png", png),
         ("plan.gpkg", gpkg),
     ];
+    files.extend(tiffs.iter().map(|(n, b)| (n.as_str(), b.clone())));
     Ok(siting_plan::write_outputs(out_dir, &files, &out.inputs)?)
 }
