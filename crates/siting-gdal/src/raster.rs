@@ -125,7 +125,6 @@ pub fn write_class_raster(
     let mut buf = Buffer::new((raster.cols, raster.rows), raster.data.to_vec());
     band.write((0, 0), (raster.cols, raster.rows), &mut buf)
         .map_err(fail)?;
-    drop(band);
     ds.close().map_err(fail)?;
     Ok(())
 }
@@ -159,7 +158,6 @@ mod tests {
         let got = band.read_as::<u8>((0, 0), (3, 2), (3, 2), None).unwrap();
         assert_eq!(got.data(), &data);
         assert!(band.color_table().is_some());
-        drop(band);
         drop(ds);
         write_class_raster(&path, &r).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), first, "deterministic");
