@@ -3,10 +3,12 @@
 # PROJ (libproj-dev) is linked by the `proj` crate, whose bindgen step needs
 # libclang-dev; GDAL (libgdal-dev) by the `gdal` crate. proj-bin (`cs2cs`,
 # `projinfo`) and gdal-bin (`ogrinfo`, `ogr2ogr`) are outside references and
-# clients in tests. Called by the README's commands and by .ci/run.
+# clients in tests. fonts-wqy-microhei (WenQuanYi Micro Hei, Apache-2.0 or
+# GPL-3 with the font exception) draws the Chinese district names in map.png.
+# Called by the README's commands and by .ci/run.
 set -euo pipefail
 
-PKGS=(libproj-dev libclang-dev pkg-config proj-bin sqlite3 libgdal-dev gdal-bin)
+PKGS=(libproj-dev libclang-dev pkg-config proj-bin sqlite3 libgdal-dev gdal-bin fonts-wqy-microhei)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -466,7 +466,11 @@ fn plan_gpkg_opens_in_ogrinfo_with_three_layers() {
         "{text}"
     );
     assert!(
-        text.contains("tenants_added: String") && text.contains("CMCC_after: Integer"),
+        text.contains("tenants_added: String")
+            && text.contains("CMCC_after: Integer(Boolean)")
+            && text.contains("CUCC_station_added: Integer(Boolean)")
+            && text.contains("camouflage: Integer(Boolean)")
+            && text.contains("rule_R1: Integer(Boolean)"),
         "{text}"
     );
 }

@@ -197,7 +197,17 @@ fn same_output_at_one_and_two_threads() {
     )
     .status
     .success());
-    for f in ["plan.geojson", "report.json", "report.md", "plan.gpkg"] {
+    for f in [
+        "plan.geojson",
+        "report.json",
+        "report.md",
+        "report.html",
+        "map.svg",
+        "map.png",
+        "plan.gpkg",
+        "coverage_CMCC.tif",
+        "coverage_CTCC.tif",
+    ] {
         assert_eq!(
             std::fs::read(a.path().join(f)).unwrap(),
             std::fs::read(b.path().join(f)).unwrap(),

@@ -43,7 +43,8 @@ pub enum LogFormat {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Plan from the layers a config names and write plan.geojson, report.json, report.md and plan.gpkg.
+    /// Plan from the layers a config names and write plan.geojson, report.json, report.md,
+    /// report.html, map.svg, map.png and plan.gpkg.
     Plan(PlanArgs),
     /// Check a written plan against every rule and target, from the config's
     /// layers and the written files alone; exits non-zero on any violation.
@@ -52,6 +53,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Re-evaluate a written plan's 4G coverage on any demand layer, without optimising again.
     Score(ScoreArgs),
+    /// Re-draw a written plan's map (SVG or PNG), of the whole area or zoomed into one district.
+    Map(MapArgs),
     /// Build the modelled layers (demand, existing sites, candidates, zones) from the real ones.
     Synth(SynthArgs),
     /// Print the path loss of one propagation model for one link, in dB.
@@ -276,6 +279,27 @@ pub struct CheckArgs {
     /// Print the check as JSON: {"plan", "book", "sites", "checks", "violations": [{"site_id", "rule", "why"}]}.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Flags of `siting map`.
+#[derive(Debug, Args)]
+pub struct MapArgs {
+    /// The plan: the folder `siting plan --out` wrote (its report.json adds the
+    /// search rings), or a `plan.geojson`.
+    #[arg(long, value_name = "DIR_OR_PLAN_GEOJSON")]
+    pub plan: PathBuf,
+    /// The config the plan was made with (default: the embedded Chongqing
+    /// config); its layers give the districts, zones and existing sites.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Zoom into one district or county: its name (渝北区, or 渝北) or its
+    /// 6-digit adcode (500112).
+    #[arg(long)]
+    pub district: Option<String>,
+    /// The picture to write: .svg or .png [default: map.png, or
+    /// map-ADCODE.png with --district, in the current folder].
+    #[arg(long, value_name = "FILE.svg|FILE.png")]
+    pub out: Option<PathBuf>,
 }
 
 /// Flags of `siting score`.

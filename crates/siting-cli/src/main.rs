@@ -4,7 +4,7 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use siting_cli::cli::{
     BandsArgs, CheckArgs, Cli, Command, ConvertArgs, DiffArgs, EmfDistanceArgs, LayersArgs,
-    LogFormat, MclpArgs, MclpInstanceArgs, PathlossArgs, PlanArgs, ScoreArgs, SynthArgs,
+    LogFormat, MapArgs, MclpArgs, MclpInstanceArgs, PathlossArgs, PlanArgs, ScoreArgs, SynthArgs,
 };
 use siting_cli::embedded;
 use siting_cli::progress::Bars;
@@ -54,6 +54,7 @@ fn run(cli: Cli, bars: &Bars) -> Result<()> {
         Command::Diff(a) => diff(a),
         Command::Score(a) => score(a),
         Command::Check(a) => check(a),
+        Command::Map(a) => map(a),
         Command::Synth(a) => synth(a),
         Command::Pathloss(a) => pathloss(a),
         Command::Convert(a) => convert(a),
@@ -118,6 +119,47 @@ fn mclp_instance(a: MclpInstanceArgs) -> Result<()> {
         a.demand,
         a.seed
     );
+    Ok(())
+}
+
+fn map(a: MapArgs) -> Result<()> {
+    let out = match &a.out {
+        Some(p) => p.clone(),
+        None => match &a.district {
+            Some(d) => std::path::PathBuf::from(format!("map-{d}.png")),
+            None => std::path::PathBuf::from("map.png"),
+        },
+    };
+    let ext = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if !matches!(ext.as_deref(), Some("svg") | Some("png")) {
+        anyhow::bail!(
+            "--out {}: the picture must end in .svg or .png",
+            out.display()
+        );
+    }
+    let source = config_source(a.config);
+    let (svg, png) = siting_engine::map::redraw(&source, &a.plan, a.district.as_deref())?;
+    let bytes = if ext.as_deref() == Some("svg") {
+        svg.into_bytes()
+    } else {
+        png
+    };
+    let name = out
+        .file_name()
+        .and_then(|n| n.to_str())
+        .context("--out names no file")?
+        .to_string();
+    let dir = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let protected = [a.plan.clone(), a.plan.join("plan.geojson")];
+    for w in siting_plan::write_outputs(dir, &[(name.as_str(), bytes)], &protected)? {
+        println!("wrote {}", w.display());
+    }
     Ok(())
 }
 

@@ -630,6 +630,16 @@ impl Default for TerrainConfig {
     }
 }
 
+/// The maps a run draws (`map.svg`, `map.png`, `report.html`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct MapConfig {
+    /// Where the data comes from, printed under every map (default: the
+    /// layers' file names).
+    #[serde(default)]
+    pub attribution: Option<String>,
+}
+
 /// A tenant capacity per kind, or one for every kind.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -741,6 +751,9 @@ pub struct Config {
     pub book: RuleBook,
     /// Site defaults.
     pub site_defaults: SiteDefaultsConfig,
+    /// Maps.
+    #[serde(default)]
+    pub map: MapConfig,
 }
 
 impl ConfigSource {

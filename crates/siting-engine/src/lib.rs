@@ -21,6 +21,8 @@
 //! gives [`run_with`] and [`write_with`] to hear of each stage and its
 //! counts (the command line draws bars; the engine draws nothing).
 //!
+//! - [`map`](mod@map): the maps' layers from a run or from a written plan
+//!   (`siting map`), drawn by `siting-map`.
 //! - [`score`](mod@score): a written plan's coverage on any demand layer.
 //! - [`check`](mod@check): a written plan checked against every rule and
 //!   target from the layers alone (`siting check`).
@@ -39,6 +41,7 @@ pub mod coverage;
 pub mod environment;
 mod error;
 pub mod inputs;
+pub mod map;
 pub mod mclp;
 pub mod outcome;
 pub mod prepare;

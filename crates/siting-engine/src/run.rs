@@ -56,6 +56,8 @@ pub struct RunOutput {
     pub timings: Vec<(&'static str, f64)>,
     /// R6's EIRP of one base station by site kind, dBm (for the approval lists).
     pub eirp_dbm: Option<siting_rules::KindCosts>,
+    /// What the maps draw (`map.svg`, `map.png`, `report.html`).
+    pub map: siting_map::MapLayers,
 }
 
 /// The config, parsed once, and every layer it names.
@@ -230,6 +232,7 @@ pub fn run_with(
             rings: &rings,
         })
     });
+    let map = crate::map::run_layers(&loaded.cfg, &prep, &outcome, &rings);
     let inputs = loaded
         .raw
         .inputs()
@@ -248,5 +251,6 @@ pub fn run_with(
             .r6
             .as_ref()
             .map(|r6| r6.eirp_dbm.clone()),
+        map,
     })
 }

@@ -17,6 +17,6 @@ pub mod read;
 pub mod write;
 
 pub use convert::{convert, write_atomically, ConvertError};
-pub use raster::read_grid;
+pub use raster::{read_grid, write_class_raster, ClassRaster};
 pub use read::{companion_files, driver_for, GdalReader};
 pub use write::{write_layers, GdalLayerError, OutLayer};

@@ -3,7 +3,8 @@
 use crate::read::driver_for;
 use gdal::spatial_ref::SpatialRef;
 use gdal::vector::{
-    Feature, FieldValue, Geometry, LayerAccess, LayerOptions, OGRFieldType, OGRwkbGeometryType,
+    Feature, FieldDefn, FieldValue, Geometry, LayerAccess, LayerOptions, OGRFieldType,
+    OGRwkbGeometryType,
 };
 use gdal::DriverManager;
 use serde_json::{Map, Value};
@@ -127,7 +128,8 @@ fn field_value(v: &Value, ty: OGRFieldType::Type) -> Option<FieldValue> {
 /// Writes `layers` to `path` in the format its extension names, with the
 /// coordinate system `srs` (a PROJ/GDAL definition such as `EPSG:4326`, or
 /// `None` for none, as for GCJ-02 and BD-09). An existing file is replaced.
-/// Lists and objects are written as JSON text.
+/// A column of booleans is an integer field of subtype Boolean (QGIS shows
+/// a check box); lists and objects are written as JSON text.
 pub fn write_layers(
     path: &Path,
     layers: &[OutLayer],
@@ -170,6 +172,29 @@ pub fn write_layers(
     }
     ds.close().map_err(fail)?;
     Ok(())
+}
+
+/// Adds an integer field of subtype Boolean (the gdal crate has no call for
+/// field subtypes).
+fn boolean_field(layer: &impl LayerAccess, name: &str) -> gdal::errors::Result<()> {
+    let c_name = std::ffi::CString::new(name)?;
+    // SAFETY: the field definition is created, used and destroyed here; the
+    // layer handle is alive for the call (CreateField copies the definition).
+    let rv = unsafe {
+        let fd = gdal_sys::OGR_Fld_Create(c_name.as_ptr(), OGRFieldType::OFTInteger);
+        gdal_sys::OGR_Fld_SetSubType(fd, gdal_sys::OGRFieldSubType::OFSTBoolean);
+        let rv = gdal_sys::OGR_L_CreateField(layer.c_layer(), fd, 1);
+        gdal_sys::OGR_Fld_Destroy(fd);
+        rv
+    };
+    if rv == gdal_sys::OGRErr::OGRERR_NONE {
+        Ok(())
+    } else {
+        Err(gdal::errors::GdalError::OgrError {
+            err: rv,
+            method_name: "OGR_L_CreateField",
+        })
+    }
 }
 
 fn write_all(
@@ -223,7 +248,22 @@ fn write_all(
             .map(String::as_str)
             .zip(types.iter().copied())
             .collect();
-        layer.create_defn_fields(&defs).map_err(fail)?;
+        for (name, ty) in &defs {
+            let booleans = *ty == OGRFieldType::OFTInteger
+                && l.features.iter().all(|(_, p)| {
+                    matches!(
+                        p.get(*name),
+                        None | Some(Value::Null) | Some(Value::Bool(_))
+                    )
+                });
+            if booleans {
+                boolean_field(&layer, name).map_err(fail)?;
+            } else {
+                FieldDefn::new(name, *ty)
+                    .and_then(|fd| fd.add_to_layer(&layer))
+                    .map_err(fail)?;
+            }
+        }
         for (g, props) in &l.features {
             let mut f = Feature::new(layer.defn()).map_err(fail)?;
             if let Some(geom) = geometry(g).map_err(fail)? {
