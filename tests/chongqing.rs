@@ -136,16 +136,10 @@ zones = { path = "chongqing_gk.gpkg", layer = "zones" }
 sites_existing = { path = "sites_existing.shp", fields = { public_building = "public_bui", load_capacity_kg = "load_capac", footprint_m = "footprint_" } }
 candidates = { path = "candidates.shp", fields = { public_building = "public_bui", load_capacity_kg = "load_capac", footprint_m = "footprint_" } }
 "#;
-    let book = data.join("../rules/chongqing-2016.toml");
-    let cfg = format!("{}{layers}\n{}", &cfg[..start], &cfg[end..])
-        .replace(
-            "book = \"../rules/chongqing-2016.toml\"",
-            &format!("book = {:?}", book.display().to_string()),
-        )
-        .replace(
-            "dem = \"dem_5arcmin.asc\"",
-            &format!("dem = {:?}", d("dem_5arcmin.asc")),
-        );
+    let cfg = format!("{}{layers}\n{}", &cfg[..start], &cfg[end..]).replace(
+        "dem = \"dem_5arcmin.asc\"",
+        &format!("dem = {:?}", d("dem_5arcmin.asc")),
+    );
     std::fs::write(dir.path().join("plan.toml"), cfg).unwrap();
     let out = dir.path().join("out");
     let o = siting()

@@ -21,7 +21,6 @@ embed!(
     "candidates.geojson",
     "zones.geojson",
     "dem_5arcmin.asc",
-    "../rules/chongqing-2016.toml",
 );
 
 /// An embedded file by its name relative to `data/chongqing/`.
