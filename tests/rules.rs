@@ -211,3 +211,45 @@ fn emf_distance_follows_gb_8702_2014() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("outside 0.1 MHz–300 GHz"));
 }
+
+#[test]
+fn a_field_a_shapefile_cut_short_is_named_with_the_mapping_that_supplies_it() {
+    let dir = small_copy();
+    let o = siting()
+        .args(["-q", "convert", "--to", "EPSG:4326"])
+        .arg(dir.path().join("candidates.geojson"))
+        .arg(dir.path().join("candidates.shp"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let cfg = dir.path().join("plan.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(
+        &cfg,
+        text.replace(
+            "candidates = \"candidates.geojson\"",
+            "candidates = \"candidates.shp\"",
+        ),
+    )
+    .unwrap();
+    let o = plan(&cfg, &dir.path().join("out"), &["-q"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("candidates.shp")
+            && err.contains("\"public_bui\"")
+            && err.contains("fields = { public_building = \"public_bui\" }"),
+        "{err}"
+    );
+    // With the mapping, the plan runs.
+    std::fs::write(
+        &cfg,
+        text.replace(
+            "candidates = \"candidates.geojson\"",
+            "candidates = { path = \"candidates.shp\", fields = { public_building = \"public_bui\", load_capacity_kg = \"load_capac\" } }",
+        ),
+    )
+    .unwrap();
+    let o = plan(&cfg, &dir.path().join("out"), &["-q"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}

@@ -99,6 +99,7 @@ pub fn read_layer(
     })?;
     let mut features = read.features;
     rename_fields(&mut features, &spec.fields);
+    truncated_fields(layer, &file, &features)?;
     let features = reproject(&file, features, &transform)?;
     let (sha256, files) = fingerprint(source, &bytes)?;
     Ok(RawLayer {
@@ -114,6 +115,52 @@ pub fn read_layer(
         crs,
         features,
     })
+}
+
+/// The optional attributes each layer's builder (and the rules) read, which a
+/// format with short field names (a Shapefile's 10 characters) can cut.
+fn attributes_read(layer: &str) -> &'static [&'static str] {
+    match layer {
+        "sites_existing" | "candidates" => &[
+            "public_building",
+            "load_capacity_kg",
+            "footprint_m",
+            "technologies",
+        ],
+        "zones" => &["building_height_m"],
+        "townships" => &["county_adcode"],
+        _ => &[],
+    }
+}
+
+/// An attribute a rule reads that the layer lacks while it has one whose name
+/// is that attribute cut short (`public_bui` for `public_building`): an
+/// error naming the mapping that would supply it, never a silent default.
+fn truncated_fields(
+    layer: &str,
+    file: &str,
+    features: &[siting_layers::RawFeature],
+) -> Result<(), EngineError> {
+    for want in attributes_read(layer) {
+        if features.iter().any(|f| f.properties.contains_key(*want)) {
+            continue;
+        }
+        let cut = features.iter().find_map(|f| {
+            f.properties
+                .keys()
+                .find(|k| k.len() >= 6 && k.len() < want.len() && want.starts_with(k.as_str()))
+                .cloned()
+        });
+        if let Some(cut) = cut {
+            return Err(EngineError::Config {
+                file: file.to_string(),
+                message: format!(
+                    "the {layer} layer has no {want:?} but has {cut:?}, the name cut short (a Shapefile keeps 10 characters); the rules read {want:?}: add fields = {{ {want} = {cut:?} }} to the layer's entry in the config"
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Checks that a layer lies in the area the districts cover, and says so

@@ -583,6 +583,7 @@ mod tests {
                 class: ZoneClass::Scenic,
                 name: None,
                 geometry: square(1000.0, 1000.0, 2000.0),
+                building_height_m: None,
             }],
             existing: vec![ExistingMark {
                 xy: [5000.0, 5000.0],

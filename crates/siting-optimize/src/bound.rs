@@ -557,6 +557,7 @@ mod tests {
                 min_weight: 2,
             }],
             other_sites: OtherSites::default(),
+            r1_blockers: Vec::new(),
         }
     }
 

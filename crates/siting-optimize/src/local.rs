@@ -478,6 +478,7 @@ mod tests {
                 min_weight: 2,
             }],
             other_sites: OtherSites::default(),
+            r1_blockers: Vec::new(),
         }
     }
 

@@ -75,6 +75,7 @@ fn line(seed: u64, m: usize, n: usize, share: u64) -> Problem {
             sites: 20,
             shared: 2,
         },
+        r1_blockers: Vec::new(),
     }
 }
 
