@@ -142,16 +142,31 @@ impl Neighbours {
     }
 }
 
-/// The plan's rank: lower is better.
-fn rank(st: &State<'_>, set: &Setting) -> (u64, u64, u64, Yuan) {
+/// The plan's rank: lower is better. In `targets` a plan that meets fewer
+/// requirements, or lacks more of them, is worse whatever it saves: a move
+/// never trades coverage a target needs for cost.
+fn rank(st: &State<'_>, set: &Setting) -> (u64, u64, u64, u64, Yuan) {
     let floor_missed = !st.floor_met(set.floor) as u64;
     match set.mode {
-        Mode::Targets => (st.unmet() as u64, floor_missed, 0, st.cost_yuan()),
-        Mode::Budget { .. } => (0, floor_missed, Weight::MAX - st.objective, st.cost_yuan()),
+        Mode::Targets => (
+            st.unmet() as u64,
+            st.shortfall(),
+            floor_missed,
+            0,
+            st.cost_yuan(),
+        ),
+        Mode::Budget { .. } => (
+            0,
+            0,
+            floor_missed,
+            Weight::MAX - st.objective,
+            st.cost_yuan(),
+        ),
         Mode::Sites { .. } => {
             let short = st.max_new_sites.unwrap_or(0).saturating_sub(st.opened) as u64;
             (
                 short,
+                0,
                 floor_missed,
                 Weight::MAX - st.objective,
                 st.cost_yuan(),

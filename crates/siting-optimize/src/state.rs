@@ -365,6 +365,15 @@ impl<'a> State<'a> {
         self.station_yuan + self.build_yuan
     }
 
+    /// What the requirements still lack, summed (each in its own weight).
+    pub(crate) fn shortfall(&self) -> u64 {
+        self.req_covered
+            .iter()
+            .zip(&self.req_target)
+            .map(|(c, t)| t.saturating_sub(*c) as u64)
+            .sum()
+    }
+
     /// Requirements not yet met.
     pub(crate) fn unmet(&self) -> usize {
         self.req_covered

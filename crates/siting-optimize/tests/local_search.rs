@@ -174,6 +174,43 @@ fn the_search_never_makes_a_plan_worse() {
     }
 }
 
+#[test]
+fn a_target_out_of_reach_loses_no_coverage_to_the_search() {
+    // Ask for all the weight: no plan meets it, so every requirement stays
+    // unmet and only its shortfall tells a better plan from a cheaper one.
+    let p = line(5, 120, 1_200, 100);
+    let base = Params {
+        mode: Mode::Targets,
+        search_moves: 0,
+        ..Params::default()
+    };
+    let built = solve(&p, &base).expect("solve");
+    let searched = solve(
+        &p,
+        &Params {
+            search_moves: 500,
+            ..base.clone()
+        },
+    )
+    .expect("solve");
+    assert!(built
+        .requirements
+        .iter()
+        .any(|r| r.achievable < r.requested));
+    let short = |s: &Solution| -> Weight {
+        s.requirements
+            .iter()
+            .map(|r| r.requested.saturating_sub(r.covered))
+            .sum()
+    };
+    assert!(
+        short(&searched) <= short(&built),
+        "the search lost coverage: shortfall {} after, {} before",
+        short(&searched),
+        short(&built)
+    );
+}
+
 /// Tenants on each site once the plan is built, and whether each
 /// operator covers each item.
 fn replay(p: &Problem, sol: &Solution) -> (Vec<u8>, Vec<Vec<bool>>, u32) {
