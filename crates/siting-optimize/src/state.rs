@@ -370,7 +370,7 @@ impl<'a> State<'a> {
         self.req_covered
             .iter()
             .zip(&self.req_target)
-            .map(|(c, t)| t.saturating_sub(*c) as u64)
+            .map(|(c, t)| t.saturating_sub(*c))
             .sum()
     }
 
