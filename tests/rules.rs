@@ -215,6 +215,17 @@ fn emf_distance_follows_gb_8702_2014() {
 #[test]
 fn a_field_a_shapefile_cut_short_is_named_with_the_mapping_that_supplies_it() {
     let dir = small_copy();
+    // A Shapefile stores a missing number as 0: give every candidate its
+    // height and leave footprints to the config's default, so that only
+    // the rules' fields are cut.
+    let path = dir.path().join("candidates.geojson");
+    let mut c = json(&path);
+    for f in c["features"].as_array_mut().unwrap() {
+        let p = f["properties"].as_object_mut().unwrap();
+        p.remove("footprint_m");
+        p.entry("height_m").or_insert(serde_json::json!(20.0));
+    }
+    std::fs::write(&path, serde_json::to_string(&c).unwrap()).unwrap();
     let o = siting()
         .args(["-q", "convert", "--to", "EPSG:4326"])
         .arg(dir.path().join("candidates.geojson"))
