@@ -264,3 +264,36 @@ fn a_field_a_shapefile_cut_short_is_named_with_the_mapping_that_supplies_it() {
     let o = plan(&cfg, &dir.path().join("out"), &["-q"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn a_zone_class_no_layer_provides_is_named_in_the_log_and_the_report() {
+    // The fixture has no heritage or nature-reserve zone: R3 names both.
+    let dir = small_copy();
+    let cfg = dir.path().join("plan.toml");
+    let out = dir.path().join("out");
+    let o = plan(&cfg, &out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let log = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        log.contains("rule R3") && log.contains("zone class heritage"),
+        "{log}"
+    );
+    let report = json(&out.join("report.json"));
+    let notes: Vec<&str> = report["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n.as_str())
+        .filter(|n| n.contains("which no zone of"))
+        .collect();
+    assert!(notes
+        .iter()
+        .any(|n| n.contains("R3") && n.contains("heritage")));
+    assert!(notes
+        .iter()
+        .any(|n| n.contains("R3") && n.contains("nature_reserve")));
+    // Scenic, school, dense residential and Liangjiang zones exist.
+    assert!(!notes
+        .iter()
+        .any(|n| n.contains(" scenic,") || n.contains("liangjiang")));
+}

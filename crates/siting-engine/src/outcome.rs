@@ -794,6 +794,12 @@ fn notes(a: &Assembly<'_>) -> Vec<String> {
             "{excluded} sites are kept out by a hard rule (rule_counts)."
         ));
     }
+    for (rule, class) in missing_zone_classes(cfg, &a.prep.model.zones) {
+        notes.push(format!(
+            "Rule {rule} of {} names zone class {class}, which no zone of {} has: the rule applies nowhere.",
+            cfg.book.file, a.raw.zones.file
+        ));
+    }
     if cfg.objective.search_rings {
         notes.push(format!(
             "Search rings: the plan may build a ground tower at each ring's centre ({} yuan of site acquisition on top of the tower), marked site_acquisition.",
@@ -960,5 +966,31 @@ fn excluded_sites(prep: &Prepared) -> Vec<ExcludedSite> {
                 lat: s.lonlat.lat,
             })
         })
+        .collect()
+}
+
+/// Zone classes the enabled rules name that no zone has, with the rule:
+/// the rule then applies nowhere, which the report and the log say.
+pub fn missing_zone_classes(
+    cfg: &Config,
+    zones: &[siting_model::Zone],
+) -> Vec<(&'static str, siting_model::ZoneClass)> {
+    let p = &cfg.book.params;
+    let mut named: Vec<(&'static str, siting_model::ZoneClass)> = Vec::new();
+    if let Some(r3) = &p.r3 {
+        named.extend(r3.zone_classes.iter().map(|c| ("R3", *c)));
+        named.extend(r3.no_ground_tower_in.iter().map(|c| ("R3", *c)));
+    }
+    if let Some(r6) = &p.r6 {
+        named.extend(r6.zone_classes.iter().map(|c| ("R6", *c)));
+    }
+    if let Some(r9) = &p.r9 {
+        named.push(("R9", r9.new_area_class));
+    }
+    named.sort();
+    named.dedup();
+    named
+        .into_iter()
+        .filter(|(_, c)| !zones.iter().any(|z| z.class == *c))
         .collect()
 }

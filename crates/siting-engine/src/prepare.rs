@@ -314,6 +314,13 @@ pub fn prepare(cfg: &Config, config_file: &str, raw: &RawLayers) -> Result<Prepa
     }
     prep.model.sites = sites;
 
+    for (rule, class) in crate::outcome::missing_zone_classes(cfg, &prep.model.zones) {
+        tracing::warn!(
+            "rule {rule} of {} names zone class {class}, which no zone of {} has: the rule applies nowhere",
+            cfg.book.file,
+            raw.zones.file
+        );
+    }
     let mut items = std::mem::take(&mut prep.items);
     let n = prep.model.demand.len() + prep.model.townships.len();
     items.xy.reserve(n);
