@@ -17,6 +17,10 @@
 //! ```
 
 use crate::budget::LinkBudget;
+use crate::capacity::{
+    CellCapacity, LTE_2015_MAX_LOAD, LTE_2015_SPECTRAL_EFFICIENCY, TDD_E_BAND_DOWNLINK_SHARE,
+    TDD_F_BAND_DOWNLINK_SHARE,
+};
 use siting_model::Operator;
 
 /// Time- or frequency-division duplex.
@@ -65,6 +69,33 @@ impl Band {
     /// The uplink-limited LTE link budget of 2015 planning, for every band.
     pub fn default_budget(&self) -> LinkBudget {
         LinkBudget::lte_2015_uplink()
+    }
+
+    /// Downlink block width, MHz.
+    pub fn bandwidth_mhz(&self) -> f64 {
+        self.downlink_mhz[1] - self.downlink_mhz[0]
+    }
+
+    /// What one station of this band carries by default: the licensed
+    /// downlink block, three sectors on a macro station and one cell on a
+    /// street pole or indoor system, 1.5 bit/s/Hz per cell
+    /// ([`LTE_2015_SPECTRAL_EFFICIENCY`]), the TDD frame's downlink share
+    /// (band 39: [`TDD_F_BAND_DOWNLINK_SHARE`], band 40:
+    /// [`TDD_E_BAND_DOWNLINK_SHARE`]; FDD: 1) and a 70% highest load
+    /// ([`LTE_2015_MAX_LOAD`]).
+    pub fn default_capacity(&self) -> CellCapacity {
+        CellCapacity {
+            bandwidth_mhz: self.bandwidth_mhz(),
+            sectors: 3,
+            small_cell_sectors: 1,
+            spectral_efficiency_bps_hz: LTE_2015_SPECTRAL_EFFICIENCY,
+            downlink_share: match (self.duplex, self.eutra_band) {
+                (Duplex::Fdd, _) => 1.0,
+                (Duplex::Tdd, 40) => TDD_E_BAND_DOWNLINK_SHARE,
+                (Duplex::Tdd, _) => TDD_F_BAND_DOWNLINK_SHARE,
+            },
+            max_load: LTE_2015_MAX_LOAD,
+        }
     }
 }
 
@@ -189,6 +220,24 @@ mod tests {
                 within(op, 1805.0, 1880.0) && within(op, 2110.0, 2170.0),
                 "{op}"
             );
+        }
+    }
+
+    #[test]
+    fn default_capacities_follow_the_licences() {
+        let mbps = |code| {
+            Band::find(code)
+                .expect("a preset")
+                .default_capacity()
+                .station_mbps(false)
+        };
+        // CMCC's 20 MHz TDD block carries less than CTCC's 15 MHz FDD one
+        // per station (downlink share 0.64), CUCC's 10 MHz the least.
+        assert!((mbps("cmcc-b39") - 20.0 * 3.0 * 1.5 * 0.643 * 0.7).abs() < 1e-9);
+        assert!((mbps("ctcc-b3") - 15.0 * 3.0 * 1.5 * 0.7).abs() < 1e-9);
+        assert!((mbps("cucc-b3") - 10.0 * 3.0 * 1.5 * 0.7).abs() < 1e-9);
+        for b in &BANDS {
+            assert_eq!(b.default_capacity().validate(), Ok(()), "{}", b.code);
         }
     }
 

@@ -8,6 +8,8 @@
 //!   [`Prepared`] forms for the hot loop.
 //! - [`band`]: the 2015 Chinese 4G bands of each operator, with sources.
 //! - [`budget`]: [`LinkBudget`], the maximum allowable path loss.
+//! - [`capacity`]: [`CellCapacity`], the busy-hour traffic one station of a
+//!   band carries.
 //! - [`diffraction`]: knife-edge diffraction (ITU-R P.526) along a terrain
 //!   profile by the Deygout method.
 //! - [`model`]: the [`CoverageModel`] trait the coverage stage calls.
@@ -18,6 +20,7 @@
 
 pub mod band;
 pub mod budget;
+pub mod capacity;
 pub mod diffraction;
 pub mod model;
 pub mod pathloss;
@@ -25,6 +28,7 @@ pub mod propagation;
 
 pub use band::Band;
 pub use budget::LinkBudget;
+pub use capacity::CellCapacity;
 pub use model::{CoverageModel, Receiver, TerrainProfile, Transmitter};
 pub use pathloss::{
     CitySize, Geometry, HataEnvironment, ModelKind, OutOfRange, PathLoss, Prepared,

@@ -254,6 +254,34 @@ impl LinkBudgetModel {
         m.prepare()
     }
 
+    /// The path loss from `tx` to `rx` at `distance_m`, with the receiver's
+    /// building-penetration loss, dB: what decides the best server among the
+    /// stations that cover a receiver. `None` where the site cannot carry
+    /// this band (an indoor-only band on an outdoor site). An indoor system
+    /// serves its own building through antennas inside it: its loss is the
+    /// free-space loss (ITU-R P.525) over the distance, with no penetration,
+    /// within its footprint, and `None` beyond. Knife-edge diffraction is
+    /// left out: a receiver it would cut off is not covered at all.
+    pub fn path_loss_db(&self, tx: &Transmitter, rx: &Receiver, distance_m: f64) -> Option<f64> {
+        let d = distance_m.max(1.0);
+        let freq_mhz = self.models[0].geometry.freq_mhz;
+        if tx.indoor {
+            return (distance_m <= tx.footprint_m)
+                .then(|| 32.45 + 20.0 * freq_mhz.log10() + 20.0 * (d / 1000.0).log10());
+        }
+        if self.indoor_only {
+            return None;
+        }
+        let e = rx.environment.index();
+        let h = self.effective_height(tx, rx);
+        let h = if self.terrain {
+            h.min(self.models[e].validity().tx_height_m.max.max(1.0))
+        } else {
+            h
+        };
+        Some(self.prepared(rx.environment, h).loss_db(d) + self.penetration_db[e])
+    }
+
     fn effective_height(&self, tx: &Transmitter, rx: &Receiver) -> f64 {
         if self.terrain {
             (tx.height_m + tx.ground_m - rx.ground_m).max(1.0)
@@ -424,6 +452,16 @@ impl MultiBandModel {
         self.bands.iter().any(|(_, m)| m.diffraction())
     }
 
+    /// The least path loss from `tx` to `rx` over the bands the site
+    /// carries, dB ([`LinkBudgetModel::path_loss_db`]); `None` where it
+    /// carries none.
+    pub fn path_loss_db(&self, tx: &Transmitter, rx: &Receiver, distance_m: f64) -> Option<f64> {
+        self.bands
+            .iter()
+            .filter_map(|(_, m)| m.path_loss_db(tx, rx, distance_m))
+            .reduce(f64::min)
+    }
+
     /// The farthest an outdoor site of `effective_height_m` covers a
     /// receiver in environment `e` on any band it carries, metres (flat
     /// ground, no diffraction): the size of a cell there.
@@ -461,6 +499,47 @@ impl CoverageModel for MultiBandModel {
 mod tests {
     use super::*;
     use crate::{Geometry, ModelKind};
+
+    #[test]
+    fn the_best_server_is_the_nearer_and_an_indoor_system_wins_inside() {
+        let uma = PathLoss::new(ModelKind::UmaNlos, Geometry::new(1800.0, 25.0, 1.5));
+        let m = LinkBudgetModel::new(
+            [uma; 4],
+            [20.0, 15.0, 10.0, 5.0],
+            LinkBudget::lte_2015_uplink(),
+            30_000.0,
+            false,
+        );
+        let tx = Transmitter {
+            height_m: 25.0,
+            ground_m: 0.0,
+            lowest_ground_m: 0.0,
+            position: [0.0; 2],
+            indoor: false,
+            footprint_m: 0.0,
+        };
+        let rx = Receiver {
+            environment: Environment::DenseUrban,
+            ground_m: 0.0,
+            position: [0.0; 2],
+        };
+        let near = m.path_loss_db(&tx, &rx, 200.0).expect("outdoor band");
+        let far = m.path_loss_db(&tx, &rx, 400.0).expect("outdoor band");
+        assert!(near < far);
+        // UMa NLOS at 200 m plus 20 dB penetration is well above 100 dB.
+        assert!(near > 100.0, "{near}");
+        let das = Transmitter {
+            indoor: true,
+            footprint_m: 150.0,
+            ..tx
+        };
+        let inside = m
+            .path_loss_db(&das, &rx, 100.0)
+            .expect("inside its footprint");
+        assert!(inside < near, "{inside} vs {near}");
+        assert_eq!(m.path_loss_db(&das, &rx, 151.0), None);
+        assert_eq!(m.clone().indoor_only().path_loss_db(&tx, &rx, 200.0), None);
+    }
 
     #[test]
     fn a_capped_height_is_not_called_extrapolation() {
