@@ -46,6 +46,8 @@
 //! - `construct` (private): lazy greedy per mode, sharing fill, clean-up.
 //! - [`local`]: the local search after construction.
 //! - [`bound`]: lower bound on cost, upper bound on coverage, LP relaxation.
+//! - [`capacity`]: traffic year by year: best servers, loads, served
+//!   shares, and the stations added where load exceeds capacity.
 //! - [`solve`](mod@solve): the solve per mode and its [`Solution`].
 //! - [`mclp`]: the classic maximal covering location problem (one operator,
 //!   `p` sites): presolve, lazy greedy, swap and iterated local search, a
@@ -54,6 +56,7 @@
 #![warn(missing_docs)]
 
 pub mod bound;
+pub mod capacity;
 mod construct;
 pub mod local;
 pub mod mclp;
@@ -62,6 +65,7 @@ pub mod solve;
 pub mod state;
 
 pub use bound::Bound;
+pub use capacity::{Capacity, CapacityOutcome, ServedTraffic, YearDriver};
 pub use local::SearchOutcome;
 pub use problem::{
     Mode, OtherSites, Params, Problem, ProblemError, Requirement, SiteChoice, StationKind, Weight,

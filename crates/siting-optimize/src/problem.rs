@@ -197,6 +197,10 @@ pub struct Params {
     /// first chunk of moves that ends past it. When it binds, the plan
     /// depends on the machine's speed (see [`crate::local`]).
     pub time_limit: Option<std::time::Duration>,
+    /// Traffic and capacity, year by year, if any: the plan's stations get
+    /// years from their targets and loads, and in `targets` stations are
+    /// added where the load asks ([`crate::capacity`]).
+    pub capacity: Option<std::sync::Arc<crate::capacity::Capacity>>,
 }
 
 /// Default [`Params::search_moves`]: move evaluations of the local search.
@@ -210,6 +214,7 @@ impl Default for Params {
             min_sharing_rate: None,
             search_moves: DEFAULT_SEARCH_MOVES,
             time_limit: None,
+            capacity: None,
         }
     }
 }
@@ -252,6 +257,9 @@ pub enum ProblemError {
     /// A sharing rate outside 0..1.
     #[error("minimum sharing rate {0} is outside 0..1")]
     SharingRate(f64),
+    /// The traffic side of the instance is malformed.
+    #[error("capacity: {0}")]
+    Capacity(String),
     /// A requirement that is malformed.
     #[error("requirement {index}: {problem}")]
     Requirement {

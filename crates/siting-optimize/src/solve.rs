@@ -1,6 +1,7 @@
 //! The solve for each mode, and the solution it returns.
 
 use crate::bound::{cost_lower_bound, coverage_upper_bound, lp_relaxation, Bound, LpGoal};
+use crate::capacity::{self, CapacityOutcome};
 use crate::construct::{cleanup, coverage, fill_sites, repair, sharing_fill, targets};
 use crate::local::{self, SearchOutcome, Setting};
 use crate::problem::{Mode, Params, Problem, ProblemError, Weight, Yuan};
@@ -80,6 +81,14 @@ pub struct Solution {
     pub alternatives: Vec<Vec<Alternative>>,
     /// What the local search did.
     pub search: SearchOutcome,
+    /// With traffic ([`Params::capacity`]), per placement (same order), the
+    /// year (an index into the capacity's years) its station stands from;
+    /// empty without.
+    pub years: Vec<u8>,
+    /// Per placement, what set its year; empty without traffic.
+    pub year_drivers: Vec<crate::capacity::YearDriver>,
+    /// Loads and served traffic per operator and year, with traffic.
+    pub capacity: Option<CapacityOutcome>,
 }
 
 impl Solution {
@@ -180,8 +189,39 @@ pub fn solve(p: &Problem, params: &Params) -> Result<Solution, ProblemError> {
         moves: params.search_moves,
         deadline: params.time_limit.map(|d| start + d),
     };
-    let (state, search) = local::search(state, &setting);
-    Ok(finish(p, params, &state, price, search))
+    let (mut state, search) = local::search(state, &setting);
+    let timing = match &params.capacity {
+        None => None,
+        Some(cap) => {
+            cap.validate(p)?;
+            // Each station's year from its purpose's target, then the
+            // stations the loads ask for, then the floor again (a new site
+            // for capacity can lower the sharing rate).
+            let first = replay(p, params, &state);
+            let mut purpose_year = vec![cap.sharing_year; state.placed.len()];
+            for (&kk, pl) in first.kept.iter().zip(&first.placements) {
+                purpose_year[kk] = match pl.purpose {
+                    Purpose::Requirement(r) => cap.requirement_year[r as usize],
+                    Purpose::Coverage => cap.coverage_year,
+                    Purpose::Sharing | Purpose::Count | Purpose::Capacity => cap.sharing_year,
+                };
+            }
+            let (mut years, mut drivers) = capacity::target_years(cap, &state, &purpose_year);
+            capacity::serve(&mut state, cap, &mut years, &mut drivers);
+            if cap.add_stations && !state.floor_met(floor) {
+                sharing_fill(&mut state, floor, None);
+            }
+            let (more, more_drivers) =
+                capacity::target_years(cap, &state, &vec![cap.sharing_year; state.placed.len()]);
+            years.extend_from_slice(&more[years.len()..]);
+            drivers.extend_from_slice(&more_drivers[drivers.len()..]);
+            let outcome = cap
+                .has_traffic()
+                .then(|| capacity::outcome(&state, cap, &years, &drivers));
+            Some((years, drivers, outcome))
+        }
+    };
+    Ok(finish(p, params, &state, price, search, timing))
 }
 
 /// Runs `run` with no bonus, and if that misses the floor, with the
@@ -259,15 +299,20 @@ fn bonus_search<'a>(
     (best, hi)
 }
 
+/// The kept stations replayed in order.
+struct Replay {
+    /// Indices into the state's placements.
+    kept: Vec<usize>,
+    placements: Vec<Placement>,
+    alternatives: Vec<Vec<Alternative>>,
+    gain_per_operator: Vec<Weight>,
+    cost: Yuan,
+    build: Yuan,
+}
+
 /// Replays the kept stations in order: each one's cost (the build cost on
 /// the first station of a new site), newly covered weight and purpose.
-fn finish(
-    p: &Problem,
-    params: &Params,
-    st: &State<'_>,
-    price: u64,
-    search: SearchOutcome,
-) -> Solution {
+fn replay(p: &Problem, params: &Params, st: &State<'_>) -> Replay {
     let k = p.operators;
     let mut count: Vec<Vec<bool>> = p.covered_before.clone();
     let mut tenants: Vec<u8> = p.sites.iter().map(|s| s.tenants).collect();
@@ -276,7 +321,8 @@ fn finish(
     let mut gain_per_operator = vec![0; k];
     let (mut cost, mut build) = (0, 0);
     let mut alternatives = Vec::new();
-    for k in (0..st.placed.len()).filter(|&k| !st.removed[k]) {
+    let kept: Vec<usize> = (0..st.placed.len()).filter(|&k| !st.removed[k]).collect();
+    for &k in &kept {
         let (s, o, cause) = (
             st.placed[k].0 as usize,
             st.placed[k].1 as usize,
@@ -308,6 +354,7 @@ fn finish(
         cost += c;
         gain_per_operator[o] += gain;
         let purpose = match (cause, first_req) {
+            (Cause::Capacity, _) => Purpose::Capacity,
             (Cause::Share, _) => Purpose::Sharing,
             (_, Some(r)) => Purpose::Requirement(r as u16),
             (_, None) if gain > 0 => Purpose::Coverage,
@@ -333,6 +380,47 @@ fn finish(
             }
         }
     }
+    Replay {
+        kept,
+        placements,
+        alternatives,
+        gain_per_operator,
+        cost,
+        build,
+    }
+}
+
+/// The solution: the replayed stations (with their years, drivers and
+/// loads where the instance has traffic), the requirements, the sharing and
+/// the bound.
+fn finish(
+    p: &Problem,
+    params: &Params,
+    st: &State<'_>,
+    price: u64,
+    search: SearchOutcome,
+    timing: Option<(
+        Vec<u8>,
+        Vec<crate::capacity::YearDriver>,
+        Option<CapacityOutcome>,
+    )>,
+) -> Solution {
+    let Replay {
+        kept,
+        placements,
+        alternatives,
+        gain_per_operator,
+        cost,
+        build,
+    } = replay(p, params, st);
+    let (years, year_drivers, capacity) = match timing {
+        Some((years, drivers, outcome)) => (
+            kept.iter().map(|&k| years[k]).collect(),
+            kept.iter().map(|&k| drivers[k]).collect(),
+            outcome,
+        ),
+        None => (Vec::new(), Vec::new(), None),
+    };
     let objective: Weight = gain_per_operator.iter().sum();
     let (sites_before, shared_before) = p.sharing_before();
     let requirements = (0..p.requirements.len())
@@ -415,5 +503,8 @@ fn finish(
         sharing_price: price,
         alternatives,
         search,
+        years,
+        year_drivers,
+        capacity,
     }
 }

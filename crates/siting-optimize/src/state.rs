@@ -17,6 +17,9 @@ pub enum Purpose {
     /// It covers nothing new and is there because the mode asks for a number
     /// of new sites.
     Count,
+    /// It carries traffic the stations before it could not (a served-traffic
+    /// share of its year: [`crate::capacity`]).
+    Capacity,
 }
 
 /// Which step of the construction placed a station.
@@ -28,6 +31,8 @@ pub(crate) enum Cause {
     Share,
     /// The mode's count of new sites.
     Count,
+    /// The served-traffic shares ([`crate::capacity`]).
+    Capacity,
 }
 
 /// One new 4G station: operator `operator` on site `site`.

@@ -473,6 +473,7 @@ fn check(p: &Problem, params: &Params) -> Option<Checked> {
                 assert_eq!(pl.gain, 0);
             }
             Purpose::Coverage => assert!(pl.gain > 0, "coverage purpose without gain"),
+            Purpose::Capacity => assert!(params.capacity.is_some(), "capacity without traffic"),
         }
     }
     if let Mode::Budget { budget_yuan } = params.mode {
