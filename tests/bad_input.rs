@@ -221,8 +221,21 @@ fn config_errors() {
     );
     fails(
         "plan.toml",
-        |t| t.replace("shares = [0.34, 0.33, 0.33]", "shares = [0.5, 0.33, 0.33]"),
-        &["plan.toml", "sum to 1"],
+        |t| {
+            t.replace(
+                "years = [2015, 2016, 2017]",
+                "years = [2015, 2016, 2017]\nshares = [0.34, 0.33, 0.33]",
+            )
+        },
+        &["plan.toml", "phases.shares is no longer read", "from need"],
+    );
+    fails(
+        "plan.toml",
+        |t| t.replace("main_urban_by = 2015", "main_urban_by = 2014"),
+        &[
+            "plan.toml",
+            "phases.main_urban_by = 2014 is not one of the plan's years",
+        ],
     );
     fails(
         "plan.toml",

@@ -190,14 +190,291 @@ impl Default for Objective {
     }
 }
 
-/// Phase years and the share of new base stations each year builds, by priority.
+/// The plan's years, and the year each target must be met by. A station
+/// stands from the first year its target or its load needs it (and a new
+/// tower not before R8's lead time allows); no fixed yearly split.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Phases {
     /// The years, in order.
     pub years: Vec<u16>,
-    /// The share of new base stations per year, summing to 1.
-    pub shares: Vec<f64>,
+    /// T4: the year every township centre must be covered by (the last
+    /// year if not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub township_centres_by: Option<u16>,
+    /// T4: the year the main urban area's share must be covered by (the
+    /// last year if not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub main_urban_by: Option<u16>,
+    /// The year other coverage (the rest's share; the `budget` and `sites`
+    /// modes' coverage) is built by (the last year if not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage_by: Option<u16>,
+    /// T3: the year the sharing floor must be reached by (the last year if
+    /// not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sharing_by: Option<u16>,
+    /// No longer read: phases come from need. Kept so that an old config
+    /// gets a clear error instead of an unknown-key one.
+    #[serde(default, skip_serializing)]
+    pub shares: Option<Vec<f64>>,
+}
+
+impl Phases {
+    /// The index of `year` among the years (the last where not given).
+    pub fn index_of(&self, year: Option<u16>) -> usize {
+        year.and_then(|y| self.years.iter().position(|&x| x == y))
+            .unwrap_or(self.years.len().saturating_sub(1))
+    }
+
+    /// The last year.
+    pub fn last(&self) -> u16 {
+        self.years.last().copied().unwrap_or(0)
+    }
+}
+
+/// Busy-hour traffic, as planners derive it: subscribers from residents and
+/// market shares, the share on 4G and the monthly volume per 4G user by
+/// year, and the busy hour's share of a day. A demand layer with
+/// `traffic_mbps_YYYY` properties gives each point's traffic itself (all
+/// operators; split by the market shares), which then wins.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrafficConfig {
+    /// Mobile subscriptions per resident (penetration), ≥ 0.
+    pub subscriptions_per_resident: f64,
+    /// Per operator code, its share of the subscriptions, 0..1.
+    pub market_share: BTreeMap<String, f64>,
+    /// Per plan year, the share of subscriptions on 4G, 0..1.
+    pub lte_share: Vec<f64>,
+    /// Per plan year, mobile data per 4G subscription per month, MB.
+    pub monthly_mb_per_user: Vec<f64>,
+    /// Share of a day's traffic in the busy hour, 0..1.
+    pub busy_hour_share: f64,
+    /// Days per month the monthly volume spreads over.
+    #[serde(default = "days_per_month")]
+    pub days_per_month: f64,
+    /// The least share of the covered busy-hour traffic each operator's
+    /// stations must carry: one share, one per year, or per operator code
+    /// (each one share or one per year). 0 asks nothing.
+    pub min_served_share: ServedShare,
+    /// Where the served share must hold: over the whole `area`, or in every
+    /// `district` (so that a crowded district cannot hide behind the rest).
+    #[serde(default)]
+    pub served_share_in: ShareScope,
+}
+
+/// Where a served share is counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShareScope {
+    /// Over the whole area.
+    #[default]
+    Area,
+    /// In every district (each district of the boundary layer, and the
+    /// demand outside them as one more).
+    District,
+}
+
+impl ShareScope {
+    /// `area`, `district`.
+    pub fn code(self) -> &'static str {
+        match self {
+            ShareScope::Area => "area",
+            ShareScope::District => "district",
+        }
+    }
+}
+
+fn days_per_month() -> f64 {
+    30.0
+}
+
+/// A served share: one for every operator and year, one per year, or per operator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ServedShare {
+    /// The same share every year.
+    One(f64),
+    /// One share per plan year.
+    PerYear(Vec<f64>),
+    /// Per operator code, one share or one per year.
+    PerOperator(BTreeMap<String, OneOrYears>),
+}
+
+/// One share, or one per plan year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrYears {
+    /// The same every year.
+    One(f64),
+    /// One per plan year.
+    PerYear(Vec<f64>),
+}
+
+impl OneOrYears {
+    fn years(&self, n: usize) -> Vec<f64> {
+        match self {
+            OneOrYears::One(x) => vec![*x; n],
+            OneOrYears::PerYear(v) => v.clone(),
+        }
+    }
+}
+
+impl TrafficConfig {
+    /// The served share of `op` per year (`n` years); 0 for an operator a
+    /// per-operator table leaves out.
+    pub fn served_share(&self, op: siting_model::Operator, n: usize) -> Vec<f64> {
+        match &self.min_served_share {
+            ServedShare::One(x) => vec![*x; n],
+            ServedShare::PerYear(v) => v.clone(),
+            ServedShare::PerOperator(m) => m
+                .get(op.code())
+                .map_or_else(|| vec![0.0; n], |s| s.years(n)),
+        }
+    }
+
+    /// Busy-hour traffic of one 4G subscription in year index `y`, Mbit/s:
+    /// `MB a month × 8 / days × busy-hour share / 3600 s`.
+    pub fn busy_hour_mbps_per_user(&self, y: usize) -> f64 {
+        self.monthly_mb_per_user[y] * 8.0 / self.days_per_month * self.busy_hour_share / 3600.0
+    }
+
+    /// Checks every figure; an error names the key.
+    pub fn validate(&self, years: &[u16]) -> Result<(), String> {
+        let n = years.len();
+        let share = |key: &str, v: f64| -> Result<(), String> {
+            if v.is_finite() && (0.0..=1.0).contains(&v) {
+                Ok(())
+            } else {
+                Err(format!("{key} {v} is outside 0..1"))
+            }
+        };
+        let per_year = |key: &str, v: &[f64]| -> Result<(), String> {
+            if v.len() != n {
+                return Err(format!(
+                    "{key} has {} figures but the plan has {n} years ({years:?}): give one per year",
+                    v.len()
+                ));
+            }
+            Ok(())
+        };
+        if !(non_negative(self.subscriptions_per_resident)
+            && self.subscriptions_per_resident <= 5.0)
+        {
+            return Err(format!(
+                "traffic.subscriptions_per_resident {} must be a number from 0 to 5",
+                self.subscriptions_per_resident
+            ));
+        }
+        for (code, v) in &self.market_share {
+            code.parse::<siting_model::Operator>()
+                .map_err(|e| format!("traffic.market_share.{code}: {e}"))?;
+            share(&format!("traffic.market_share.{code}"), *v)?;
+        }
+        let total: f64 = self.market_share.values().sum();
+        if total > 1.0 + 1e-9 {
+            return Err(format!(
+                "traffic.market_share adds up to {total}, more than 1"
+            ));
+        }
+        per_year("traffic.lte_share", &self.lte_share)?;
+        for v in &self.lte_share {
+            share("traffic.lte_share", *v)?;
+        }
+        per_year("traffic.monthly_mb_per_user", &self.monthly_mb_per_user)?;
+        if let Some(v) = self
+            .monthly_mb_per_user
+            .iter()
+            .find(|v| !(non_negative(**v) && **v <= 1e6))
+        {
+            return Err(format!(
+                "traffic.monthly_mb_per_user {v} must be a number of MB from 0 to 1e6"
+            ));
+        }
+        share("traffic.busy_hour_share", self.busy_hour_share)?;
+        if !(positive(self.days_per_month) && self.days_per_month <= 31.0) {
+            return Err(format!(
+                "traffic.days_per_month {} must be a number of days above 0 and at most 31",
+                self.days_per_month
+            ));
+        }
+        let check = |key: &str, s: &OneOrYears| -> Result<(), String> {
+            if let OneOrYears::PerYear(v) = s {
+                per_year(key, v)?;
+            }
+            for v in s.years(n) {
+                share(key, v)?;
+            }
+            Ok(())
+        };
+        match &self.min_served_share {
+            ServedShare::One(x) => check("traffic.min_served_share", &OneOrYears::One(*x))?,
+            ServedShare::PerYear(v) => {
+                check("traffic.min_served_share", &OneOrYears::PerYear(v.clone()))?
+            }
+            ServedShare::PerOperator(m) => {
+                for (code, s) in m {
+                    code.parse::<siting_model::Operator>()
+                        .map_err(|e| format!("traffic.min_served_share.{code}: {e}"))?;
+                    check(&format!("traffic.min_served_share.{code}"), s)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Overrides of a band's station capacity (the preset's defaults otherwise).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityConfig {
+    /// Downlink carrier width, MHz.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bandwidth_mhz: Option<f64>,
+    /// Cells of a tower or rooftop station.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sectors: Option<u8>,
+    /// Cells of a street-pole or indoor station.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub small_cell_sectors: Option<u8>,
+    /// Downlink spectral efficiency per cell in the busy hour, bit/s/Hz.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spectral_efficiency_bps_hz: Option<f64>,
+    /// Downlink share of air time (TDD), 0..1; 1 for FDD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub downlink_share: Option<f64>,
+    /// Highest planned load, 0..1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_load: Option<f64>,
+}
+
+impl CapacityConfig {
+    /// The capacity with these overrides on `base`, or from these alone
+    /// (every figure then needed; `None` when one is missing).
+    pub fn over(
+        &self,
+        base: Option<siting_radio::CellCapacity>,
+    ) -> Option<siting_radio::CellCapacity> {
+        let b = base;
+        Some(siting_radio::CellCapacity {
+            bandwidth_mhz: self.bandwidth_mhz.or(b.map(|b| b.bandwidth_mhz))?,
+            sectors: self.sectors.or(b.map(|b| b.sectors)).unwrap_or(3),
+            small_cell_sectors: self
+                .small_cell_sectors
+                .or(b.map(|b| b.small_cell_sectors))
+                .unwrap_or(1),
+            spectral_efficiency_bps_hz: self
+                .spectral_efficiency_bps_hz
+                .or(b.map(|b| b.spectral_efficiency_bps_hz))
+                .unwrap_or(siting_radio::capacity::LTE_2015_SPECTRAL_EFFICIENCY),
+            downlink_share: self.downlink_share.or(b.map(|b| b.downlink_share))?,
+            max_load: self
+                .max_load
+                .or(b.map(|b| b.max_load))
+                .unwrap_or(siting_radio::capacity::LTE_2015_MAX_LOAD),
+        })
+    }
 }
 
 /// Demand density thresholds that set the radio environment.
@@ -407,6 +684,11 @@ pub struct BandConfig {
     /// (default: the preset's, else false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub indoor_only: Option<bool>,
+    /// What one station of the band carries (the preset's defaults, each
+    /// figure overridable; without a preset, `bandwidth_mhz` and
+    /// `downlink_share` are needed where traffic is planned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<CapacityConfig>,
 }
 
 /// A band with every default filled in.
@@ -431,6 +713,8 @@ pub struct ResolvedBand {
     pub environments: EnvModels,
     /// Only indoor sites carry it.
     pub indoor_only: bool,
+    /// What one station of it carries, where known.
+    pub capacity: Option<siting_radio::CellCapacity>,
 }
 
 impl BandConfig {
@@ -492,6 +776,11 @@ impl BandConfig {
             indoor_only: self
                 .indoor_only
                 .unwrap_or(preset.is_some_and(|b| b.indoor_only)),
+            capacity: self
+                .capacity
+                .clone()
+                .unwrap_or_default()
+                .over(preset.map(|b| b.default_capacity())),
         })
     }
 }
@@ -735,6 +1024,9 @@ pub struct Config {
     pub costs: siting_rules::Costs,
     /// Phases.
     pub phases: Phases,
+    /// Busy-hour traffic, if capacity is planned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic: Option<TrafficConfig>,
     /// Environments.
     pub environment: EnvironmentThresholds,
     /// Radio per operator code.
@@ -938,23 +1230,50 @@ impl Config {
             ));
         }
         let p = &self.phases;
-        if p.years.is_empty() || p.years.len() != p.shares.len() {
-            return Err(format!(
-                "phases: {} years but {} shares",
-                p.years.len(),
-                p.shares.len()
-            ));
+        if p.years.is_empty() || p.years.len() > 50 {
+            return Err("phases.years must list from 1 to 50 years".into());
         }
         if p.years.windows(2).any(|w| w[0] >= w[1]) {
             return Err("phases.years must be ascending".into());
         }
-        if p.shares.iter().any(|s| !non_negative(*s))
-            || (p.shares.iter().sum::<f64>() - 1.0).abs() > 1e-6
-        {
-            return Err(format!(
-                "phases.shares {:?} must be non-negative and sum to 1",
-                p.shares
-            ));
+        if p.shares.is_some() {
+            return Err("phases.shares is no longer read: a station's year now comes from need (the year its target asks for, phases.township_centres_by, main_urban_by, coverage_by, sharing_by, or the load of [traffic]); remove it".into());
+        }
+        for (key, y) in [
+            ("phases.township_centres_by", p.township_centres_by),
+            ("phases.main_urban_by", p.main_urban_by),
+            ("phases.coverage_by", p.coverage_by),
+            ("phases.sharing_by", p.sharing_by),
+        ] {
+            if let Some(y) = y {
+                if !p.years.contains(&y) {
+                    return Err(format!(
+                        "{key} = {y} is not one of the plan's years {:?}",
+                        p.years
+                    ));
+                }
+            }
+        }
+        if let Some(t) = &self.traffic {
+            t.validate(&p.years)?;
+            for op in siting_model::Operator::ALL {
+                for band in self
+                    .radio
+                    .get(op.code())
+                    .map(|r| r.resolve(op))
+                    .transpose()?
+                    .unwrap_or_default()
+                {
+                    let Some(c) = band.capacity else {
+                        return Err(format!(
+                            "{}: [traffic] plans capacity, so the band needs capacity.bandwidth_mhz and capacity.downlink_share (or a preset)",
+                            band.place
+                        ));
+                    };
+                    c.validate()
+                        .map_err(|e| format!("{} capacity.{e}", band.place))?;
+                }
+            }
         }
         let e = &self.environment;
         if !(e.dense_urban_per_km2 >= e.urban_per_km2

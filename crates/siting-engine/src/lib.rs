@@ -29,6 +29,8 @@
 //! - [`sharing_first`]: R1 as the share of a candidate's new coverage an
 //!   existing site would give.
 //! - [`terrain`]: terrain profiles from a DEM for diffraction.
+//! - [`traffic`]: busy-hour traffic per item, operator and year, station
+//!   capacities and best-server path losses (the optimiser's `Capacity`).
 //! - [`mclp`](mod@mclp): the classic maximal covering location problem from
 //!   two layers (`siting mclp`).
 //! - [`EngineError`]: what can stop a run.
@@ -52,6 +54,7 @@ pub mod run;
 pub mod score;
 pub mod sharing_first;
 pub mod terrain;
+pub mod traffic;
 pub mod write;
 
 pub use check::{check, CheckReport, Violation};

@@ -5,17 +5,19 @@ use crate::inputs::RawLayers;
 use crate::prepare::Prepared;
 use crate::problem::{Instance, RequirementKind, WEIGHT_SCALE};
 use crate::rings::Ring;
+use crate::traffic::BPS_PER_MBPS;
 use siting_model::{Operator, OperatorSet, PerOperator, SiteKind, SiteOrigin};
-use siting_optimize::{Purpose, Solution, StationKind};
+use siting_optimize::{Purpose, Solution, StationKind, YearDriver};
 use siting_plan::coverage::townships_missed;
 use siting_plan::markdown::{pct, thousands};
 use siting_plan::report::{
     codes, covered_gain, new_sites, ExcludedSite, IndoorSharing, SHARING_DEFINITION,
 };
 use siting_plan::{
-    coverage_figures, BeforeAfter, DemandOutcome, DistrictRow, Engine, Investment, Objective,
-    Origin, Outcome, PhaseRow, PlanSite, Reason, Report, RequirementRow, RuleCount, SearchRing,
-    Sharing, Stations, TargetCheck, UncoveredTownship, ValidityRow, WithoutGain,
+    coverage_figures, BeforeAfter, DemandOutcome, DistrictRow, Driver, Engine, Investment,
+    Objective, Origin, Outcome, PhaseRow, PlanSite, Reason, Report, RequirementRow, RuleCount,
+    SearchRing, Sharing, StationTraffic, Stations, TargetCheck, UncoveredTownship, ValidityRow,
+    WithoutGain,
 };
 use siting_radio::{CoverageModel, MultiBandModel};
 use siting_rules::{EiaAuthority, RuleBook};
@@ -45,17 +47,13 @@ pub struct Assembly<'a> {
     pub rings: &'a [Ring],
 }
 
-/// Phase year of the `k`-th of `n` stations (priority order), by the
-/// configured shares.
-pub fn phase_of(k: usize, n: usize, years: &[u16], shares: &[f64]) -> u16 {
-    let mut cum = 0.0;
-    for (y, s) in years.iter().zip(shares) {
-        cum += s;
-        if (k as f64) < (cum * n as f64).round() {
-            return *y;
-        }
+/// The plan-format driver of an optimiser's year driver.
+fn driver(d: YearDriver) -> Driver {
+    match d {
+        YearDriver::Target => Driver::Target,
+        YearDriver::Load => Driver::Load,
+        YearDriver::LeadTime => Driver::LeadTime,
     }
-    *years.last().expect("config has years")
 }
 
 /// A station's reason, from its purpose.
@@ -69,6 +67,7 @@ fn reason(a: &Assembly<'_>, purpose: Purpose) -> Reason {
         Purpose::Coverage => Reason::Coverage,
         Purpose::Sharing => Reason::Sharing,
         Purpose::Count => Reason::SiteCount,
+        Purpose::Capacity => Reason::Capacity,
     }
 }
 
@@ -80,6 +79,8 @@ struct Works {
     build: f64,
     equipment: f64,
     reasons: PerOperator<Option<Reason>>,
+    drivers: PerOperator<Option<Driver>>,
+    traffic: PerOperator<Option<StationTraffic>>,
     first: usize,
     without_gain: u64,
 }
@@ -91,7 +92,6 @@ pub fn assemble(a: Assembly<'_>) -> Outcome {
     let items = &prep.items;
     let cfg = a.cfg;
     let placements = &a.solution.placements;
-    let n = placements.len();
 
     let mut after = a.instance.covered_before.clone();
     let mut works: BTreeMap<usize, Works> = BTreeMap::new();
@@ -119,17 +119,30 @@ pub fn assemble(a: Assembly<'_>) -> Outcome {
             build: 0.0,
             equipment: 0.0,
             reasons: PerOperator::default(),
+            drivers: PerOperator::default(),
+            traffic: PerOperator::default(),
             first: k,
             without_gain: 0,
         });
         w.stations.insert(op);
-        let mut phase = phase_of(k, n, &cfg.phases.years, &cfg.phases.shares);
-        // R8: a new standalone tower stands only once planning approval allows.
-        if let (true, Some(r8)) = (v.planning_approval, &cfg.book.params.r8) {
-            let earliest = r8.earliest_year(cfg.phases.years.first().copied().unwrap_or(phase));
-            phase = phase.max(earliest.min(cfg.phases.years.last().copied().unwrap_or(earliest)));
-        }
+        // The year its target or its load needs it, not before R8 allows
+        // (the optimiser's years); the last year for a solution without.
+        let phase = match a.solution.years.get(k) {
+            Some(&y) => cfg.phases.years[y as usize],
+            None => cfg.phases.last(),
+        };
         w.phases[op] = Some(phase);
+        w.drivers[op] = a.solution.year_drivers.get(k).map(|&d| driver(d));
+        w.traffic[op] = a.solution.capacity.as_ref().map(|c| StationTraffic {
+            capacity_mbps: c.station_capacity_bps[k] as f64 / BPS_PER_MBPS,
+            offered_mbps: cfg
+                .phases
+                .years
+                .iter()
+                .zip(&c.station_load_bps[k])
+                .map(|(&y, &l)| (y, l as f64 / BPS_PER_MBPS))
+                .collect(),
+        });
         w.gain[op] = Some(gain);
         w.equipment += v.equipment_yuan.round();
         w.build += match pl.kind {
@@ -196,6 +209,8 @@ pub fn assemble(a: Assembly<'_>) -> Outcome {
                 ),
                 rules: v.rules.iter().map(|r| r.to_string()).collect(),
                 site_acquisition: prep.site_acquisition[s],
+                station_drivers: w.drivers,
+                station_traffic: w.traffic.clone(),
             }
         })
         .collect();
@@ -545,6 +560,17 @@ fn report(
         stations_without_gain: without,
         by_district,
         by_phase: PhaseRow::of(sites, &cfg.phases.years),
+        traffic: crate::traffic::report(
+            cfg,
+            prep,
+            a.solution,
+            sites,
+            if m.demand.iter().any(|d| !d.traffic_mbps.is_empty()) {
+                &a.raw.demand.file
+            } else {
+                "config"
+            },
+        ),
         rule_counts,
         excluded: excluded_sites(a.prep),
         indoor_sharing: a.cfg.book.params.r11.as_ref().map(|r11| {

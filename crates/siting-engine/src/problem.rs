@@ -227,6 +227,44 @@ pub fn instance(
     })
 }
 
+/// Gives the instance its traffic side ([`crate::traffic::capacity`]):
+/// each requirement's year from `[phases]`, the lead times, and with
+/// `traffic`, loads and served shares (stations added for them in the
+/// `targets` mode).
+pub fn with_capacity(
+    inst: &mut Instance,
+    cfg: &Config,
+    prep: &Prepared,
+    radio: &crate::coverage::Radio,
+    sets: &[Vec<Vec<u32>>],
+    traffic: Option<&crate::traffic::ItemTraffic>,
+) {
+    let p = &cfg.phases;
+    let years: Vec<u8> = inst
+        .requirements
+        .iter()
+        .map(|(_, kind)| {
+            let by = match kind {
+                RequirementKind::TownshipCentres => p.township_centres_by,
+                RequirementKind::MainUrban => p.main_urban_by,
+                RequirementKind::Rest => p.coverage_by,
+            };
+            p.index_of(by) as u8
+        })
+        .collect();
+    let cap = crate::traffic::capacity(
+        cfg,
+        prep,
+        radio,
+        sets,
+        &inst.choice_site,
+        traffic,
+        years,
+        cfg.objective.mode == ModeName::Targets,
+    );
+    inst.params.capacity = Some(std::sync::Arc::new(cap));
+}
+
 /// R1 with its share: per candidate index, per operator, the existing
 /// sites (model indices) the operator may use before the plan (a free slot,
 /// or its own site for an overlay, and no rule against it) that cover at

@@ -7,7 +7,7 @@ use crate::coverage::{radio_models, Radio};
 use crate::inputs::{DemandOverride, RawLayers};
 use crate::outcome::{assemble, Assembly};
 use crate::prepare::{prepare, Prepared};
-use crate::problem::instance;
+use crate::problem::{instance, with_capacity};
 use crate::progress::{stage, Progress, Silent, Stage};
 use crate::rings::{left_unserved, ring_tower, search_rings, unservable, Ring};
 use crate::EngineError;
@@ -30,6 +30,25 @@ pub struct RunOptions {
 }
 
 fn log_search(solution: &siting_optimize::Solution) {
+    if let Some(c) = &solution.capacity {
+        for (op, rows) in siting_model::Operator::ALL.iter().zip(&c.traffic) {
+            for (y, t) in rows.iter().enumerate() {
+                tracing::info!(
+                    "traffic {op} year {}: covered {:.0} Mbit/s, served {:.0} ({:.2}%), uncovered {:.0}",
+                    y + 1,
+                    t.covered_bps as f64 / 1e6,
+                    t.served_bps as f64 / 1e6,
+                    100.0 * t.served_share(),
+                    t.uncovered_bps as f64 / 1e6
+                );
+            }
+        }
+        tracing::info!(
+            "capacity: {} stations added, {} brought forward",
+            c.added,
+            c.brought_forward
+        );
+    }
     let s = &solution.search;
     tracing::info!(
         "local search: {} moves tried, {} kept{}; bound {} ({})",
@@ -183,15 +202,25 @@ pub fn run_with(
     } else {
         1
     };
+    let traffic =
+        crate::traffic::item_traffic(&loaded.cfg, &loaded.config_file, &prep, demand_file)?;
     let inst = stage(progress, Stage::Optimise, Some(rounds), t, || {
-        let tune = |inst: &mut crate::problem::Instance| {
+        let tune = |inst: &mut crate::problem::Instance, prep: &Prepared, covered: &Covered| {
             inst.params.time_limit = options.time_limit;
             if let Some(m) = options.search_moves {
                 inst.params.search_moves = m;
             }
+            with_capacity(
+                inst,
+                &loaded.cfg,
+                prep,
+                &loaded.radio,
+                &covered.sets,
+                traffic.as_ref(),
+            );
         };
         let mut inst = instance(&loaded.cfg, &prep, &covered.sets, demand_file)?;
-        tune(&mut inst);
+        tune(&mut inst, &prep, &covered);
         let mut solution = siting_optimize::solve(&inst.problem, &inst.params)?;
         log_search(&solution);
         progress.advance(1);
@@ -209,7 +238,7 @@ pub fn run_with(
                 let more = self::rings(&loaded, &mut prep, &mut covered, &left, rings.len() + 1)?;
                 rings.extend(more);
                 inst = instance(&loaded.cfg, &prep, &covered.sets, demand_file)?;
-                tune(&mut inst);
+                tune(&mut inst, &prep, &covered);
                 solution = siting_optimize::solve(&inst.problem, &inst.params)?;
                 log_search(&solution);
             }

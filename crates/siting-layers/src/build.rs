@@ -230,7 +230,8 @@ pub fn townships_from(
         .collect()
 }
 
-/// Demand points: `weight` (finite, non-negative), optional `cell_m`, Point.
+/// Demand points: `weight` (finite, non-negative), optional `cell_m` and
+/// busy-hour traffic `traffic_mbps_YYYY` (Mbit/s, all operators), Point.
 pub fn demand_from(
     file: &str,
     features: &[RawFeature],
@@ -247,15 +248,42 @@ pub fn demand_from(
                 return Err(cx.err(f, format!("property \"weight\" is negative ({weight})")));
             }
             let cell_m = optional_f64(p, "cell_m").map_err(|e| cx.err(f, e))?;
+            let traffic_mbps = traffic_of(p).map_err(|e| cx.err(f, e))?;
             let (xy, lonlat) = cx.point(f)?;
             Ok(DemandPoint {
                 xy,
                 lonlat,
                 weight,
                 cell_m,
+                traffic_mbps,
             })
         })
         .collect()
+}
+
+/// Prefix of a demand point's busy-hour traffic properties: `traffic_mbps_2016`.
+pub const TRAFFIC_PREFIX: &str = "traffic_mbps_";
+
+/// A demand point's `traffic_mbps_YYYY` properties: finite, non-negative
+/// numbers of Mbit/s, each suffix a year.
+fn traffic_of(p: &serde_json::Map<String, serde_json::Value>) -> Result<Vec<(u16, f64)>, String> {
+    let mut out = Vec::new();
+    for key in p.keys().filter(|k| k.starts_with(TRAFFIC_PREFIX)) {
+        let suffix = &key[TRAFFIC_PREFIX.len()..];
+        let year: u16 = match suffix.parse() {
+            Ok(y) if (1900..=2200).contains(&y) && suffix.len() == 4 => y,
+            _ => return Err(format!(
+                "property {key:?}: the part after {TRAFFIC_PREFIX:?} must be a year such as 2016"
+            )),
+        };
+        match optional_f64(p, key)? {
+            Some(v) if v >= 0.0 => out.push((year, v)),
+            Some(v) => return Err(format!("property {key:?} is negative ({v})")),
+            None => return Err(format!("property {key:?} is null: give a number of Mbit/s")),
+        }
+    }
+    out.sort_by_key(|(y, _)| *y);
+    Ok(out)
 }
 
 /// Sites: `site_id`, `kind`, and optional `tenants` (operator codes; existing

@@ -60,4 +60,8 @@ pub struct DemandPoint {
     pub weight: f64,
     /// Cell edge length, metres, if the layer is a grid.
     pub cell_m: Option<f64>,
+    /// Busy-hour traffic the layer gives for the point, all operators:
+    /// `(year, Mbit/s)` ascending by year (from `traffic_mbps_YYYY`
+    /// properties); empty where the layer gives none.
+    pub traffic_mbps: Vec<(u16, f64)>,
 }

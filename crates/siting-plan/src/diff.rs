@@ -571,6 +571,8 @@ mod tests {
             eia_authority: "重庆市环境保护局".into(),
             rules: vec!["R2".into()],
             site_acquisition: false,
+            station_drivers: PerOperator::default(),
+            station_traffic: PerOperator::default(),
         }
     }
 

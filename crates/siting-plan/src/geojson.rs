@@ -49,10 +49,53 @@ pub fn site_properties(s: &PlanSite) -> Map<String, Value> {
         "rules": s.rules,
         "site_acquisition": s.site_acquisition,
     });
-    match v {
-        Value::Object(m) => m,
-        _ => unreachable!("json! of an object literal"),
+    let Value::Object(mut m) = v else {
+        unreachable!("json! of an object literal")
+    };
+    if s.station_drivers.values().any(Option::is_some) {
+        m.insert(
+            "station_drivers".into(),
+            per_op(&|op| s.station_drivers[op].map(|d| json!(d.code()))),
+        );
     }
+    if s.station_traffic.values().any(Option::is_some) {
+        let by_year = |rows: Vec<(u16, f64)>, decimals| {
+            Value::Object(
+                rows.into_iter()
+                    .map(|(y, v)| (y.to_string(), json!(round_to(v, decimals))))
+                    .collect(),
+            )
+        };
+        m.insert(
+            "capacity_mbps".into(),
+            per_op(&|op| {
+                s.station_traffic[op]
+                    .as_ref()
+                    .map(|t| json!(round_to(t.capacity_mbps, 3)))
+            }),
+        );
+        m.insert(
+            "offered_mbps".into(),
+            per_op(&|op| {
+                s.station_traffic[op]
+                    .as_ref()
+                    .map(|t| by_year(t.offered_mbps.clone(), 3))
+            }),
+        );
+        m.insert(
+            "served_mbps".into(),
+            per_op(&|op| {
+                s.station_traffic[op]
+                    .as_ref()
+                    .map(|t| by_year(t.served_mbps(), 3))
+            }),
+        );
+        m.insert(
+            "load".into(),
+            per_op(&|op| s.station_traffic[op].as_ref().map(|t| by_year(t.load(), 4))),
+        );
+    }
+    m
 }
 
 /// The plan as a GeoJSON FeatureCollection, one feature per line.

@@ -34,9 +34,10 @@ pub use diff::{diff_plans, DiffError, PlanDiff};
 pub use outcome::{DemandOutcome, Outcome};
 pub use read::{read_plan, PlanReadError};
 pub use report::{
-    BeforeAfter, DistrictRow, Engine, ExcludedSite, IndoorSharing, InputFile, Investment, NewSites,
-    Objective, PhaseRow, Report, RequirementRow, RuleCount, SearchRing, Sharing, Stations,
-    TargetCheck, UncoveredTownship, ValidityRow, Ways, WithoutGain,
+    BeforeAfter, DistrictRow, DistrictTraffic, Engine, EnvironmentDensity, ExcludedSite,
+    IndoorSharing, InputFile, Investment, NewSites, Objective, PhaseRow, Report, RequirementRow,
+    RuleCount, SearchRing, Sharing, Stations, TargetCheck, TrafficReport, TrafficYear,
+    UncoveredTownship, ValidityRow, Ways, WithoutGain,
 };
-pub use site::{Origin, PlanSite, Reason, Way};
+pub use site::{Driver, Origin, PlanSite, Reason, StationTraffic, Way};
 pub use write::{write_folder, write_outputs, WriteError};

@@ -288,19 +288,34 @@ pub fn report_markdown(r: &Report) -> String {
     let _ = writeln!(m, "\n## By phase\n");
     let _ = writeln!(
         m,
-        "| year | sites | new sites | new 4G stations | infrastructure (yuan) | equipment (yuan) |\n|---|---|---|---|---|---|"
+        "A station stands from the first year its target or its load needs it; a new tower not before R8's lead time allows.\n"
     );
+    let _ = writeln!(
+        m,
+        "| year | sites | new sites | new 4G stations | infrastructure (yuan) | equipment (yuan) | stations by reason | year set by |\n|---|---|---|---|---|---|---|---|"
+    );
+    let list = |c: &std::collections::BTreeMap<String, u64>| {
+        c.iter()
+            .map(|(k, v)| format!("{k} {}", thousands(*v as f64)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     for p in &r.by_phase {
         let _ = writeln!(
             m,
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
             p.year,
             thousands(p.sites as f64),
             thousands(p.new_sites as f64),
             thousands(p.new_4g_stations as f64),
             thousands(p.investment_yuan),
-            thousands(p.equipment_yuan)
+            thousands(p.equipment_yuan),
+            list(&p.stations_by_reason),
+            list(&p.stations_by_driver)
         );
+    }
+    if let Some(t) = &r.traffic {
+        traffic_markdown(&mut m, t);
     }
 
     let _ = writeln!(m, "\n## By district or county\n");
@@ -431,6 +446,96 @@ pub fn report_markdown(r: &Report) -> String {
 
 /// T4's plan value: the lowest operator's main-urban share, and the
 /// township centres some operator misses.
+/// The traffic section: served traffic per operator and year, the
+/// districts capacity drives, the busiest districts, density by environment.
+fn traffic_markdown(m: &mut String, t: &crate::report::TrafficReport) {
+    let _ = writeln!(m, "\n## Traffic and capacity (busy hour)\n");
+    let _ = writeln!(m, "{}\n", t.definition);
+    let _ = writeln!(
+        m,
+        "| operator | year | covered (Mbit/s) | served (Mbit/s) | unserved | uncovered | served share | asked | lowest district | met |\n|---|---|---|---|---|---|---|---|---|---|"
+    );
+    for (op, rows) in &t.per_operator {
+        for y in rows {
+            let _ = writeln!(
+                m,
+                "| {op} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                y.year,
+                thousands(y.covered_mbps),
+                thousands(y.served_mbps),
+                thousands(y.unserved_mbps),
+                thousands(y.uncovered_mbps),
+                pct(y.served_share),
+                pct(y.min_served_share),
+                match (&y.lowest_district, y.lowest_district_share) {
+                    (Some(d), Some(s)) => format!("{d} {}", pct(s)),
+                    _ => "–".into(),
+                },
+                if y.met { "yes" } else { "no" }
+            );
+        }
+    }
+    let _ = writeln!(
+        m,
+        "\n{} stations placed for capacity; {} coverage stations brought forward by load.",
+        thousands(t.capacity_stations as f64),
+        thousands(t.brought_forward as f64)
+    );
+    let district_table = |m: &mut String, title: &str, rows: &[crate::report::DistrictTraffic]| {
+        if rows.is_empty() {
+            return;
+        }
+        let _ = writeln!(m, "\n{title}\n");
+        let _ = writeln!(
+            m,
+            "| district | covered CMCC / CUCC / CTCC (Mbit/s) | served share CMCC / CUCC / CTCC | capacity stations | coverage stations |\n|---|---|---|---|---|"
+        );
+        for d in rows {
+            let c = &d.covered_mbps;
+            let s = &d.served_share;
+            let _ = writeln!(
+                m,
+                "| {} | {} / {} / {} | {} / {} / {} | {} | {} |",
+                d.name,
+                thousands(c.0[0]),
+                thousands(c.0[1]),
+                thousands(c.0[2]),
+                pct(s.0[0]),
+                pct(s.0[1]),
+                pct(s.0[2]),
+                d.capacity_stations,
+                d.coverage_stations
+            );
+        }
+    };
+    district_table(
+        m,
+        "Districts where capacity places stations:",
+        &t.capacity_districts,
+    );
+    district_table(
+        m,
+        "The busiest districts (last year):",
+        &t.busiest_districts,
+    );
+    let _ = writeln!(
+        m,
+        "\n| environment | area (km²) | 4G stations before | after | per km² before | after |\n|---|---|---|---|---|---|"
+    );
+    for e in &t.density {
+        let _ = writeln!(
+            m,
+            "| {} | {} | {} | {} | {:.3} | {:.3} |",
+            e.environment,
+            thousands(e.area_km2),
+            thousands(e.lte_stations_before as f64),
+            thousands(e.lte_stations_after as f64),
+            e.per_km2_before,
+            e.per_km2_after
+        );
+    }
+}
+
 fn t4_value(r: &Report, urban_min: f64) -> String {
     let towns = r.township_centres_uncovered.len();
     format!(

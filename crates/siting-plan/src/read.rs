@@ -1,7 +1,7 @@
 //! Reading a written `plan.geojson` back, so that `siting score` (and any
 //! later check of a plan) works from the file, not from the run that made it.
 
-use crate::site::{Origin, PlanSite, Reason};
+use crate::site::{Driver, Origin, PlanSite, Reason, StationTraffic};
 use serde_json::{Map, Value};
 use siting_model::{LonLat, Operator, OperatorSet, PerOperator};
 use std::collections::HashSet;
@@ -145,6 +145,70 @@ fn per_operator<T>(
     Ok(out)
 }
 
+/// `capacity_mbps` and `offered_mbps` (per operator; offered per year),
+/// where the plan has them; `served_mbps` and `load` follow from them and
+/// must agree.
+fn station_traffic(
+    p: &Map<String, Value>,
+    stations: OperatorSet,
+) -> Result<PerOperator<Option<StationTraffic>>, String> {
+    if p.get("capacity_mbps").is_none() && p.get("offered_mbps").is_none() {
+        return Ok(PerOperator::default());
+    }
+    let capacity = per_operator(p, "capacity_mbps", stations, |v| {
+        v.as_f64().filter(|c| c.is_finite() && *c >= 0.0)
+    })?;
+    let years = |v: &Value| -> Option<Vec<(u16, f64)>> {
+        let mut rows: Vec<(u16, f64)> = v
+            .as_object()?
+            .iter()
+            .map(|(y, t)| Some((y.parse().ok()?, t.as_f64().filter(|t| *t >= 0.0)?)))
+            .collect::<Option<_>>()?;
+        rows.sort_by_key(|(y, _)| *y);
+        Some(rows)
+    };
+    let offered = per_operator(p, "offered_mbps", stations, years)?;
+    let mut out = PerOperator::default();
+    for op in stations.iter() {
+        match (capacity[op], offered[op].clone()) {
+            (Some(capacity_mbps), Some(offered_mbps)) => {
+                out[op] = Some(StationTraffic {
+                    capacity_mbps,
+                    offered_mbps,
+                })
+            }
+            (None, None) => {}
+            _ => {
+                return Err(format!(
+                    "capacity_mbps and offered_mbps must both give {op}'s station, or neither"
+                ))
+            }
+        }
+    }
+    if p.get("served_mbps").is_some() {
+        let served = per_operator(p, "served_mbps", stations, years)?;
+        for op in stations.iter() {
+            let want = out[op].as_ref().map(StationTraffic::served_mbps);
+            let close = match (&served[op], &want) {
+                (Some(a), Some(b)) => {
+                    a.len() == b.len()
+                        && a.iter()
+                            .zip(b)
+                            .all(|(x, y)| x.0 == y.0 && (x.1 - y.1).abs() <= 1e-3)
+                }
+                (None, None) => true,
+                _ => false,
+            };
+            if !close {
+                return Err(format!(
+                    "served_mbps of {op} is not offered_mbps capped at capacity_mbps"
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
 fn feature(f: &Value) -> Result<PlanSite, String> {
     let p = f
         .get("properties")
@@ -201,6 +265,13 @@ fn feature(f: &Value) -> Result<PlanSite, String> {
             None => false,
             Some(_) => boolean(p, "site_acquisition")?,
         },
+        station_drivers: match p.get("station_drivers") {
+            None => PerOperator::default(),
+            Some(_) => per_operator(p, "station_drivers", stations_added, |v| {
+                v.as_str().and_then(|d| d.parse::<Driver>().ok())
+            })?,
+        },
+        station_traffic: station_traffic(p, stations_added)?,
     };
     // The derived properties must agree with the rest.
     let check = |key: &str, want: OperatorSet| -> Result<(), String> {
@@ -298,6 +369,8 @@ mod tests {
             eia_authority: "重庆市环境保护局".into(),
             rules: vec!["R1".into(), "R6".into(), "R9".into()],
             site_acquisition: false,
+            station_drivers: PerOperator::default(),
+            station_traffic: PerOperator::default(),
         }
     }
 

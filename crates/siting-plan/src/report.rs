@@ -148,7 +148,8 @@ impl Sharing {
     ///     reason: Reason::Coverage, station_reasons: PerOperator::default(),
     ///     covered_gain: PerOperator::default(), camouflage: false,
     ///     notice_board: false, planning_approval: false, eia_authority: "m".into(), rules: vec![],
-    ///     site_acquisition: false,
+    ///     site_acquisition: false, station_drivers: PerOperator::default(),
+    ///     station_traffic: PerOperator::default(),
     /// };
     /// use Operator::*;
     /// // 10 sites, 1 shared, 11 tenancies; a co-location shares one more,
@@ -406,6 +407,112 @@ pub struct PhaseRow {
     pub investment_yuan: f64,
     /// Equipment, yuan.
     pub equipment_yuan: f64,
+    /// New 4G stations that year by reason (`township_centre`, …, `capacity`).
+    pub stations_by_reason: BTreeMap<String, u64>,
+    /// New 4G stations that year by what set their year (`target`, `load`,
+    /// `lead_time`); empty for plans without drivers.
+    pub stations_by_driver: BTreeMap<String, u64>,
+}
+
+/// The stations of `year`, counted by a label of each.
+fn count_stations(
+    plan: &[PlanSite],
+    year: u16,
+    label: &dyn Fn(&PlanSite, siting_model::Operator) -> Option<&'static str>,
+) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    for s in plan {
+        for op in s.stations_added.iter() {
+            if s.station_phases[op] == Some(year) {
+                if let Some(l) = label(s, op) {
+                    *out.entry(l.to_string()).or_insert(0) += 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One operator's busy-hour traffic in one year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrafficYear {
+    /// The year.
+    pub year: u16,
+    /// Traffic of the demand the operator's 4G covers that year, Mbit/s.
+    pub covered_mbps: f64,
+    /// What its stations carry, Mbit/s.
+    pub served_mbps: f64,
+    /// Covered traffic its stations cannot carry (overloaded), Mbit/s.
+    pub unserved_mbps: f64,
+    /// Traffic of demand no station of it covers, Mbit/s.
+    pub uncovered_mbps: f64,
+    /// Served over covered traffic, 0..1.
+    pub served_share: f64,
+    /// The least share asked for, 0..1.
+    pub min_served_share: f64,
+    /// The lowest district's served share, where the share is counted per district.
+    pub lowest_district_share: Option<f64>,
+    /// That district's name.
+    pub lowest_district: Option<String>,
+    /// Whether the share holds (in every district where counted per district).
+    pub met: bool,
+}
+
+/// A district's busy-hour traffic in the plan's last year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DistrictTraffic {
+    /// 6-digit code.
+    pub adcode: String,
+    /// Chinese name.
+    pub name: String,
+    /// Per operator, the covered traffic, Mbit/s.
+    pub covered_mbps: PerOperator<f64>,
+    /// Per operator, the served share, 0..1.
+    pub served_share: PerOperator<f64>,
+    /// New 4G stations there placed for capacity.
+    pub capacity_stations: u64,
+    /// New 4G stations there placed for coverage (T4 and other coverage).
+    pub coverage_stations: u64,
+}
+
+/// 4G stations per km² in one radio environment, before and after the plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EnvironmentDensity {
+    /// `dense_urban`, `urban`, `suburban`, `rural`.
+    pub environment: String,
+    /// Area of the demand cells of that environment, km².
+    pub area_km2: f64,
+    /// Operators' 4G stations standing there before the plan.
+    pub lte_stations_before: u64,
+    /// And after.
+    pub lte_stations_after: u64,
+    /// Before, per km².
+    pub per_km2_before: f64,
+    /// After, per km².
+    pub per_km2_after: f64,
+}
+
+/// Busy-hour traffic and capacity, where the run plans traffic.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrafficReport {
+    /// How traffic, capacity and the served share are defined.
+    pub definition: String,
+    /// Where the traffic comes from: `config` or the demand layer's file.
+    pub source: String,
+    /// Where the served share must hold: `area` or `district`.
+    pub served_share_in: String,
+    /// Per operator code, per year.
+    pub per_operator: BTreeMap<String, Vec<TrafficYear>>,
+    /// New 4G stations placed for capacity.
+    pub capacity_stations: u64,
+    /// Coverage stations brought forward to an earlier year by load.
+    pub brought_forward: u64,
+    /// Districts with capacity stations, most first.
+    pub capacity_districts: Vec<DistrictTraffic>,
+    /// The districts with the most covered traffic in the last year.
+    pub busiest_districts: Vec<DistrictTraffic>,
+    /// 4G stations per km² by environment.
+    pub density: Vec<EnvironmentDensity>,
 }
 
 impl PhaseRow {
@@ -431,6 +538,12 @@ impl PhaseRow {
                         .sum::<usize>() as u64,
                     investment_yuan: here.iter().map(|s| s.build_cost_yuan).sum(),
                     equipment_yuan: here.iter().map(|s| s.station_cost_yuan).sum(),
+                    stations_by_reason: count_stations(plan, year, &|s, op| {
+                        s.station_reasons[op].map(|r| r.code())
+                    }),
+                    stations_by_driver: count_stations(plan, year, &|s, op| {
+                        s.station_drivers[op].map(|d| d.code())
+                    }),
                 }
             })
             .collect()
@@ -618,6 +731,8 @@ pub struct Report {
     pub by_district: BTreeMap<String, DistrictRow>,
     /// Per phase year.
     pub by_phase: Vec<PhaseRow>,
+    /// Busy-hour traffic, capacity and densification, where traffic is planned.
+    pub traffic: Option<TrafficReport>,
     /// Per rule.
     pub rule_counts: Vec<RuleCount>,
     /// Every site a hard rule keeps new antennas off, with the reason.

@@ -123,6 +123,79 @@ impl FromStr for Reason {
     }
 }
 
+/// What set a new station's year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Driver {
+    /// The year its reason's target asks for (`phases.*_by`).
+    Target,
+    /// The busy-hour load of that year: a capacity station, or a coverage
+    /// station brought forward because the load needed it then.
+    Load,
+    /// Later than its target asks: a new tower's planning-approval lead
+    /// time (R8) allows no earlier year.
+    LeadTime,
+}
+
+impl Driver {
+    /// Every driver.
+    pub const ALL: [Driver; 3] = [Driver::Target, Driver::Load, Driver::LeadTime];
+
+    /// The code in `plan.geojson`: `target`, `load`, `lead_time`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Driver::Target => "target",
+            Driver::Load => "load",
+            Driver::LeadTime => "lead_time",
+        }
+    }
+}
+
+impl std::str::FromStr for Driver {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        Driver::ALL
+            .into_iter()
+            .find(|d| d.code() == s)
+            .ok_or_else(|| format!("unknown year driver {s:?} (target, load, lead_time)"))
+    }
+}
+
+/// A new station's busy-hour traffic, where the run plans traffic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StationTraffic {
+    /// What it carries at most, Mbit/s.
+    pub capacity_mbps: f64,
+    /// Per plan year, the traffic of the demand it is the best server of,
+    /// Mbit/s (0 before its year).
+    pub offered_mbps: Vec<(u16, f64)>,
+}
+
+impl StationTraffic {
+    /// Per year, the traffic it carries: at most its capacity, Mbit/s.
+    pub fn served_mbps(&self) -> Vec<(u16, f64)> {
+        self.offered_mbps
+            .iter()
+            .map(|&(y, t)| (y, t.min(self.capacity_mbps)))
+            .collect()
+    }
+
+    /// Per year, what it carries over its capacity, 0..1.
+    pub fn load(&self) -> Vec<(u16, f64)> {
+        self.served_mbps()
+            .into_iter()
+            .map(|(y, t)| {
+                let l = if self.capacity_mbps > 0.0 {
+                    t / self.capacity_mbps
+                } else {
+                    0.0
+                };
+                (y, l)
+            })
+            .collect()
+    }
+}
+
 /// A site of the plan, with every property of `plan.geojson`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanSite {
@@ -175,6 +248,11 @@ pub struct PlanSite {
     pub rules: Vec<String>,
     /// A new tower at a search ring's centre: the site must still be acquired.
     pub site_acquisition: bool,
+    /// What set each new station's year (empty in plans written before
+    /// years came from need).
+    pub station_drivers: PerOperator<Option<Driver>>,
+    /// Each new station's busy-hour traffic, where the run plans traffic.
+    pub station_traffic: PerOperator<Option<StationTraffic>>,
 }
 
 impl PlanSite {
