@@ -264,6 +264,13 @@ pub struct PlanArgs {
     /// re-derives every rule and figure; the run fails on a violation).
     #[arg(long)]
     pub no_check: bool,
+    /// Also write every demand point into plan.gpkg (layers
+    /// covered_demand and uncovered_demand, with per-operator coverage
+    /// before and after). Off by default: the coverage GeoTIFFs beside
+    /// plan.gpkg hold the coverage, and a million points make the write
+    /// slow and the file large.
+    #[arg(long)]
+    pub demand_points: bool,
 }
 
 /// Flags of `siting check`.

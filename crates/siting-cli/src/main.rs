@@ -187,7 +187,10 @@ fn plan(a: PlanArgs, bars: &Bars) -> Result<()> {
         search_moves: a.search_moves,
     };
     let out = siting_engine::run_with(&source, &options, bars)?;
-    let written = siting_engine::write_with(&out, &a.out, bars)?;
+    let write_options = siting_engine::WriteOptions {
+        demand_points: a.demand_points,
+    };
+    let written = siting_engine::write_with_options(&out, &a.out, bars, &write_options)?;
     let r = &out.outcome.report;
     println!(
         "mode {}: {} new sites, {} new 4G stations ({} overlays, {} co-locations, {} on new sites); sharing rate {:.1}% → {:.1}%; infrastructure {:.2} billion yuan, equipment {:.2} billion yuan",

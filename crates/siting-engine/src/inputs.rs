@@ -93,15 +93,26 @@ pub fn read_layer(
             "the {layer} layer declares no coordinate system and the config gives none: add crs = \"EPSG:…\" (or \"gcj02\", \"bd09\") to its entry"
         ),
     })?;
-    let transform = Transform::new(&SourceCrs::parse(&crs)).map_err(|e| EngineError::Config {
-        file: file.clone(),
-        message: format!("unknown coordinate system {crs:?} for the {layer} layer: {e}"),
-    })?;
     let mut features = read.features;
     rename_fields(&mut features, &spec.fields);
     truncated_fields(layer, &file, &features)?;
-    let features = reproject(&file, features, &transform)?;
-    let (sha256, files) = fingerprint(source, &bytes)?;
+    // The fingerprint (SHA-256 of a 170 MB demand layer takes a while)
+    // beside the reprojection (a PROJ transform stays on its thread).
+    let (features, fingerprinted) = rayon::join(
+        || {
+            let transform =
+                Transform::new(&SourceCrs::parse(&crs)).map_err(|e| EngineError::Config {
+                    file: file.clone(),
+                    message: format!(
+                        "unknown coordinate system {crs:?} for the {layer} layer: {e}"
+                    ),
+                })?;
+            Ok::<_, EngineError>(reproject(&file, features, &transform)?)
+        },
+        || fingerprint(source, &bytes),
+    );
+    let features = features?;
+    let (sha256, files) = fingerprinted?;
     Ok(RawLayer {
         layer,
         file: file.clone(),
@@ -236,47 +247,71 @@ impl RawLayers {
         demand: Option<&DemandOverride>,
     ) -> Result<RawLayers, EngineError> {
         let l = &cfg.layers;
-        let (dem, dem_input) = match &cfg.terrain.dem {
-            None => (None, None),
-            Some(path) => {
-                let src = source.layer(path)?;
-                let bytes = src.bytes()?;
-                let ascii = src.label().to_ascii_lowercase().ends_with(".asc");
-                let grid = if ascii {
-                    siting_layers::Grid::from_bytes(&src.label(), &bytes)?
-                } else {
-                    siting_gdal::read_grid(&src)?
-                };
-                let input = InputFile {
-                    layer: "dem".into(),
-                    file: src.label(),
-                    sha256: sha256(&bytes),
-                    features: 0,
-                    files: Vec::new(),
-                };
-                (Some((src.label(), grid)), Some(input))
-            }
+        let read_dem = || -> Result<_, EngineError> {
+            let Some(path) = &cfg.terrain.dem else {
+                return Ok((None, None));
+            };
+            let src = source.layer(path)?;
+            let bytes = src.bytes()?;
+            let ascii = src.label().to_ascii_lowercase().ends_with(".asc");
+            let grid = if ascii {
+                siting_layers::Grid::from_bytes(&src.label(), &bytes)?
+            } else {
+                siting_gdal::read_grid(&src)?
+            };
+            let input = InputFile {
+                layer: "dem".into(),
+                file: src.label(),
+                sha256: sha256(&bytes),
+                features: 0,
+                files: Vec::new(),
+            };
+            Ok((Some((src.label(), grid)), Some(input)))
         };
+        let read = |name: &'static str, spec: &LayerSpec| -> Result<RawLayer, EngineError> {
+            read_layer(name, spec, &source.layer(&spec.path)?)
+        };
+        let read_demand = || match demand {
+            Some(d) => read_layer("demand", &d.spec, &d.source),
+            None => read("demand", &l.demand),
+        };
+        // The layers are independent: read them in parallel (the demand,
+        // by far the largest, beside all the others), then report the first
+        // error in the fixed order below, as a sequential read would.
+        let (demand_layer, (dem, ((districts, townships), ((sites_existing, candidates), zones)))) =
+            rayon::join(read_demand, || {
+                rayon::join(read_dem, || {
+                    rayon::join(
+                        || {
+                            rayon::join(
+                                || read("districts", &l.districts),
+                                || read("townships", &l.townships),
+                            )
+                        },
+                        || {
+                            rayon::join(
+                                || {
+                                    rayon::join(
+                                        || read("sites_existing", &l.sites_existing),
+                                        || read("candidates", &l.candidates),
+                                    )
+                                },
+                                || read("zones", &l.zones),
+                            )
+                        },
+                    )
+                })
+            });
+        let (dem, dem_input) = dem?;
         let layers = RawLayers {
             dem,
             dem_input,
-            districts: read_layer("districts", &l.districts, &source.layer(&l.districts.path)?)?,
-            townships: read_layer("townships", &l.townships, &source.layer(&l.townships.path)?)?,
-            demand: match demand {
-                Some(d) => read_layer("demand", &d.spec, &d.source)?,
-                None => read_layer("demand", &l.demand, &source.layer(&l.demand.path)?)?,
-            },
-            sites_existing: read_layer(
-                "sites_existing",
-                &l.sites_existing,
-                &source.layer(&l.sites_existing.path)?,
-            )?,
-            candidates: read_layer(
-                "candidates",
-                &l.candidates,
-                &source.layer(&l.candidates.path)?,
-            )?,
-            zones: read_layer("zones", &l.zones, &source.layer(&l.zones.path)?)?,
+            districts: districts?,
+            townships: townships?,
+            demand: demand_layer?,
+            sites_existing: sites_existing?,
+            candidates: candidates?,
+            zones: zones?,
             config: InputFile {
                 layer: "config".into(),
                 file: source.label(),

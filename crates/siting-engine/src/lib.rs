@@ -63,4 +63,4 @@ pub use error::EngineError;
 pub use progress::{Progress, Silent, Stage};
 pub use run::{run, run_with, RunOptions, RunOutput};
 pub use score::{score, Score};
-pub use write::{write, write_with};
+pub use write::{write, write_with, write_with_options, WriteOptions};

@@ -6,20 +6,72 @@ use crate::progress::{stage, Progress, Silent, Stage};
 use crate::run::RunOutput;
 use crate::EngineError;
 use serde_json::{json, Map, Value};
-use siting_gdal::OutLayer;
+use siting_gdal::{FieldKind, LayerStyle, OutLayer};
 use siting_layers::RawGeometry;
 use siting_model::{Operator, SiteKind};
 use std::path::{Path, PathBuf};
 
-/// `plan.gpkg`: layer `sites` (the plan's sites, as in plan.geojson, with
-/// booleans per operator — `CMCC_tenant_before`, `CMCC_station_added`,
-/// `CMCC_tenant_after` — and per rule, `rule_R3`), the
-/// demand points split into `covered_demand` (covered by every operator once
-/// the plan is built) and `uncovered_demand` (missed by at least one), each
-/// with its residents and per-operator coverage before and after, and
-/// `search_rings` (polygons). WGS84.
-pub fn plan_gpkg(out: &RunOutput) -> Result<Vec<u8>, EngineError> {
+/// What a run writes beyond its fixed files.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteOptions {
+    /// Also put every demand point into `plan.gpkg`, as layers
+    /// `covered_demand` and `uncovered_demand` (`siting plan
+    /// --demand-points`); off, the coverage GeoTIFFs beside it hold the
+    /// coverage. On the 1.3-million-cell instance they are most of the
+    /// write's time.
+    pub demand_points: bool,
+}
+
+fn gpkg_error(e: impl std::fmt::Display) -> EngineError {
+    EngineError::Write(siting_plan::WriteError {
+        path: "plan.gpkg".into(),
+        source: std::io::Error::other(e.to_string()),
+    })
+}
+
+/// A `geo_types` multipolygon as the writer's rings of `[x, y]`.
+fn polygons(m: &geo_types::MultiPolygon<f64>) -> RawGeometry {
+    let ring = |l: &geo_types::LineString<f64>| l.0.iter().map(|c| [c.x, c.y]).collect::<Vec<_>>();
+    RawGeometry::Polygons(
+        m.0.iter()
+            .map(|p| {
+                std::iter::once(ring(p.exterior()))
+                    .chain(p.interiors().iter().map(ring))
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
+/// The layers of `plan.gpkg` and their default QGIS styles.
+///
+/// All in the run's metric CRS (`out.map.metric_crs`, EPSG:4545 for
+/// Chongqing), like the coverage GeoTIFFs beside it:
+/// - `sites`: the plan's sites as in plan.geojson, with booleans per
+///   operator (`CMCC_tenant_before`, `CMCC_station_added`,
+///   `CMCC_tenant_after`) and per rule (`rule_R3`), `action` (`new_site`,
+///   `co_location`, `overlay`) and `tenants_after_count`;
+/// - `districts`: polygons with `adcode`, `name`, `main_urban` and the
+///   report's per-district figures (residents, each operator's share covered
+///   after the plan and residents newly covered, new sites, new 4G
+///   stations, sites and shared sites after, investment in yuan);
+/// - `zones`: polygons with `zone_id`, `class`, `name`, `building_height_m`;
+/// - `excluded`: every site a hard rule keeps new antennas off (points:
+///   `site_id`, `origin`, `kind`, `adcode`, `rule`, `reason`);
+/// - `search_rings`: polygons with `ring_id`, residents, the operators
+///   short, `radius_m` (metres) and the centre in WGS84;
+/// - with [`WriteOptions::demand_points`], `covered_demand` (covered by
+///   every operator once the plan is built) and `uncovered_demand`.
+pub fn gpkg_layers(
+    out: &RunOutput,
+    options: &WriteOptions,
+) -> Result<(Vec<OutLayer>, Vec<LayerStyle>), EngineError> {
     let o = &out.outcome;
+    let projector = siting_crs::Projector::new(&out.map.metric_crs)?;
+    let xy = |lon: f64, lat: f64| -> Result<[f64; 2], EngineError> {
+        let (x, y) = projector.to_metric(lon, lat)?;
+        Ok([x, y])
+    };
     // Tenants and rules as real fields too: a boolean per operator and per
     // rule, beside the list columns of plan.geojson.
     let mut rules: Vec<&str> = o
@@ -41,6 +93,8 @@ pub fn plan_gpkg(out: &RunOutput) -> Result<Vec<u8>, EngineError> {
         .iter()
         .map(|s| {
             let mut p = siting_plan::geojson::site_properties(s);
+            p.insert("action".into(), json!(siting_map::Action::of(s).code()));
+            p.insert("tenants_after_count".into(), json!(s.tenants_after().len()));
             for op in Operator::ALL {
                 p.insert(
                     format!("{op}_tenant_before"),
@@ -58,30 +112,66 @@ pub fn plan_gpkg(out: &RunOutput) -> Result<Vec<u8>, EngineError> {
             for r in &rules {
                 p.insert(format!("rule_{r}"), json!(s.rules.iter().any(|x| x == r)));
             }
-            (RawGeometry::Point([s.lonlat.lon, s.lonlat.lat]), p)
+            Ok((RawGeometry::Point(xy(s.lonlat.lon, s.lonlat.lat)?), p))
+        })
+        .collect::<Result<Vec<_>, EngineError>>()?;
+    let districts = out
+        .map
+        .districts
+        .iter()
+        .map(|d| {
+            let mut p = Map::new();
+            p.insert("adcode".into(), json!(d.adcode));
+            p.insert("name".into(), json!(d.name));
+            p.insert("main_urban".into(), json!(d.main_urban));
+            if let Some(r) = o.report.by_district.get(&d.adcode) {
+                p.insert("residents".into(), json!(r.residents));
+                for op in Operator::ALL {
+                    p.insert(
+                        format!("{op}_share_after"),
+                        json!(r.coverage_share_after[op]),
+                    );
+                    p.insert(format!("{op}_newly_covered"), json!(r.newly_covered[op]));
+                }
+                p.insert("new_sites".into(), json!(r.new_sites));
+                p.insert("new_4g_stations".into(), json!(r.new_4g_stations));
+                p.insert("sites_after".into(), json!(r.sites_after));
+                p.insert("shared_after".into(), json!(r.shared_after));
+                p.insert("sharing_rate_after".into(), json!(r.sharing_rate_after));
+                p.insert("investment_yuan".into(), json!(r.investment_yuan));
+                p.insert("equipment_yuan".into(), json!(r.equipment_yuan));
+            }
+            (polygons(&d.geometry), p)
         })
         .collect();
-    let (mut covered, mut uncovered) = (Vec::new(), Vec::new());
-    for d in &o.demand {
-        let mut p = Map::new();
-        p.insert("residents".into(), json!(d.residents));
-        p.insert("cell_m".into(), json!(d.cell_m));
-        p.insert("environment".into(), json!(d.environment.code()));
-        p.insert(
-            "adcode".into(),
-            d.adcode.clone().map_or(Value::Null, Value::String),
-        );
-        for op in Operator::ALL {
-            p.insert(format!("{op}_before"), json!(d.before[op]));
-            p.insert(format!("{op}_after"), json!(d.after[op]));
-        }
-        let g = RawGeometry::Point([d.lonlat.lon, d.lonlat.lat]);
-        if d.after.values().all(|c| *c) {
-            covered.push((g, p));
-        } else {
-            uncovered.push((g, p));
-        }
-    }
+    let zones = out
+        .map
+        .zones
+        .iter()
+        .map(|z| {
+            let mut p = Map::new();
+            p.insert("zone_id".into(), json!(z.id));
+            p.insert("class".into(), json!(z.class.code()));
+            p.insert("name".into(), json!(z.name));
+            p.insert("building_height_m".into(), json!(z.building_height_m));
+            (polygons(&z.geometry), p)
+        })
+        .collect();
+    let excluded = o
+        .report
+        .excluded
+        .iter()
+        .map(|e| {
+            let mut p = Map::new();
+            p.insert("site_id".into(), json!(e.site_id));
+            p.insert("origin".into(), json!(e.origin));
+            p.insert("kind".into(), json!(e.kind));
+            p.insert("adcode".into(), json!(e.adcode));
+            p.insert("rule".into(), json!(e.rule));
+            p.insert("reason".into(), json!(e.reason));
+            Ok((RawGeometry::Point(xy(e.lon, e.lat)?), p))
+        })
+        .collect::<Result<Vec<_>, EngineError>>()?;
     let rings = o
         .report
         .search_rings
@@ -100,27 +190,101 @@ pub fn plan_gpkg(out: &RunOutput) -> Result<Vec<u8>, EngineError> {
             p.insert("centre_lat".into(), json!(r.centre[1]));
             p.insert("radius_m".into(), json!(r.radius_m));
             p.insert("adcode".into(), json!(r.adcode));
-            (RawGeometry::Polygon(vec![r.polygon.clone()]), p)
+            let ring = r
+                .polygon
+                .iter()
+                .map(|c| xy(c[0], c[1]))
+                .collect::<Result<Vec<_>, EngineError>>()?;
+            Ok((RawGeometry::Polygon(vec![ring]), p))
         })
-        .collect();
-    let layers = [
-        OutLayer {
-            name: "sites".into(),
-            features: sites,
-        },
-        OutLayer {
-            name: "covered_demand".into(),
-            features: covered,
-        },
-        OutLayer {
-            name: "uncovered_demand".into(),
-            features: uncovered,
-        },
-        OutLayer {
-            name: "search_rings".into(),
-            features: rings,
-        },
+        .collect::<Result<Vec<_>, EngineError>>()?;
+    let layer = |name: &str, features| OutLayer {
+        name: name.into(),
+        features,
+        declared: vec![("building_height_m".into(), FieldKind::Real)],
+    };
+    let style = |layer: &str, qml: String, description: &str| LayerStyle {
+        layer: layer.into(),
+        name: layer.into(),
+        qml,
+        sld: String::new(),
+        description: description.into(),
+    };
+    let mut layers = vec![
+        layer("sites", sites),
+        layer("districts", districts),
+        layer("zones", zones),
+        layer("excluded", excluded),
+        layer("search_rings", rings),
     ];
+    let mut styles = vec![
+        style(
+            "sites",
+            siting_map::qml::sites_qml(),
+            "the plan's sites by what the plan does there, sized by tenants after the plan",
+        ),
+        style(
+            "districts",
+            siting_map::qml::districts_qml(),
+            "district and county outlines, labelled",
+        ),
+        style(
+            "zones",
+            siting_map::qml::zones_qml(),
+            "protected and sensitive zones by class",
+        ),
+        style(
+            "excluded",
+            siting_map::qml::excluded_qml(),
+            "sites a hard rule excludes: candidates red, existing sites grey",
+        ),
+        style(
+            "search_rings",
+            siting_map::qml::search_rings_qml(),
+            "where no site can serve",
+        ),
+    ];
+    if options.demand_points {
+        let (mut covered, mut uncovered) = (Vec::new(), Vec::new());
+        for d in &o.demand {
+            let mut p = Map::new();
+            p.insert("residents".into(), json!(d.residents));
+            p.insert("cell_m".into(), json!(d.cell_m));
+            p.insert("environment".into(), json!(d.environment.code()));
+            p.insert(
+                "adcode".into(),
+                d.adcode.clone().map_or(Value::Null, Value::String),
+            );
+            for op in Operator::ALL {
+                p.insert(format!("{op}_before"), json!(d.before[op]));
+                p.insert(format!("{op}_after"), json!(d.after[op]));
+            }
+            let g = RawGeometry::Point(xy(d.lonlat.lon, d.lonlat.lat)?);
+            if d.after.values().all(|c| *c) {
+                covered.push((g, p));
+            } else {
+                uncovered.push((g, p));
+            }
+        }
+        layers.push(layer("covered_demand", covered));
+        layers.push(layer("uncovered_demand", uncovered));
+        styles.push(style(
+            "covered_demand",
+            siting_map::qml::demand_qml(true),
+            "demand points every operator covers once the plan is built",
+        ));
+        styles.push(style(
+            "uncovered_demand",
+            siting_map::qml::demand_qml(false),
+            "demand points some operator misses",
+        ));
+    }
+    Ok((layers, styles))
+}
+
+/// `plan.gpkg` ([`gpkg_layers`] with their styles in `layer_styles`), as bytes.
+pub fn plan_gpkg(out: &RunOutput, options: &WriteOptions) -> Result<Vec<u8>, EngineError> {
+    let (layers, styles) = gpkg_layers(out, options)?;
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
@@ -131,14 +295,11 @@ pub fn plan_gpkg(out: &RunOutput) -> Result<Vec<u8>, EngineError> {
     };
     std::fs::create_dir_all(&dir).map_err(io)?;
     let path = dir.join("plan.gpkg");
-    let result = siting_gdal::write_layers(&path, &layers, Some("EPSG:4326"))
-        .map_err(|e| siting_plan::WriteError {
-            path: "plan.gpkg".into(),
-            source: std::io::Error::other(e.to_string()),
-        })
-        .and_then(|()| std::fs::read(&path).map_err(io));
+    let result = siting_gdal::write_geopackage(&path, &layers, Some(&out.map.metric_crs), &styles)
+        .map_err(gpkg_error)
+        .and_then(|()| std::fs::read(&path).map_err(|e| io(e).into()));
     let _ = std::fs::remove_dir_all(&dir);
-    Ok(result?)
+    result
 }
 
 /// `coverage_CMCC.tif` etc.: each operator's coverage raster (the cells of
@@ -206,6 +367,16 @@ pub fn write_with(
     out_dir: &Path,
     progress: &dyn Progress,
 ) -> Result<Vec<PathBuf>, EngineError> {
+    write_with_options(out, out_dir, progress, &WriteOptions::default())
+}
+
+/// [`write_with`] with `options` (demand points in `plan.gpkg`).
+pub fn write_with_options(
+    out: &RunOutput,
+    out_dir: &Path,
+    progress: &dyn Progress,
+    options: &WriteOptions,
+) -> Result<Vec<PathBuf>, EngineError> {
     let mut timings = Vec::new();
     let o = &out.outcome;
     let eirp = |kind: &str| {
@@ -230,7 +401,7 @@ pub fn write_with(
         ));
         progress.advance(1);
         let t = std::time::Instant::now();
-        files.push(("plan.gpkg".into(), plan_gpkg(out)?));
+        files.push(("plan.gpkg".into(), plan_gpkg(out, options)?));
         tracing::debug!("plan.gpkg built in {:.2} s", t.elapsed().as_secs_f64());
         progress.advance(1);
         let t = std::time::Instant::now();

@@ -110,6 +110,7 @@ pub fn convert(
             &[OutLayer {
                 name: name.clone(),
                 features,
+                declared: Vec::new(),
             }],
             srs.as_deref(),
         )

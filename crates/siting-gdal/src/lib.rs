@@ -4,7 +4,8 @@
 //!   Shapefile (honouring `.cpg`, or an encoding override such as GBK),
 //!   GeoPackage, FlatGeobuf, KML, GeoJSON and CSV with coordinate columns.
 //! - [`write`](mod@write): [`write_layers`], features to any of those formats, chosen
-//!   by file extension.
+//!   by file extension; [`write_geopackage`], a GeoPackage with QGIS default
+//!   styles ([`LayerStyle`]) in its `layer_styles` table.
 //! - [`convert`](mod@convert): [`convert()`], a whole layer to another format and CRS.
 //! - [`raster`]: [`read_grid`], a DEM (GeoTIFF or any raster GDAL reads).
 //! - [`GdalLayerError`]: what can go wrong writing.
@@ -19,4 +20,6 @@ pub mod write;
 pub use convert::{convert, write_atomically, ConvertError};
 pub use raster::{read_grid, write_class_raster, ClassRaster};
 pub use read::{companion_files, driver_for, GdalReader};
-pub use write::{write_layers, GdalLayerError, OutLayer};
+pub use write::{
+    write_geopackage, write_layers, FieldKind, GdalLayerError, LayerStyle, OutLayer, FIXED_TIME,
+};

@@ -34,6 +34,22 @@ pub struct OutLayer {
     pub name: String,
     /// Geometry and attributes of each feature.
     pub features: Vec<(RawGeometry, Map<String, Value>)>,
+    /// The type of a column whose values do not tell (all null, as a
+    /// height no zone gives); the others are found from their values.
+    pub declared: Vec<(String, FieldKind)>,
+}
+
+/// A column's type where its values do not tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// A real number.
+    Real,
+    /// A 64-bit integer.
+    Integer,
+    /// A boolean (an integer field of subtype Boolean).
+    Boolean,
+    /// Text.
+    Text,
 }
 
 fn point(p: [f64; 2]) -> gdal::errors::Result<Geometry> {
@@ -125,6 +141,28 @@ fn field_value(v: &Value, ty: OGRFieldType::Type) -> Option<FieldValue> {
     })
 }
 
+/// A layer's default style for QGIS: one row of a GeoPackage's
+/// `layer_styles` table (the QGIS convention, which QGIS reads when it opens
+/// the layer).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerStyle {
+    /// The layer it styles (`f_table_name`); must be one of the layers written.
+    pub layer: String,
+    /// The style's name (`styleName`, at most 30 characters by convention).
+    pub name: String,
+    /// The QGIS style document (`styleQML`).
+    pub qml: String,
+    /// The same as OGC SLD (`styleSLD`), or empty.
+    pub sld: String,
+    /// Words on it (`description`).
+    pub description: String,
+}
+
+/// The time every GeoPackage written here records as its last change (and
+/// its styles' `update_time`): pinned, so that the same features give the
+/// same bytes.
+pub const FIXED_TIME: &str = "2000-01-01T00:00:00.000Z";
+
 /// Writes `layers` to `path` in the format its extension names, with the
 /// coordinate system `srs` (a PROJ/GDAL definition such as `EPSG:4326`, or
 /// `None` for none, as for GCJ-02 and BD-09). An existing file is replaced.
@@ -134,6 +172,43 @@ pub fn write_layers(
     path: &Path,
     layers: &[OutLayer],
     srs: Option<&str>,
+) -> Result<(), GdalLayerError> {
+    write_inner(path, layers, srs, &[])
+}
+
+/// Writes `layers` to the GeoPackage `path` as [`write_layers`] does, all
+/// in one transaction, and `styles` into its `layer_styles` table (created
+/// as QGIS creates it: `id`, `f_table_catalog`, `f_table_schema`,
+/// `f_table_name`, `f_geometry_column`, `styleName`, `styleQML`,
+/// `styleSLD`, `useAsDefault` (Boolean), `description`, `owner`, `ui`,
+/// `update_time`), each the default style of its layer. A style naming no
+/// layer written is an error; `path` must end in `.gpkg`.
+pub fn write_geopackage(
+    path: &Path,
+    layers: &[OutLayer],
+    srs: Option<&str>,
+    styles: &[LayerStyle],
+) -> Result<(), GdalLayerError> {
+    if driver_for(path) != Some("GPKG") {
+        return Err(GdalLayerError::Format(path.to_path_buf()));
+    }
+    if let Some(s) = styles
+        .iter()
+        .find(|s| !layers.iter().any(|l| l.name == s.layer))
+    {
+        return Err(GdalLayerError::Gdal {
+            path: path.to_path_buf(),
+            message: format!("style {:?} names no layer written: {:?}", s.name, s.layer),
+        });
+    }
+    write_inner(path, layers, srs, styles)
+}
+
+fn write_inner(
+    path: &Path,
+    layers: &[OutLayer],
+    srs: Option<&str>,
+    styles: &[LayerStyle],
 ) -> Result<(), GdalLayerError> {
     let driver_name = driver_for(path).ok_or_else(|| GdalLayerError::Format(path.to_path_buf()))?;
     let fail = |e: gdal::errors::GdalError| GdalLayerError::Gdal {
@@ -148,8 +223,7 @@ pub fn write_layers(
     }
     // GeoPackages record a last-change time: pin it, so that the same
     // features give the same bytes.
-    gdal::config::set_config_option("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z")
-        .map_err(fail)?;
+    gdal::config::set_config_option("OGR_CURRENT_DATE", FIXED_TIME).map_err(fail)?;
     let driver = DriverManager::get_driver_by_name(driver_name).map_err(fail)?;
     let mut ds = driver.create_vector_only(path).map_err(fail)?;
     let srs = match srs {
@@ -166,11 +240,78 @@ pub fn write_layers(
     if driver_name == "GPKG" {
         let mut txn = ds.start_transaction().map_err(fail)?;
         write_all(&mut txn, layers, srs.as_ref(), driver_name, &fail)?;
+        if !styles.is_empty() {
+            write_styles(&mut txn, styles, &fail)?;
+        }
         txn.commit().map_err(fail)?;
     } else {
         write_all(&mut ds, layers, srs.as_ref(), driver_name, &fail)?;
     }
     ds.close().map_err(fail)?;
+    Ok(())
+}
+
+/// The `layer_styles` table, as QGIS's OGR provider creates it, and one
+/// default style per entry of `styles`.
+fn write_styles(
+    ds: &mut gdal::Dataset,
+    styles: &[LayerStyle],
+    fail: &dyn Fn(gdal::errors::GdalError) -> GdalLayerError,
+) -> Result<(), GdalLayerError> {
+    let layer = ds
+        .create_layer(LayerOptions {
+            name: "layer_styles",
+            srs: None,
+            ty: OGRwkbGeometryType::wkbNone,
+            options: Some(&["FID=id"]),
+        })
+        .map_err(fail)?;
+    let text = |name: &str, width: i32| -> gdal::errors::Result<()> {
+        let fd = FieldDefn::new(name, OGRFieldType::OFTString)?;
+        fd.set_width(width);
+        fd.add_to_layer(&layer)
+    };
+    for name in [
+        "f_table_catalog",
+        "f_table_schema",
+        "f_table_name",
+        "f_geometry_column",
+    ] {
+        text(name, 256).map_err(fail)?;
+    }
+    text("styleName", 30).map_err(fail)?;
+    text("styleQML", 0).map_err(fail)?;
+    text("styleSLD", 0).map_err(fail)?;
+    boolean_field(&layer, "useAsDefault").map_err(fail)?;
+    text("description", 0).map_err(fail)?;
+    text("owner", 30).map_err(fail)?;
+    text("ui", 30).map_err(fail)?;
+    FieldDefn::new("update_time", OGRFieldType::OFTDateTime)
+        .and_then(|fd| fd.add_to_layer(&layer))
+        .map_err(fail)?;
+    for s in styles {
+        let mut f = Feature::new(layer.defn()).map_err(fail)?;
+        let values: [(&str, &str); 9] = [
+            ("f_table_catalog", ""),
+            ("f_table_schema", ""),
+            ("f_table_name", &s.layer),
+            ("f_geometry_column", "geom"),
+            ("styleName", &s.name),
+            ("styleQML", &s.qml),
+            ("styleSLD", &s.sld),
+            ("description", &s.description),
+            ("owner", ""),
+        ];
+        for (name, v) in values {
+            let i = f.field_index(name).map_err(fail)?;
+            f.set_field_string(i, v).map_err(fail)?;
+        }
+        let i = f.field_index("useAsDefault").map_err(fail)?;
+        f.set_field_integer(i, 1).map_err(fail)?;
+        let i = f.field_index("update_time").map_err(fail)?;
+        f.set_field_string(i, FIXED_TIME).map_err(fail)?;
+        f.create(&layer).map_err(fail)?;
+    }
     Ok(())
 }
 
@@ -213,9 +354,21 @@ fn write_all(
                 }
             }
         }
+        let declared = |n: &str| l.declared.iter().find(|(d, _)| d == n).map(|(_, k)| *k);
+        let all_null = |n: &str| {
+            l.features
+                .iter()
+                .all(|(_, p)| p.get(n).is_none_or(Value::is_null))
+        };
         let types: Vec<OGRFieldType::Type> = names
             .iter()
-            .map(|n| field_type(l.features.iter().map(|(_, p)| p.get(n).cloned())))
+            .map(|n| match declared(n).filter(|_| all_null(n)) {
+                Some(FieldKind::Real) => OGRFieldType::OFTReal,
+                Some(FieldKind::Integer) => OGRFieldType::OFTInteger64,
+                Some(FieldKind::Boolean) => OGRFieldType::OFTInteger,
+                Some(FieldKind::Text) => OGRFieldType::OFTString,
+                None => field_type(l.features.iter().map(|(_, p)| p.get(n).cloned())),
+            })
             .collect();
         let kinds: std::collections::BTreeSet<&str> =
             l.features.iter().map(|f| f.0.type_name()).collect();
@@ -230,10 +383,11 @@ fn write_all(
             ["MultiPolygon"] | ["MultiPolygon", "Polygon"] => OGRwkbGeometryType::wkbMultiPolygon,
             _ => OGRwkbGeometryType::wkbUnknown,
         };
-        let options: &[&str] = if driver_name == "ESRI Shapefile" {
-            &["ENCODING=UTF-8"]
-        } else {
-            &[]
+        let options: &[&str] = match driver_name {
+            "ESRI Shapefile" => &["ENCODING=UTF-8"],
+            // The name `layer_styles` rows give as `f_geometry_column`.
+            "GPKG" => &["GEOMETRY_NAME=geom"],
+            _ => &[],
         };
         let layer = ds
             .create_layer(LayerOptions {
@@ -250,6 +404,7 @@ fn write_all(
             .collect();
         for (name, ty) in &defs {
             let booleans = *ty == OGRFieldType::OFTInteger
+                && declared(name).is_none_or(|k| k == FieldKind::Boolean)
                 && l.features.iter().all(|(_, p)| {
                     matches!(
                         p.get(*name),

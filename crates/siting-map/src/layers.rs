@@ -32,6 +32,16 @@ impl Action {
         }
     }
 
+    /// Its code in `plan.gpkg`'s `action` field: `new_site`,
+    /// `co_location`, `overlay`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::NewSite => "new_site",
+            Action::CoLocation => "co_location",
+            Action::Overlay => "overlay",
+        }
+    }
+
     /// The legend's words.
     pub fn label(self) -> &'static str {
         match self {

@@ -10,6 +10,7 @@
 //! - [`svg`]: [`map_svg`], the map with scale bar, north arrow, legend and
 //!   attribution.
 //! - [`png`]: [`render_png`], an SVG rasterised with a font loaded from a file.
+//! - [`qml`]: QGIS styles of `plan.gpkg`'s layers (its `layer_styles` table).
 //! - [`html`]: [`report_html`], the report as one HTML file with everything
 //!   inline (SVG, CSS, a little JavaScript for pan and zoom, PNG data URIs).
 //!
@@ -24,6 +25,7 @@ pub mod grid;
 pub mod html;
 pub mod layers;
 pub mod png;
+pub mod qml;
 pub mod svg;
 
 pub use grid::{CellClass, CoverageGrid};

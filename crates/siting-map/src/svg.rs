@@ -46,7 +46,7 @@ impl Default for MapOptions {
 }
 
 /// Fill, opacity and outline of a zone class.
-fn zone_style(c: ZoneClass) -> (&'static str, f64, &'static str) {
+pub(crate) fn zone_style(c: ZoneClass) -> (&'static str, f64, &'static str) {
     match c {
         ZoneClass::Scenic => ("#74c476", 0.45, "#31a354"),
         ZoneClass::NatureReserve => ("#00a884", 0.40, "#00734c"),
@@ -59,7 +59,7 @@ fn zone_style(c: ZoneClass) -> (&'static str, f64, &'static str) {
 }
 
 /// The words of a zone class in the legend.
-fn zone_label(c: ZoneClass) -> &'static str {
+pub(crate) fn zone_label(c: ZoneClass) -> &'static str {
     match c {
         ZoneClass::Scenic => "scenic area (R3)",
         ZoneClass::NatureReserve => "nature reserve (R3)",
@@ -80,7 +80,7 @@ pub fn dot_px(tenants: u8) -> f64 {
     }
 }
 
-const RING_COLOUR: &str = "#ff7f00";
+pub(crate) const RING_COLOUR: &str = "#ff7f00";
 const LEGEND_W: f64 = 300.0;
 const PAD: f64 = 16.0;
 const TITLE_H: f64 = 64.0;
