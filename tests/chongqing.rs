@@ -3,7 +3,134 @@
 mod common;
 
 use common::{check_plan, json, siting};
+use serde_json::Value;
+use std::collections::BTreeMap;
 use std::path::Path;
+
+/// Issue 9 on the embedded run, recomputed from plan.geojson: years come
+/// from need and the stations placed for capacity come as the traffic
+/// grows, where it is.
+fn traffic_follows_the_load(plan: &Value, r: &Value) {
+    let years = [2015u64, 2016, 2017];
+    let mut by_reason: BTreeMap<(u64, String), u64> = BTreeMap::new();
+    let mut by_driver: BTreeMap<(u64, String), u64> = BTreeMap::new();
+    let mut capacity_by_year = [0u64; 3];
+    let mut capacity_by_district: BTreeMap<String, u64> = BTreeMap::new();
+    for f in plan["features"].as_array().unwrap() {
+        let p = &f["properties"];
+        for op in p["stations_added"].as_array().unwrap() {
+            let op = op.as_str().unwrap();
+            let year = p["station_phases"][op].as_u64().unwrap();
+            let reason = p["station_reasons"][op].as_str().unwrap().to_string();
+            let driver = p["station_drivers"][op].as_str().unwrap().to_string();
+            *by_reason.entry((year, reason.clone())).or_default() += 1;
+            *by_driver.entry((year, driver.clone())).or_default() += 1;
+            // Every station carries what its best-served demand offers, at
+            // most its capacity, and its load is that share of it.
+            let cap = p["capacity_mbps"][op].as_f64().unwrap();
+            assert!(cap > 0.0, "{}", p["site_id"]);
+            for y in years {
+                let offered = p["offered_mbps"][op][y.to_string()].as_f64().unwrap();
+                let served = p["served_mbps"][op][y.to_string()].as_f64().unwrap();
+                let load = p["load"][op][y.to_string()].as_f64().unwrap();
+                assert!((served - offered.min(cap)).abs() < 2e-3, "{}", p["site_id"]);
+                assert!((0.0..=1.0).contains(&load));
+                if y < year {
+                    assert_eq!(offered, 0.0, "{} serves before its year", p["site_id"]);
+                }
+            }
+            if reason == "capacity" {
+                assert_eq!(driver, "load");
+                capacity_by_year[(year - 2015) as usize] += 1;
+                *capacity_by_district
+                    .entry(p["district"].as_str().unwrap().to_string())
+                    .or_default() += 1;
+                let last = p["offered_mbps"][op]["2017"].as_f64().unwrap();
+                assert!(last > 0.0, "a capacity station serving nobody");
+            }
+            // R8: no new tower before its planning approval allows (2016).
+            if p["planning_approval"] == true && p["origin"] == "new" {
+                assert!(year >= 2016, "{} built in {year}", p["site_id"]);
+            }
+        }
+    }
+    // The report's phase rows are the plan's stations counted by year.
+    for row in r["by_phase"].as_array().unwrap() {
+        let year = row["year"].as_u64().unwrap();
+        for (key, counts) in [
+            ("stations_by_reason", &by_reason),
+            ("stations_by_driver", &by_driver),
+        ] {
+            for (k, v) in row[key].as_object().unwrap() {
+                assert_eq!(
+                    counts.get(&(year, k.clone())),
+                    v.as_u64().as_ref(),
+                    "{year} {key} {k}"
+                );
+            }
+        }
+    }
+    // No fixed split: the coverage targets of 2015 are built in 2015 (or
+    // when R8 allows), the floor's co-locations in 2017.
+    assert!(
+        by_driver
+            .get(&(2016, "lead_time".into()))
+            .copied()
+            .unwrap_or(0)
+            > 0
+    );
+    assert!(
+        by_reason
+            .get(&(2017, "sharing".into()))
+            .copied()
+            .unwrap_or(0)
+            > 0
+    );
+    assert_eq!(by_reason.get(&(2015, "sharing".into())), None);
+    // Capacity stations come as traffic grows (389 MB a month per user in
+    // 2015 to 1,775 in 2017), in the districts that carry it.
+    assert!(
+        capacity_by_year.windows(2).all(|w| w[0] <= w[1]),
+        "{capacity_by_year:?}"
+    );
+    assert!(capacity_by_year[2] > 0, "{capacity_by_year:?}");
+    let t = &r["traffic"];
+    let busiest: Vec<&str> = t["busiest_districts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    let in_busiest: u64 = busiest
+        .iter()
+        .map(|d| capacity_by_district.get(*d).copied().unwrap_or(0))
+        .sum();
+    let all: u64 = capacity_by_year.iter().sum();
+    assert!(
+        2 * in_busiest >= all,
+        "{capacity_by_district:?} vs busiest {busiest:?}"
+    );
+    assert_eq!(t["capacity_stations"].as_u64(), Some(all));
+    // Served traffic per operator and year: at most the covered, growing.
+    for rows in t["per_operator"].as_object().unwrap().values() {
+        let rows = rows.as_array().unwrap();
+        assert_eq!(rows.len(), 3);
+        for w in rows.windows(2) {
+            assert!(w[1]["covered_mbps"].as_f64() > w[0]["covered_mbps"].as_f64());
+        }
+        for y in rows {
+            assert!(y["served_mbps"].as_f64() <= y["covered_mbps"].as_f64());
+        }
+    }
+    // Densification is visible: more 4G stations per km² after, densest in dense urban.
+    let density = t["density"].as_array().unwrap();
+    assert_eq!(density[0]["environment"], "dense_urban");
+    let per: Vec<f64> = density
+        .iter()
+        .map(|d| d["per_km2_after"].as_f64().unwrap())
+        .collect();
+    assert!(per.windows(2).all(|w| w[0] >= w[1]), "{per:?}");
+}
 
 #[test]
 fn embedded_run_answers_the_targets_question() {
@@ -39,6 +166,7 @@ fn embedded_run_answers_the_targets_question() {
         .as_str()
         .unwrap()
         .starts_with("embedded:data/chongqing/")));
+    traffic_follows_the_load(&plan, &r);
     let md = std::fs::read_to_string(out.path().join("report.md")).unwrap();
     for needle in [
         "T1",
