@@ -127,4 +127,15 @@ fn siting_bands_lists_each_operators_2015_bands_with_sources() {
             .map(|x| (x * 10.0).round()),
         Some(1419.0)
     );
+    // Each preset's station capacity: its licensed downlink block, three
+    // sectors at 1.5 bit/s/Hz, TDD's downlink share, 70% highest load.
+    let mbps = |code: &str| {
+        bands.iter().find(|b| b["code"] == code).unwrap()["station_mbps"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!((mbps("cmcc-b39") - 20.0 * 3.0 * 1.5 * 0.643 * 0.7).abs() < 1e-6);
+    assert!((mbps("cucc-b3") - 10.0 * 3.0 * 1.5 * 0.7).abs() < 1e-6);
+    assert!((mbps("ctcc-b3") - 15.0 * 3.0 * 1.5 * 0.7).abs() < 1e-6);
+    assert_eq!(bands[0]["capacity"]["bandwidth_mhz"], 20.0);
 }

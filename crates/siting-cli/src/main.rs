@@ -507,6 +507,9 @@ fn bands(a: BandsArgs) -> Result<()> {
                     "freq_mhz": b.freq_mhz(),
                     "indoor_only": b.indoor_only,
                     "source": b.source,
+                    "capacity": b.default_capacity(),
+                    "station_mbps": b.default_capacity().station_mbps(false),
+                    "small_cell_station_mbps": b.default_capacity().station_mbps(true),
                 })
             })
             .collect();
@@ -530,8 +533,24 @@ fn bands(a: BandsArgs) -> Result<()> {
                 ""
             }
         );
+        let c = b.default_capacity();
+        println!(
+            "  capacity: {} MHz × {} sectors ({} on a pole or indoor) × {} bit/s/Hz × downlink share {} × highest load {} = {:.1} Mbit/s per station ({:.1} small)",
+            c.bandwidth_mhz,
+            c.sectors,
+            c.small_cell_sectors,
+            c.spectral_efficiency_bps_hz,
+            c.downlink_share,
+            c.max_load,
+            c.station_mbps(false),
+            c.station_mbps(true)
+        );
         println!("  source: {}", b.source);
     }
+    println!(
+        "capacity defaults: {}; TDD frames per 3GPP TS 36.211 Tables 4.2-1 and 4.2-2 (band 39: configuration 2 with special subframe 5, band 40: with special subframe 7); override per band in [radio.OP.capacity]",
+        siting_radio::capacity::CAPACITY_SOURCE
+    );
     println!(
         "default budget (every preset): maximum path loss {:.1} dB; {}",
         budget.max_path_loss_db(),

@@ -272,9 +272,11 @@ fn traffic_of(p: &serde_json::Map<String, serde_json::Value>) -> Result<Vec<(u16
         let suffix = &key[TRAFFIC_PREFIX.len()..];
         let year: u16 = match suffix.parse() {
             Ok(y) if (1900..=2200).contains(&y) && suffix.len() == 4 => y,
-            _ => return Err(format!(
+            _ => {
+                return Err(format!(
                 "property {key:?}: the part after {TRAFFIC_PREFIX:?} must be a year such as 2016"
-            )),
+            ))
+            }
         };
         match optional_f64(p, key)? {
             Some(v) if v >= 0.0 => out.push((year, v)),

@@ -126,6 +126,9 @@ impl CellCapacity {
 /// 2015 networks ran 2×2 MIMO at best.
 pub const LTE_2015_SPECTRAL_EFFICIENCY: f64 = 1.5;
 
+/// Where the default capacity figures come from, for reports and `siting bands`.
+pub const CAPACITY_SOURCE: &str = "1.5 bit/s/Hz per cell (REGULATIONS.md: an LTE macro site of three 20 MHz sectors carries on the order of 100 Mbit/s in the busy hour, about 1.5–2 bit/s/Hz per cell; the low end for 2015's 2×2 MIMO), 3 sectors on towers and rooftops and 1 cell on poles and indoor systems, 70% highest load (an assumption: a common expansion trigger)";
+
 /// Highest planned cell load: the operators add capacity when a cell's
 /// busy-hour resource use passes about 70% (an assumption: a common
 /// expansion trigger, no published Chongqing figure).
