@@ -640,7 +640,7 @@ fn targets(
             cfg.objective.new_sites.unwrap_or(0)
         ),
         mode => format!(
-            "mode {}: the number of new sites is an outcome: {} new sites are what the coverage requirements and the sharing floor need once {} of the {} new 4G stations go on existing sites (overlays and co-locations first, R1); T1's {} site facilities were also built for capacity and indoor systems, which this plan does not model: set objective.mode = \"sites\" with new_sites = {} to build them",
+            "mode {}: the number of new sites is an outcome: {} new sites are what the coverage requirements and the sharing floor need once {} of the {} new 4G stations go on existing sites (overlays and co-locations first, R1); T1's {} site facilities were also built for capacity beyond the modelled load and for indoor systems the layers do not list: set objective.mode = \"sites\" with new_sites = {} to build them",
             mode.code(),
             thousands(new),
             thousands(on_existing as f64),
@@ -792,10 +792,13 @@ fn targets(
                 "{} 4G stations before the plan and {} new ones{}",
                 thousands(lte.before as f64),
                 thousands((lte.after - lte.before) as f64),
-                if lte_met {
-                    String::new()
-                } else {
-                    "; coverage alone needs no more (capacity, which this plan does not model, drove the rest)".into()
+                match (lte_met, &a.solution.capacity) {
+                    (true, _) => String::new(),
+                    (false, Some(c)) => format!(
+                        "; coverage, the sharing floor and the modelled busy-hour load ({} capacity stations) need no more: the published count also holds second carriers and sectors on existing 4G sites, which this plan does not model",
+                        thousands(c.added as f64)
+                    ),
+                    (false, None) => "; coverage alone needs no more (this run plans no traffic: give [traffic] for capacity)".into(),
                 }
             ),
         ),
