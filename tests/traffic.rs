@@ -318,3 +318,25 @@ fn the_demand_layers_traffic_wins() {
         1.2 * n
     );
 }
+
+#[test]
+fn a_traffic_plan_is_the_same_at_one_and_two_threads() {
+    let dir = small_copy();
+    let path = dir.path().join("plan.toml");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, format!("{text}{}", traffic_table(60_000.0))).unwrap();
+    let mut files = Vec::new();
+    for threads in ["1", "2"] {
+        let out = dir.path().join(format!("out{threads}"));
+        let o = plan(&path, &out, &["--threads", threads, "-q"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        files.push((
+            fs::read(out.join("plan.geojson")).unwrap(),
+            fs::read(out.join("report.md")).unwrap(),
+        ));
+    }
+    assert!(
+        files[0] == files[1],
+        "plan or report differ between 1 and 2 threads"
+    );
+}
