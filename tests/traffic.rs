@@ -285,6 +285,34 @@ fn zero_traffic_is_the_coverage_plan_and_more_traffic_adds_capacity() {
     assert!(rows[2]["covered_mbps"].as_f64() > rows[0]["covered_mbps"].as_f64());
     let md = fs::read_to_string(heavy_dir.path().join("out/report.md")).unwrap();
     assert!(md.contains("## Traffic and capacity (busy hour)"));
+    // report.html's traffic table holds report.json's figures.
+    let html = fs::read_to_string(heavy_dir.path().join("out/report.html")).unwrap();
+    let start = html
+        .find("<table class=\"traffic\">")
+        .expect("traffic table");
+    let table = &html[start..start + html[start..].find("</table>").unwrap()];
+    for (op, rows) in heavy_r["traffic"]["per_operator"].as_object().unwrap() {
+        for row in rows.as_array().unwrap() {
+            let tag = format!("<tr data-key=\"{op} {}\">", row["year"]);
+            let at = table.find(&tag).unwrap_or_else(|| panic!("row {tag}"));
+            let tr = &table[at..at + table[at..].find("</tr>").unwrap()];
+            // serde_json parses floats to within an ulp.
+            let figures: Vec<f64> = tr
+                .split("data-v=\"")
+                .skip(1)
+                .filter_map(|x| x[..x.find('"').unwrap()].parse().ok())
+                .collect();
+            for key in ["covered_mbps", "served_mbps", "served_share"] {
+                let want = row[key].as_f64().unwrap();
+                assert!(
+                    figures
+                        .iter()
+                        .any(|g| (g - want).abs() <= 1e-12 * want.abs().max(1.0)),
+                    "{tag} lacks {key} {want}: {tr}"
+                );
+            }
+        }
+    }
 }
 
 #[test]

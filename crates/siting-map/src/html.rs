@@ -515,6 +515,80 @@ pub fn report_html(
     }
     h.push_str(&tb.end());
 
+    // Traffic.
+    if let Some(tr) = &r.traffic {
+        h.push_str("<h2 id=\"traffic\">Traffic and capacity (busy hour)</h2>\n");
+        h.push_str(&format!("<p>{}</p>\n", esc(&tr.definition)));
+        let mut tb = Table::new(
+            "traffic",
+            &[
+                "operator and year",
+                "covered, Mbit/s",
+                "served, Mbit/s",
+                "unserved, Mbit/s",
+                "uncovered, Mbit/s",
+                "served share",
+                "asked",
+                "lowest district",
+                "met",
+            ],
+        );
+        for (op, rows) in &tr.per_operator {
+            for row in rows {
+                let key = format!("{op} {}", row.year);
+                tb.row(
+                    &key,
+                    &[
+                        t(&key),
+                        n(row.covered_mbps, thousands(row.covered_mbps)),
+                        n(row.served_mbps, thousands(row.served_mbps)),
+                        n(row.unserved_mbps, thousands(row.unserved_mbps)),
+                        n(row.uncovered_mbps, thousands(row.uncovered_mbps)),
+                        s(row.served_share),
+                        s(row.min_served_share),
+                        t(&match (&row.lowest_district, row.lowest_district_share) {
+                            (Some(d), Some(x)) => format!("{d} {}", pct(x)),
+                            _ => "–".into(),
+                        }),
+                        met(Some(row.met)),
+                    ],
+                );
+            }
+        }
+        h.push_str(&tb.end());
+        h.push_str(&format!(
+            "<p>{} stations placed for capacity, in {} districts; {} coverage stations brought forward by load.</p>\n",
+            thousands(tr.capacity_stations as f64),
+            tr.capacity_districts.len(),
+            thousands(tr.brought_forward as f64)
+        ));
+        let mut tb = Table::new(
+            "density",
+            &[
+                "environment",
+                "area, km²",
+                "4G stations before",
+                "after",
+                "per km² before",
+                "after",
+            ],
+        );
+        for e in &tr.density {
+            tb.row(
+                &e.environment,
+                &[
+                    t(&e.environment),
+                    n(e.area_km2, thousands(e.area_km2)),
+                    c(e.lte_stations_before),
+                    c(e.lte_stations_after),
+                    n(e.per_km2_before, format!("{:.3}", e.per_km2_before)),
+                    n(e.per_km2_after, format!("{:.3}", e.per_km2_after)),
+                ],
+            );
+        }
+        h.push_str(&tb.end());
+    }
+
     // Rules.
     h.push_str("<h2 id=\"rules\">Rules and exclusions</h2>\n");
     let mut tb = Table::new(
