@@ -435,24 +435,30 @@ pub(crate) fn sharing_fill_on(
 }
 
 /// Fills up to the mode's number of new sites with the cheapest candidates
-/// left (one station each, two where the sharing floor is not met), when
-/// coverage no longer asks for more.
+/// left (one station each, two where the sharing floor is not met, and then
+/// candidates that can hold two operators first), when coverage no longer
+/// asks for more.
 pub(crate) fn fill_sites(st: &mut State<'_>, floor: Option<f64>, budget_yuan: Option<Yuan>) {
     let Some(max) = st.max_new_sites else { return };
     let k = st.p.operators;
     let was = std::mem::replace(&mut st.cause, Cause::Count);
-    let mut order: Vec<(Yuan, usize)> = (0..st.p.sites.len())
+    // Short of the floor, candidates that can hold two of the operators
+    // first: a site built for the count alone would lower the rate.
+    let short = !st.floor_met(floor);
+    let mut order: Vec<(bool, Yuan, usize)> = (0..st.p.sites.len())
         .filter(|&s| !st.p.sites[s].existing)
         .filter_map(|s| {
+            let open = (0..k).filter(|&o| st.available(s, o)).count();
+            let unshareable = short && (open < 2 || st.p.sites[s].capacity < 2);
             (0..k)
                 .filter(|&o| st.available(s, o))
                 .map(|o| st.cost(s, o))
                 .min()
-                .map(|c| (c, s))
+                .map(|c| (unshareable, c, s))
         })
         .collect();
     order.sort_unstable();
-    for (_, s) in order {
+    for (_, _, s) in order {
         if st.opened >= max {
             break;
         }
