@@ -372,6 +372,7 @@ fn instance(rng: &mut ChaCha8Rng) -> Problem {
                 shared: 0,
             },
             r1_blockers: Vec::new(),
+            preference_rank: Vec::new(),
         };
         if options(&p).len() <= MAX_OPTIONS {
             return p;
@@ -735,6 +736,7 @@ fn an_eviction_keeps_r1_for_the_evicted_operator() {
         ],
         other_sites: OtherSites::default(),
         r1_blockers: Vec::new(),
+        preference_rank: Vec::new(),
     };
     let params = Params {
         mode: Mode::Targets,
@@ -781,6 +783,7 @@ fn cleanup_frees_no_slot_a_new_site_duplicates() {
         ],
         other_sites: OtherSites::default(),
         r1_blockers: Vec::new(),
+        preference_rank: Vec::new(),
     };
     for mode in [Mode::Targets, Mode::Budget { budget_yuan: 2000 }] {
         let params = Params {
@@ -833,6 +836,7 @@ fn r1_builds_no_candidate_for_demand_an_existing_site_can_serve() {
             .collect(),
         other_sites: OtherSites::default(),
         r1_blockers: Vec::new(),
+        preference_rank: Vec::new(),
     };
     let params = |sharing_first| Params {
         mode: Mode::Targets,
