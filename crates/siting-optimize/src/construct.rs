@@ -389,7 +389,13 @@ pub(crate) fn sharing_fill_on(
     let was = std::mem::replace(&mut st.cause, Cause::Share);
     let fits = |st: &State<'_>, cost: Yuan| budget_yuan.is_none_or(|b| st.cost_yuan() + cost <= b);
     // The cheapest, then the one covering the most, then R7's preferred.
-    type ShareKey = (Reverse<Yuan>, Weight, Reverse<u8>, Reverse<u32>, Reverse<u8>);
+    type ShareKey = (
+        Reverse<Yuan>,
+        Weight,
+        Reverse<u8>,
+        Reverse<u32>,
+        Reverse<u8>,
+    );
     let rekey = |st: &State<'_>, s: usize, o: usize| -> Option<ShareKey> {
         let (shares, opens) = st.sharing_delta(s, o);
         (st.available(s, o) && shares && !opens).then(|| {

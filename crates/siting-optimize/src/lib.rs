@@ -55,6 +55,7 @@
 
 pub mod bound;
 mod construct;
+pub mod lagrangian;
 pub mod local;
 pub mod mclp;
 pub mod problem;

@@ -7,6 +7,8 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use siting_optimize::bound::LpGoal;
+use siting_optimize::lagrangian::lagrangian_bound;
 use siting_optimize::{
     solve, Mode, OtherSites, Params, Problem, Purpose, Requirement, SiteChoice, StationKind,
     Weight, Yuan,
@@ -394,6 +396,8 @@ struct Tally {
     bounds: u32,
     /// Mean bound over the optimum (how tight the bound is).
     bound_ratio_sum: f64,
+    /// The same for the Lagrangian bound alone.
+    lagrangian_ratio_sum: f64,
 }
 
 impl Tally {
@@ -408,6 +412,7 @@ impl Tally {
         }
         self.bounds += 1;
         self.bound_ratio_sum += c.bound_ratio;
+        self.lagrangian_ratio_sum += c.lagrangian_ratio;
     }
     fn optimal_share(&self) -> f64 {
         self.optimal as f64 / self.instances.max(1) as f64
@@ -423,13 +428,14 @@ impl Tally {
             format!("worst {:.4} of the optimum", self.worst)
         };
         format!(
-            "{what}: {} instances, optimum reached on {:.1}%, mean {:.4}, {worst}; bound on the right side on {}/{} (mean bound/optimum {:.3})",
+            "{what}: {} instances, optimum reached on {:.1}%, mean {:.4}, {worst}; bound on the right side on {}/{} (mean bound/optimum {:.3}; the Lagrangian bound alone, on the right side on all, {:.3})",
             self.instances,
             100.0 * self.optimal_share(),
             self.sum / self.instances.max(1) as f64,
             self.bounds,
             self.instances,
             self.bound_ratio_sum / self.bounds.max(1) as f64,
+            self.lagrangian_ratio_sum / self.bounds.max(1) as f64,
         )
     }
 }
@@ -440,6 +446,8 @@ struct Checked {
     quality: f64,
     /// Bound over the optimum's value.
     bound_ratio: f64,
+    /// The Lagrangian bound over the optimum's value.
+    lagrangian_ratio: f64,
 }
 
 /// Checks one solve against the checker and the optimum; `None` when no
@@ -483,8 +491,33 @@ fn check(p: &Problem, params: &Params) -> Option<Checked> {
         assert!(sol.cost_yuan <= budget_yuan);
     }
     let opt = optimum(p, params)?;
+    // The Lagrangian bound (used where the LP does not fit) on its own.
+    let lagrangian = |goal| {
+        let incumbent = match params.mode {
+            Mode::Targets => sol.cost_yuan,
+            _ => sol.objective,
+        };
+        lagrangian_bound(p, goal, incumbent).expect("a Lagrangian bound")
+    };
     match params.mode {
         Mode::Targets => {
+            // The targets the solve bounds: each capped at what is achievable.
+            let targets: Vec<Weight> = sol
+                .requirements
+                .iter()
+                .map(|r| r.requested.min(r.achievable))
+                .collect();
+            let before: Vec<Weight> = sol.requirements.iter().map(|r| r.covered_before).collect();
+            let lb = lagrangian(LpGoal::Cost {
+                targets: &targets,
+                before: &before,
+            });
+            assert!(
+                lb.value <= opt.cost,
+                "Lagrangian bound {} > optimum {}: {p:?}",
+                lb.value,
+                opt.cost
+            );
             // A plan meeting every requirement exists: the solver meets them
             // too (R1 is off here) and the bound is at most the optimum.
             assert!(e.requirements_met, "requirements missed: {p:?} {sol:?}");
@@ -509,9 +542,17 @@ fn check(p: &Problem, params: &Params) -> Option<Checked> {
             Some(Checked {
                 quality,
                 bound_ratio: sol.bound.value as f64 / opt.cost as f64,
+                lagrangian_ratio: lb.value as f64 / opt.cost as f64,
             })
         }
         Mode::Budget { .. } | Mode::Sites { .. } => {
+            let ub = lagrangian(LpGoal::Coverage(params.mode));
+            assert!(
+                ub.value >= opt.objective,
+                "Lagrangian bound {} < optimum {}: {p:?} {params:?}",
+                ub.value,
+                opt.objective
+            );
             assert!(
                 sol.bound.value >= opt.objective,
                 "bound {} < optimum {} ({})",
@@ -540,6 +581,7 @@ fn check(p: &Problem, params: &Params) -> Option<Checked> {
             Some(Checked {
                 quality,
                 bound_ratio: sol.bound.value as f64 / opt.objective as f64,
+                lagrangian_ratio: ub.value as f64 / opt.objective as f64,
             })
         }
     }
