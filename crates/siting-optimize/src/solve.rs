@@ -98,7 +98,7 @@ impl Solution {
 const LP_METHOD: &str = "LP relaxation (good_lp with the microlp simplex: stations, new sites, covered items, capacities, budget, count and sharing floor, integrality and R1 relaxed)";
 
 /// How the Lagrangian bound is named in [`Bound::method`].
-const LAGRANGIAN_METHOD: &str = "Lagrangian relaxation (the covering constraints, and the budget, relaxed with multipliers found by subgradient ascent; per requirement a fractional knapsack, per site its best stations within its slots and build cost, the count of new sites kept; R1 and the sharing floor relaxed)";
+const LAGRANGIAN_METHOD: &str = "Lagrangian relaxation (the covering constraints, the budget and in targets the sharing floor relaxed with multipliers, found by subgradient ascent and bisection; per requirement a fractional knapsack, per site its best stations within its slots and build cost, the count of new sites kept; R1 relaxed, and the floor in budget and sites)";
 
 /// Solves the instance in its mode.
 ///
@@ -369,7 +369,9 @@ fn finish(
                     }
                 }
                 None => {
-                    if let Some(l) = lagrangian_bound(p, goal, cost) {
+                    // The floor binds the bound only for plans that meet it.
+                    let floor = params.min_sharing_rate.filter(|_| floor_met);
+                    if let Some(l) = lagrangian_bound(p, goal, cost, floor) {
                         if l.value > b.value {
                             b = Bound {
                                 value: l.value,
@@ -408,7 +410,7 @@ fn finish(
                     }
                 }
                 None => {
-                    if let Some(l) = lagrangian_bound(p, LpGoal::Coverage(mode), objective) {
+                    if let Some(l) = lagrangian_bound(p, LpGoal::Coverage(mode), objective, None) {
                         if l.value < b.value {
                             b = Bound {
                                 value: l.value,

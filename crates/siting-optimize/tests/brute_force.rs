@@ -497,7 +497,7 @@ fn check(p: &Problem, params: &Params) -> Option<Checked> {
             Mode::Targets => sol.cost_yuan,
             _ => sol.objective,
         };
-        lagrangian_bound(p, goal, incumbent).expect("a Lagrangian bound")
+        lagrangian_bound(p, goal, incumbent, params.min_sharing_rate).expect("a Lagrangian bound")
     };
     match params.mode {
         Mode::Targets => {
