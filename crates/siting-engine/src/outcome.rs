@@ -15,7 +15,8 @@ use siting_plan::report::{
 use siting_plan::{
     coverage_figures, BeforeAfter, DemandOutcome, DistrictRow, Engine, Investment, Objective,
     Origin, Outcome, PhaseRow, PlanSite, Reason, Report, RequirementRow, RuleCount, SearchRing,
-    Sharing, Stations, TargetCheck, UncoveredTownship, ValidityRow, WithoutGain,
+    Sharing, SiteAlternative, Stations, TargetCheck, UncoveredTownship, ValidityRow, Way,
+    WithoutGain,
 };
 use siting_radio::{CoverageModel, MultiBandModel};
 use siting_rules::{EiaAuthority, RuleBook};
@@ -82,6 +83,7 @@ struct Works {
     reasons: PerOperator<Option<Reason>>,
     first: usize,
     without_gain: u64,
+    alternatives: Vec<SiteAlternative>,
 }
 
 /// Builds the plan's sites, the report and the demand outcome.
@@ -121,7 +123,26 @@ pub fn assemble(a: Assembly<'_>) -> Outcome {
             reasons: PerOperator::default(),
             first: k,
             without_gain: 0,
+            alternatives: Vec::new(),
         });
+        // The options this station beat, as the optimiser recorded them.
+        if let Some(alts) = a.solution.alternatives.get(k) {
+            for alt in alts {
+                let other = &m.sites[a.instance.choice_site[alt.site as usize]];
+                w.alternatives.push(SiteAlternative {
+                    operator: op,
+                    site_id: other.id.clone(),
+                    kind: other.kind.code().to_string(),
+                    way: match alt.kind {
+                        StationKind::Overlay => Way::Overlay,
+                        StationKind::CoLocation => Way::CoLocation,
+                        StationKind::NewSite => Way::NewSite,
+                    },
+                    gain_residents: alt.gain as f64 / WEIGHT_SCALE,
+                    cost_yuan: alt.cost_yuan as f64,
+                });
+            }
+        }
         w.stations.insert(op);
         let mut phase = phase_of(k, n, &cfg.phases.years, &cfg.phases.shares);
         // R8: a new standalone tower stands only once planning approval allows.
@@ -196,6 +217,7 @@ pub fn assemble(a: Assembly<'_>) -> Outcome {
                 ),
                 rules: v.rules.iter().map(|r| r.to_string()).collect(),
                 site_acquisition: prep.site_acquisition[s],
+                alternatives: w.alternatives.clone(),
             }
         })
         .collect();

@@ -215,6 +215,7 @@ mod tests {
             eia_authority: authority.into(),
             rules: vec!["R2".into(), "R8".into(), "R9".into()],
             site_acquisition: false,
+            alternatives: Vec::new(),
         }
     }
 

@@ -571,6 +571,7 @@ mod tests {
             eia_authority: "重庆市环境保护局".into(),
             rules: vec!["R2".into()],
             site_acquisition: false,
+            alternatives: Vec::new(),
         }
     }
 

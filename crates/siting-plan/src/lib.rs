@@ -38,5 +38,5 @@ pub use report::{
     Objective, PhaseRow, Report, RequirementRow, RuleCount, SearchRing, Sharing, Stations,
     TargetCheck, UncoveredTownship, ValidityRow, Ways, WithoutGain,
 };
-pub use site::{Origin, PlanSite, Reason, Way};
+pub use site::{Origin, PlanSite, Reason, SiteAlternative, Way};
 pub use write::{write_folder, write_outputs, WriteError};

@@ -148,7 +148,7 @@ impl Sharing {
     ///     reason: Reason::Coverage, station_reasons: PerOperator::default(),
     ///     covered_gain: PerOperator::default(), camouflage: false,
     ///     notice_board: false, planning_approval: false, eia_authority: "m".into(), rules: vec![],
-    ///     site_acquisition: false,
+    ///     site_acquisition: false, alternatives: Vec::new(),
     /// };
     /// use Operator::*;
     /// // 10 sites, 1 shared, 11 tenancies; a co-location shares one more,
