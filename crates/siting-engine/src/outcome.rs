@@ -16,8 +16,8 @@ use siting_plan::report::{
 use siting_plan::{
     coverage_figures, BeforeAfter, DemandOutcome, DistrictRow, Driver, Engine, Investment,
     Objective, Origin, Outcome, PhaseRow, PlanSite, Reason, Report, RequirementRow, RuleCount,
-    SearchRing, Sharing, StationTraffic, Stations, TargetCheck, UncoveredTownship, ValidityRow,
-    WithoutGain,
+    SearchRing, Sharing, SiteAlternative, StationTraffic, Stations, TargetCheck, UncoveredTownship,
+    ValidityRow, Way, WithoutGain,
 };
 use siting_radio::{CoverageModel, MultiBandModel};
 use siting_rules::{EiaAuthority, RuleBook};
@@ -83,6 +83,7 @@ struct Works {
     traffic: PerOperator<Option<StationTraffic>>,
     first: usize,
     without_gain: u64,
+    alternatives: Vec<SiteAlternative>,
 }
 
 /// Builds the plan's sites, the report and the demand outcome.
@@ -123,7 +124,26 @@ pub fn assemble(a: Assembly<'_>) -> Outcome {
             traffic: PerOperator::default(),
             first: k,
             without_gain: 0,
+            alternatives: Vec::new(),
         });
+        // The options this station beat, as the optimiser recorded them.
+        if let Some(alts) = a.solution.alternatives.get(k) {
+            for alt in alts {
+                let other = &m.sites[a.instance.choice_site[alt.site as usize]];
+                w.alternatives.push(SiteAlternative {
+                    operator: op,
+                    site_id: other.id.clone(),
+                    kind: other.kind.code().to_string(),
+                    way: match alt.kind {
+                        StationKind::Overlay => Way::Overlay,
+                        StationKind::CoLocation => Way::CoLocation,
+                        StationKind::NewSite => Way::NewSite,
+                    },
+                    gain_residents: alt.gain as f64 / WEIGHT_SCALE,
+                    cost_yuan: alt.cost_yuan as f64,
+                });
+            }
+        }
         w.stations.insert(op);
         // The year its target or its load needs it, not before R8 allows
         // (the optimiser's years); the last year for a solution without.
@@ -211,6 +231,7 @@ pub fn assemble(a: Assembly<'_>) -> Outcome {
                 site_acquisition: prep.site_acquisition[s],
                 station_drivers: w.drivers,
                 station_traffic: w.traffic.clone(),
+                alternatives: w.alternatives.clone(),
             }
         })
         .collect();

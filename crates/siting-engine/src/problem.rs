@@ -213,6 +213,11 @@ pub fn instance(
                     })
                     .collect()
             },
+            // R7: ties go to the preferred kind (the verdict's rank).
+            preference_rank: choice_site
+                .iter()
+                .map(|&i| prep.verdicts[i].preference_rank.min(u8::MAX as u32) as u8)
+                .collect(),
             operators: Operator::ALL.len(),
             weights,
             covered_before: covered_before.0.to_vec(),

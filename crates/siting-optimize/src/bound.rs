@@ -558,6 +558,7 @@ mod tests {
             }],
             other_sites: OtherSites::default(),
             r1_blockers: Vec::new(),
+            preference_rank: Vec::new(),
         }
     }
 

@@ -9,7 +9,7 @@
 //! again, so every option always has a heap entry at least as high as its
 //! true value.
 
-use crate::problem::{Weight, Yuan};
+use crate::problem::{Weight, Yuan, TIE_BITS};
 use crate::state::{Alternative, Cause, State, MAX_ALTERNATIVES};
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -47,11 +47,45 @@ impl Ord for Ratio {
     }
 }
 
-/// Value, then the cheaper, then the lower site, then the lower operator.
-type Key = (Ratio, Reverse<Yuan>, Reverse<u32>, Reverse<u8>);
+impl Ratio {
+    /// The value's leading [`TIE_BITS`] significant bits, as an ordered
+    /// integer: equal for values within a relative 2⁻²⁰ of each other (most
+    /// often), never out of order with the exact value.
+    fn coarse(&self) -> u64 {
+        // Both conversions and the division are correctly rounded IEEE
+        // operations: the same bits on every machine.
+        let v = self.num as f64 / self.den as f64;
+        v.to_bits() >> (52 - TIE_BITS)
+    }
+}
 
-fn key(value: Ratio, cost: Yuan, s: usize, o: usize) -> Key {
-    (value, Reverse(cost), Reverse(s as u32), Reverse(o as u8))
+/// Value to [`TIE_BITS`] bits, then R7's preferred site (lower rank), then
+/// the exact value, then the cheaper, then the lower site, then the lower
+/// operator. The keys only fall as an option's exact value falls, so the
+/// lazy greedy stays exact.
+type Key = (
+    u64,
+    Reverse<u8>,
+    Ratio,
+    Reverse<Yuan>,
+    Reverse<u32>,
+    Reverse<u8>,
+);
+
+fn key(st: &State<'_>, value: Ratio, s: usize, o: usize) -> Key {
+    (
+        value.coarse(),
+        Reverse(st.p.rank(s)),
+        value,
+        Reverse(st.cost(s, o)),
+        Reverse(s as u32),
+        Reverse(o as u8),
+    )
+}
+
+/// Site and operator of a heap key.
+fn option_of(k: &Key) -> (usize, usize) {
+    (k.4 .0 as usize, k.5 .0 as usize)
 }
 
 /// Options (site, operator) a greedy starts from: every one, or a list.
@@ -80,7 +114,7 @@ fn runner_ups(
             break;
         }
         let Some(top) = heap.pop() else { break };
-        let (s2, o2) = (top.2 .0 as usize, top.3 .0 as usize);
+        let (s2, o2) = option_of(&top);
         let Some(now) = rekey(st, s2, o2) else {
             continue;
         };
@@ -96,7 +130,7 @@ fn runner_ups(
     found
         .into_iter()
         .map(|k| {
-            let s2 = k.2 .0 as usize;
+            let s2 = option_of(&k).0;
             Alternative {
                 site: s2 as u32,
                 kind: st.p.sites[s2].kind_for(o),
@@ -126,7 +160,7 @@ fn lazy(
         if (only_existing && !st.p.sites[s].existing) || ops & (1 << o) == 0 {
             return None;
         }
-        value(st, s, o).map(|v| key(v, st.cost(s, o), s, o))
+        value(st, s, o).map(|v| key(st, v, s, o))
     };
     let mut heap: BinaryHeap<Key> = match seeds {
         Some(list) => list.iter().filter_map(|&(s, o)| rekey(st, s, o)).collect(),
@@ -137,7 +171,7 @@ fn lazy(
     };
     while !done(st) {
         let Some(top) = heap.pop() else { break };
-        let (s, o) = (top.2 .0 as usize, top.3 .0 as usize);
+        let (s, o) = option_of(&top);
         let Some(now) = rekey(st, s, o) else { continue };
         if now != top {
             heap.push(now);
@@ -354,13 +388,21 @@ pub(crate) fn sharing_fill_on(
     }
     let was = std::mem::replace(&mut st.cause, Cause::Share);
     let fits = |st: &State<'_>, cost: Yuan| budget_yuan.is_none_or(|b| st.cost_yuan() + cost <= b);
-    type ShareKey = (Reverse<Yuan>, Weight, Reverse<u32>, Reverse<u8>);
+    // The cheapest, then the one covering the most, then R7's preferred.
+    type ShareKey = (
+        Reverse<Yuan>,
+        Weight,
+        Reverse<u8>,
+        Reverse<u32>,
+        Reverse<u8>,
+    );
     let rekey = |st: &State<'_>, s: usize, o: usize| -> Option<ShareKey> {
         let (shares, opens) = st.sharing_delta(s, o);
         (st.available(s, o) && shares && !opens).then(|| {
             (
                 Reverse(st.cost(s, o)),
                 st.gains(s, o).objective,
+                Reverse(st.p.rank(s)),
                 Reverse(s as u32),
                 Reverse(o as u8),
             )
@@ -385,7 +427,7 @@ pub(crate) fn sharing_fill_on(
     };
     while !st.floor_met(floor) {
         let Some(top) = heap.pop() else { break };
-        let (s, o) = (top.2 .0 as usize, top.3 .0 as usize);
+        let (s, o) = (top.3 .0 as usize, top.4 .0 as usize);
         let Some(now) = rekey(st, s, o) else { continue };
         if now != top {
             heap.push(now);
@@ -419,10 +461,17 @@ pub(crate) fn sharing_fill_on(
                 }
                 ops.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
                 let cost = st.cost(s, ops[0].1) + st.station_cost(s, ops[1].1);
-                Some((cost, Reverse(ops[0].0 + ops[1].0), s, ops[0].1, ops[1].1))
+                Some((
+                    cost,
+                    Reverse(ops[0].0 + ops[1].0),
+                    st.p.rank(s),
+                    s,
+                    ops[0].1,
+                    ops[1].1,
+                ))
             })
             .min();
-        let Some((cost, _, s, o1, o2)) = best else {
+        let Some((cost, _, _, s, o1, o2)) = best else {
             break;
         };
         if !fits(st, cost) {
@@ -435,24 +484,30 @@ pub(crate) fn sharing_fill_on(
 }
 
 /// Fills up to the mode's number of new sites with the cheapest candidates
-/// left (one station each, two where the sharing floor is not met), when
-/// coverage no longer asks for more.
+/// left (one station each, two where the sharing floor is not met, and then
+/// candidates that can hold two operators first), when coverage no longer
+/// asks for more.
 pub(crate) fn fill_sites(st: &mut State<'_>, floor: Option<f64>, budget_yuan: Option<Yuan>) {
     let Some(max) = st.max_new_sites else { return };
     let k = st.p.operators;
     let was = std::mem::replace(&mut st.cause, Cause::Count);
-    let mut order: Vec<(Yuan, usize)> = (0..st.p.sites.len())
+    // Short of the floor, candidates that can hold two of the operators
+    // first: a site built for the count alone would lower the rate.
+    let short = !st.floor_met(floor);
+    let mut order: Vec<(bool, Yuan, u8, usize)> = (0..st.p.sites.len())
         .filter(|&s| !st.p.sites[s].existing)
         .filter_map(|s| {
+            let open = (0..k).filter(|&o| st.available(s, o)).count();
+            let unshareable = short && (open < 2 || st.p.sites[s].capacity < 2);
             (0..k)
                 .filter(|&o| st.available(s, o))
                 .map(|o| st.cost(s, o))
                 .min()
-                .map(|c| (c, s))
+                .map(|c| (unshareable, c, st.p.rank(s), s))
         })
         .collect();
     order.sort_unstable();
-    for (_, s) in order {
+    for (_, _, _, s) in order {
         if st.opened >= max {
             break;
         }
@@ -552,5 +607,94 @@ pub(crate) fn cleanup_among(
         if !changed {
             break;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{solve, Mode, OtherSites, Params, Problem, Requirement, SiteChoice};
+
+    /// Two existing sites of operator 0 (overlays), site 0 covering items
+    /// 0..4 with weight `w0` each and site 1 the same items with `w1`, both
+    /// for 100 yuan; the objective asks for all four items.
+    fn twins(w0: u64, w1: u64, rank: Vec<u8>) -> Problem {
+        let site = || SiteChoice {
+            existing: true,
+            tenants: 1,
+            lte: 0,
+            capacity: 1,
+            allowed: 1,
+            build_cost_yuan: 0,
+            overlay_cost_yuan: 100,
+            tenant_cost_yuan: 100,
+            coverage: vec![vec![0, 1, 2, 3]],
+        };
+        let mut p = Problem {
+            operators: 1,
+            weights: vec![w0; 4],
+            covered_before: vec![vec![false; 4]],
+            sites: vec![site(), site()],
+            requirements: vec![Requirement {
+                operator: 0,
+                items: (0..4).map(|d| (d, 1)).collect(),
+                min_weight: 4,
+            }],
+            other_sites: OtherSites::default(),
+            r1_blockers: Vec::new(),
+            preference_rank: rank,
+        };
+        if w1 != w0 {
+            // Site 1 covers items 4..8 instead, of weight w1.
+            p.weights.extend([w1; 4]);
+            p.covered_before[0].extend([false; 4]);
+            p.sites[1].coverage[0] = vec![4, 5, 6, 7];
+            p.requirements[0].items = (0..8).map(|d| (d, 1)).collect();
+        }
+        p
+    }
+
+    fn chosen_with(p: &Problem, mode: Mode, search_moves: u64) -> Vec<u32> {
+        let params = Params {
+            mode,
+            sharing_first: false,
+            search_moves,
+            ..Params::default()
+        };
+        let sol = solve(p, &params).expect("solve");
+        sol.placements.iter().map(|pl| pl.site).collect()
+    }
+
+    fn chosen(p: &Problem, mode: Mode) -> Vec<u32> {
+        chosen_with(p, mode, Params::default().search_moves)
+    }
+
+    #[test]
+    fn r7_a_tie_goes_to_the_preferred_kind() {
+        // Equal value and cost: the lower site wins without ranks, the
+        // preferred one (site 1, an indoor system ranked 0 against a
+        // ground tower's 6) with them, in every mode.
+        for mode in [Mode::Targets, Mode::Budget { budget_yuan: 100 }] {
+            assert_eq!(chosen(&twins(10, 10, Vec::new()), mode), [0], "{mode:?}");
+            assert_eq!(chosen(&twins(10, 10, vec![6, 0]), mode), [1], "{mode:?}");
+            assert_eq!(chosen(&twins(10, 10, vec![0, 6]), mode), [0], "{mode:?}");
+        }
+    }
+
+    #[test]
+    fn r7_ranks_only_ties() {
+        // Values a relative 10⁻⁸ apart tie in construction (the local
+        // search after it takes a strictly better plan, as it should);
+        // 10% apart, the better value wins whatever the rank.
+        let budget = Mode::Budget { budget_yuan: 100 };
+        let near = twins(100_000_001, 100_000_000, vec![6, 0]);
+        assert_eq!(chosen_with(&near, budget, 0), [1]);
+        let far = twins(100, 90, vec![6, 0]);
+        assert_eq!(chosen(&far, budget), [0]);
+    }
+
+    #[test]
+    fn a_rank_per_site_or_none() {
+        let p = twins(10, 10, vec![0]);
+        assert!(p.validate(&Params::default()).is_err());
     }
 }

@@ -58,6 +58,7 @@
 pub mod bound;
 pub mod capacity;
 mod construct;
+pub mod lagrangian;
 pub mod local;
 pub mod mclp;
 pub mod problem;

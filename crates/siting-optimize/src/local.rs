@@ -9,7 +9,13 @@
 //!   tenant of (overlay), another operator's site (co-location) and a new
 //!   site;
 //! - **every new station on one site** out: on a candidate this closes the
-//!   new site and re-homes its tenants; on an existing site it vacates it.
+//!   new site and re-homes its tenants; on an existing site it vacates it;
+//! - on small instances also pairs out, an option forced in, swaps, and the
+//!   floor's move, a **reseat**: every new station on one site out and two
+//!   operators forced onto a site (the same one re-tenanted, or a shared
+//!   site traded for another, such as a shared new site for a co-location
+//!   whose budget it needs). Where a budget binds, the stations making room
+//!   for what a move forces in are chosen for all of it at once.
 //!
 //! The stations taken out may not come back in the same move. Every
 //! re-completion keeps the plan feasible the way construction does: the
@@ -98,6 +104,11 @@ enum Move {
     SiteSwap(u32, Opt),
     /// Two operators forced onto one site (small instances).
     Share(Opt, Opt),
+    /// Every new station on the first site out and two operators forced
+    /// onto the second (the same site re-tenanted, or a shared site moved):
+    /// the floor's move, trading one shared site for another (small
+    /// instances).
+    Reseat(u32, u32, u8, u8),
 }
 
 /// Per operator, item → sites covering it (all sites).
@@ -228,6 +239,24 @@ fn moves_of(st: &State<'_>, small: bool) -> Vec<Move> {
                     .map(|&b| Move::Share(a, b)),
             );
         }
+        for s_in in 0..st.p.sites.len() {
+            let site = &st.p.sites[s_in];
+            if site.capacity < 2 {
+                continue;
+            }
+            let ops: Vec<u8> = (0..st.p.operators as u8)
+                .filter(|&o| site.allowed & (1 << o) != 0 && site.lte & (1 << o) == 0)
+                .collect();
+            for (i, &o1) in ops.iter().enumerate() {
+                for &o2 in &ops[i + 1..] {
+                    out.extend(
+                        with_new
+                            .iter()
+                            .map(|&s_out| Move::Reseat(s_out, s_in as u32, o1, o2)),
+                    );
+                }
+            }
+        }
     }
     out
 }
@@ -285,14 +314,25 @@ fn budget_of(mode: &Mode) -> Option<Yuan> {
 }
 
 /// Within `budget`, takes stations out (the least objective lost per yuan
-/// saved first, never one whose removal breaks R1) until option `(s, o)`
-/// fits; whether it does.
-fn make_room(t: &mut State<'_>, s: usize, o: usize, budget: Yuan) -> bool {
+/// saved first, never one whose removal breaks R1) until every option of
+/// `forced` fits together (a candidate's build paid once); whether they do.
+fn make_room(t: &mut State<'_>, forced: &[Opt], budget: Yuan) -> bool {
     loop {
-        if !t.available(s, o) {
-            return false;
+        let mut need: Yuan = 0;
+        let mut opening: Vec<u32> = Vec::new();
+        for &(s, o) in forced {
+            let (s, o) = (s as usize, o as usize);
+            if !t.available(s, o) {
+                return false;
+            }
+            let site = &t.p.sites[s];
+            need += t.station_cost(s, o);
+            if !site.existing && t.added[s] == 0 && !opening.contains(&(s as u32)) {
+                opening.push(s as u32);
+                need += site.build_cost_yuan;
+            }
         }
-        if t.cost_yuan() + t.cost(s, o) <= budget {
+        if t.cost_yuan() + need <= budget {
             return true;
         }
         let worst = (0..t.placed.len())
@@ -329,6 +369,11 @@ fn trial<'a>(
         Move::Share(_, g) => Some(g),
         _ => None,
     };
+    // A reseat forces the operators not already on the site after the ruin.
+    let reseat = match mv {
+        Move::Reseat(s_out, s_in, o1, o2) => Some((s_out, s_in, o1, o2)),
+        _ => None,
+    };
     let ks: Vec<usize> = (0..st.placed.len())
         .filter(|&k| {
             let pk = st.placed[k];
@@ -342,10 +387,11 @@ fn trial<'a>(
                     Move::PairSwap(a, b, _) => pk == a || pk == b,
                     Move::SiteSwap(s2, _) => pk.0 == s2,
                     Move::Share(..) => false,
+                    Move::Reseat(s_out, ..) => pk.0 == s_out,
                 }
         })
         .collect();
-    if ks.is_empty() && forced.is_none() {
+    if ks.is_empty() && forced.is_none() && reseat.is_none() {
         return None;
     }
     let mut t = st.clone();
@@ -361,15 +407,28 @@ fn trial<'a>(
     let first_new = t.placed.len();
     let seeds = nbr.map(|n| n.of(&t, &ruined));
     let budget = budget_of(&set.mode);
-    for (s, o) in forced.into_iter().chain(forced_too) {
+    let mut forced_all: Vec<Opt> = forced.into_iter().chain(forced_too).collect();
+    if let Some((_, s_in, o1, o2)) = reseat {
+        for o in [o1, o2] {
+            // Re-tenanting the ruined site may bring back an operator it had.
+            t.forbid.retain(|&f| f != (s_in, o));
+            if t.added[s_in as usize] & (1 << o) == 0 {
+                forced_all.push((s_in, o));
+            }
+        }
+        if forced_all.is_empty() {
+            return None;
+        }
+    }
+    if let Some(b) = budget {
+        if !make_room(&mut t, &forced_all, b) {
+            return None;
+        }
+    }
+    for (s, o) in forced_all {
         let (s, o) = (s as usize, o as usize);
         if !t.available(s, o) {
             return None;
-        }
-        if let Some(b) = budget {
-            if !make_room(&mut t, s, o, b) {
-                return None;
-            }
         }
         t.place(s, o);
     }
@@ -494,6 +553,7 @@ mod tests {
             }],
             other_sites: OtherSites::default(),
             r1_blockers: Vec::new(),
+            preference_rank: Vec::new(),
         }
     }
 

@@ -142,9 +142,27 @@ pub struct Problem {
     /// existing site would give most of its new coverage); empty for none.
     /// While one of them can still take the operator, this site cannot.
     pub r1_blockers: Vec<Vec<Vec<u32>>>,
+    /// R7: per site, its preference rank (lower preferred: public buildings
+    /// and street furniture before standalone towers, as the rule book
+    /// orders kinds); empty for none (every site ranks 0). Between options of
+    /// equal value (see [`TIE_BITS`]) the construction takes the preferred.
+    pub preference_rank: Vec<u8>,
 }
 
+/// Significant bits to which the construction compares two options' values
+/// (weight, or requirement progress, per yuan) before R7's preference rank
+/// decides: values whose doubles agree in exponent and their leading 20
+/// mantissa bits (so differ by less than a relative 2⁻²⁰ ≈ 10⁻⁶) are a tie,
+/// the preferred site's option first, then the greater exact value. Equal
+/// values always tie.
+pub const TIE_BITS: u32 = 20;
+
 impl Problem {
+    /// Site `s`'s R7 preference rank (0 when the problem gives none).
+    pub fn rank(&self, s: usize) -> u8 {
+        self.preference_rank.get(s).copied().unwrap_or(0)
+    }
+
     /// The existing sites that bar operator `o` from site `s` while free.
     pub fn blockers(&self, s: usize, o: usize) -> &[u32] {
         self.r1_blockers
@@ -310,6 +328,13 @@ impl Problem {
                     want: n,
                 });
             }
+        }
+        if !self.preference_rank.is_empty() && self.preference_rank.len() != self.sites.len() {
+            return Err(ProblemError::Length {
+                what: "preference_rank".into(),
+                got: self.preference_rank.len(),
+                want: self.sites.len(),
+            });
         }
         let ops_mask = ((1u16 << k) - 1) as u8;
         for (i, s) in self.sites.iter().enumerate() {

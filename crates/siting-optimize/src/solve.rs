@@ -3,6 +3,7 @@
 use crate::bound::{cost_lower_bound, coverage_upper_bound, lp_relaxation, Bound, LpGoal};
 use crate::capacity::{self, CapacityOutcome};
 use crate::construct::{cleanup, coverage, fill_sites, repair, sharing_fill, targets};
+use crate::lagrangian::lagrangian_bound;
 use crate::local::{self, SearchOutcome, Setting};
 use crate::problem::{Mode, Params, Problem, ProblemError, Weight, Yuan};
 use crate::state::{Alternative, Cause, Placement, Purpose, State};
@@ -104,6 +105,9 @@ impl Solution {
 
 /// How the LP bound is named in [`Bound::method`].
 const LP_METHOD: &str = "LP relaxation (good_lp with the microlp simplex: stations, new sites, covered items, capacities, budget, count and sharing floor, integrality and R1 relaxed)";
+
+/// How the Lagrangian bound is named in [`Bound::method`].
+const LAGRANGIAN_METHOD: &str = "Lagrangian relaxation (the covering constraints, the budget and in targets the sharing floor relaxed with multipliers, found by subgradient ascent and bisection; per requirement a fractional knapsack, per site its best stations within its slots and build cost, the count of new sites kept; R1 relaxed, and the floor in budget and sites)";
 
 /// Solves the instance in its mode.
 ///
@@ -440,15 +444,32 @@ fn finish(
                 targets: &st.req_target,
                 before: &st.req_before,
             };
-            if let Some(v) = lp_relaxation(p, goal, params.min_sharing_rate) {
-                if v >= b.value {
-                    b = Bound {
-                        value: v,
-                        method: format!(
-                            "{LP_METHOD} (least cost); it is at least the cheaper bound ({})",
-                            b.method
-                        ),
-                    };
+            match lp_relaxation(p, goal, params.min_sharing_rate) {
+                Some(v) => {
+                    if v >= b.value {
+                        b = Bound {
+                            value: v,
+                            method: format!(
+                                "{LP_METHOD} (least cost); it is at least the cheaper bound ({})",
+                                b.method
+                            ),
+                        };
+                    }
+                }
+                None => {
+                    // The floor binds the bound only for plans that meet it.
+                    let floor = params.min_sharing_rate.filter(|_| floor_met);
+                    if let Some(l) = lagrangian_bound(p, goal, cost, floor) {
+                        if l.value > b.value {
+                            b = Bound {
+                                value: l.value,
+                                method: format!(
+                                    "{LAGRANGIAN_METHOD} (least cost, {} subgradient iterations; the instance is too large for the LP); it exceeds the cheaper bound ({})",
+                                    l.iterations, b.method
+                                ),
+                            };
+                        }
+                    }
                 }
             }
             let gap = if st.unmet() > 0 {
@@ -464,15 +485,30 @@ fn finish(
             let mut b = coverage_upper_bound(p, &mode);
             // The floor tightens the LP only for plans that meet it.
             let floor = params.min_sharing_rate.filter(|_| floor_met);
-            if let Some(v) = lp_relaxation(p, LpGoal::Coverage(mode), floor) {
-                if v <= b.value {
-                    b = Bound {
-                        value: v,
-                        method: format!(
-                            "{LP_METHOD} (most coverage); it is at most the cheaper bound ({})",
-                            b.method
-                        ),
-                    };
+            match lp_relaxation(p, LpGoal::Coverage(mode), floor) {
+                Some(v) => {
+                    if v <= b.value {
+                        b = Bound {
+                            value: v,
+                            method: format!(
+                                "{LP_METHOD} (most coverage); it is at most the cheaper bound ({})",
+                                b.method
+                            ),
+                        };
+                    }
+                }
+                None => {
+                    if let Some(l) = lagrangian_bound(p, LpGoal::Coverage(mode), objective, None) {
+                        if l.value < b.value {
+                            b = Bound {
+                                value: l.value,
+                                method: format!(
+                                    "{LAGRANGIAN_METHOD} (most coverage, {} subgradient iterations; the instance is too large for the LP); it is below the cheaper bound ({})",
+                                    l.iterations, b.method
+                                ),
+                            };
+                        }
+                    }
                 }
             }
             let gap = if b.value > 0 {

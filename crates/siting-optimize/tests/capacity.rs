@@ -133,6 +133,7 @@ fn instance(seed: u64, years: usize) -> (Problem, Capacity) {
         requirements,
         other_sites: OtherSites::default(),
         r1_blockers: Vec::new(),
+        preference_rank: Vec::new(),
     };
     (p, cap)
 }

@@ -76,6 +76,7 @@ fn line(seed: u64, m: usize, n: usize, share: u64) -> Problem {
             shared: 2,
         },
         r1_blockers: Vec::new(),
+        preference_rank: Vec::new(),
     }
 }
 

@@ -217,6 +217,7 @@ mod tests {
             site_acquisition: false,
             station_drivers: PerOperator::default(),
             station_traffic: PerOperator::default(),
+            alternatives: Vec::new(),
         }
     }
 

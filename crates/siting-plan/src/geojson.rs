@@ -48,6 +48,14 @@ pub fn site_properties(s: &PlanSite) -> Map<String, Value> {
         "eia_authority": s.eia_authority,
         "rules": s.rules,
         "site_acquisition": s.site_acquisition,
+        "alternatives": s.alternatives.iter().map(|a| json!({
+            "operator": a.operator.code(),
+            "site_id": a.site_id,
+            "kind": a.kind,
+            "way": a.way.code(),
+            "gain_residents": round_to(a.gain_residents, 3),
+            "cost_yuan": round_to(a.cost_yuan, 2),
+        })).collect::<Vec<_>>(),
     });
     let Value::Object(mut m) = v else {
         unreachable!("json! of an object literal")

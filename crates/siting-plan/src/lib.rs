@@ -39,5 +39,5 @@ pub use report::{
     RuleCount, SearchRing, Sharing, Stations, TargetCheck, TrafficReport, TrafficYear,
     UncoveredTownship, ValidityRow, Ways, WithoutGain,
 };
-pub use site::{Driver, Origin, PlanSite, Reason, StationTraffic, Way};
+pub use site::{Driver, Origin, PlanSite, Reason, SiteAlternative, StationTraffic, Way};
 pub use write::{write_folder, write_outputs, WriteError};

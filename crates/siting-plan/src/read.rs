@@ -1,7 +1,7 @@
 //! Reading a written `plan.geojson` back, so that `siting score` (and any
 //! later check of a plan) works from the file, not from the run that made it.
 
-use crate::site::{Driver, Origin, PlanSite, Reason, StationTraffic};
+use crate::site::{Driver, Origin, PlanSite, Reason, SiteAlternative, StationTraffic, Way};
 use serde_json::{Map, Value};
 use siting_model::{LonLat, Operator, OperatorSet, PerOperator};
 use std::collections::HashSet;
@@ -209,6 +209,31 @@ fn station_traffic(
     Ok(out)
 }
 
+/// The `alternatives` property: an array of objects.
+fn alternatives(v: &Value) -> Result<Vec<SiteAlternative>, String> {
+    let bad = || {
+        "property \"alternatives\" must list {operator, site_id, kind, way, gain_residents, cost_yuan}".to_string()
+    };
+    let list = v.as_array().ok_or_else(bad)?;
+    list.iter()
+        .map(|a| {
+            let a = a.as_object().ok_or_else(bad)?;
+            let text = |k: &str| a.get(k).and_then(Value::as_str).ok_or_else(bad);
+            let num = |k: &str| a.get(k).and_then(Value::as_f64).ok_or_else(bad);
+            Ok(SiteAlternative {
+                operator: text("operator")?
+                    .parse::<Operator>()
+                    .map_err(|e| e.to_string())?,
+                site_id: text("site_id")?.to_string(),
+                kind: text("kind")?.to_string(),
+                way: text("way")?.parse::<Way>()?,
+                gain_residents: num("gain_residents")?,
+                cost_yuan: num("cost_yuan")?,
+            })
+        })
+        .collect()
+}
+
 fn feature(f: &Value) -> Result<PlanSite, String> {
     let p = f
         .get("properties")
@@ -272,6 +297,10 @@ fn feature(f: &Value) -> Result<PlanSite, String> {
             })?,
         },
         station_traffic: station_traffic(p, stations_added)?,
+        alternatives: match p.get("alternatives") {
+            None => Vec::new(),
+            Some(v) => alternatives(v)?,
+        },
     };
     // The derived properties must agree with the rest.
     let check = |key: &str, want: OperatorSet| -> Result<(), String> {
@@ -371,6 +400,14 @@ mod tests {
             site_acquisition: false,
             station_drivers: PerOperator::default(),
             station_traffic: PerOperator::default(),
+            alternatives: vec![SiteAlternative {
+                operator: Operator::Ctcc,
+                site_id: "C7".into(),
+                kind: "street_pole".into(),
+                way: Way::NewSite,
+                gain_residents: 950.25,
+                cost_yuan: 310_000.0,
+            }],
         }
     }
 
@@ -385,6 +422,8 @@ mod tests {
         assert_eq!(p["shared"], true);
         assert_eq!(p["shared_before"], false);
         assert_eq!(p["cost_yuan"], 300_000.0);
+        assert_eq!(p["alternatives"][0]["way"], "new_site");
+        assert_eq!(p["alternatives"][0]["gain_residents"], 950.25);
     }
 
     #[test]

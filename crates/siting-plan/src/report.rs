@@ -149,7 +149,7 @@ impl Sharing {
     ///     covered_gain: PerOperator::default(), camouflage: false,
     ///     notice_board: false, planning_approval: false, eia_authority: "m".into(), rules: vec![],
     ///     site_acquisition: false, station_drivers: PerOperator::default(),
-    ///     station_traffic: PerOperator::default(),
+    ///     station_traffic: PerOperator::default(), alternatives: Vec::new(),
     /// };
     /// use Operator::*;
     /// // 10 sites, 1 shared, 11 tenancies; a co-location shares one more,

@@ -63,6 +63,37 @@ impl Way {
     }
 }
 
+impl FromStr for Way {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Way::ALL
+            .into_iter()
+            .find(|w| w.code() == s)
+            .ok_or_else(|| format!("unknown way {s:?} (overlay, co_location, new_site)"))
+    }
+}
+
+/// An option the optimiser ranked below one of a site's new stations when
+/// it chose it (`alternatives` in `plan.geojson`): the same operator on
+/// another site, valued at that moment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteAlternative {
+    /// The operator of the station it lost to.
+    pub operator: Operator,
+    /// The other site's id.
+    pub site_id: String,
+    /// The other site's kind (`ground_tower`, `rooftop`, …).
+    pub kind: String,
+    /// How the station would have landed there.
+    pub way: Way,
+    /// What it would have newly covered then, in residents (the objective's
+    /// weight: with the township-centre weight outside `targets`).
+    pub gain_residents: f64,
+    /// What it would have cost then, yuan (with the build cost where it
+    /// would have opened a candidate).
+    pub cost_yuan: f64,
+}
+
 /// What a site is in the plan for (`reason` in `plan.geojson`): the first,
 /// in this order, that any of its new stations serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -253,6 +284,9 @@ pub struct PlanSite {
     pub station_drivers: PerOperator<Option<Driver>>,
     /// Each new station's busy-hour traffic, where the run plans traffic.
     pub station_traffic: PerOperator<Option<StationTraffic>>,
+    /// The options each new station beat when the optimiser chose it, best
+    /// first, its stations in priority order (empty where none was recorded).
+    pub alternatives: Vec<SiteAlternative>,
 }
 
 impl PlanSite {
