@@ -297,3 +297,109 @@ fn a_zone_class_no_layer_provides_is_named_in_the_log_and_the_report() {
         .iter()
         .any(|n| n.contains(" scenic,") || n.contains("liangjiang")));
 }
+
+/// The fixture's plan.toml with the developments layer (R10) named.
+fn with_developments(dir: &Path) -> std::path::PathBuf {
+    let cfg = dir.join("plan.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(
+        &cfg,
+        text.replace(
+            "zones = \"zones.geojson\"",
+            "zones = \"zones.geojson\"\ndevelopments = \"developments.geojson\"",
+        ),
+    )
+    .unwrap();
+    cfg
+}
+
+fn residents(report: &Value) -> f64 {
+    report["by_district"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|d| d["residents"].as_f64().unwrap())
+        .sum()
+}
+
+#[test]
+fn r10_developments_add_demand_and_candidates_and_nothing_when_off() {
+    let dir = small_copy();
+    let plain = dir.path().join("plain");
+    let o = plan(&dir.path().join("plan.toml"), &plain, &["-q"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let cfg = with_developments(dir.path());
+    let out = dir.path().join("out");
+    let o = plan(&cfg, &out, &["-q"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r = json(&out.join("report.json"));
+    // The two developments' 40,000 and 3,000 residents are demand now.
+    let added = residents(&r) - residents(&json(&plain.join("report.json")));
+    assert!((added - 43_000.0).abs() < 1e-6, "{added}");
+    assert!(r["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["layer"] == "developments"));
+    // The commercial centre's indoor system serves its 40,000: in the plan,
+    // shaped by R10 (and R11, an indoor system in a listed venue).
+    let p = json(&out.join("plan.geojson"));
+    let d01 = p["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["site_id"] == "D01")
+        .expect("D01 in the plan");
+    assert_eq!(d01["properties"]["kind"], "indoor");
+    let rules = d01["properties"]["rules"].as_array().unwrap();
+    assert!(rules.contains(&"R10".into()) && rules.contains(&"R11".into()));
+    let count = r["rule_counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == "R10")
+        .unwrap();
+    assert!(count["sites"].as_u64().unwrap() >= 1);
+
+    // With R10 off in the book, the layer adds nothing, and the log says so.
+    let shipped = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/rules/chongqing-2016.toml"),
+    )
+    .unwrap();
+    let r10 = shipped.find("id = \"R10\"").unwrap();
+    let at = r10 + shipped[r10..].find("enabled = true").unwrap();
+    let mut off = shipped.clone();
+    off.replace_range(at..at + "enabled = true".len(), "enabled = false");
+    std::fs::write(dir.path().join("book.toml"), &off).unwrap();
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, format!("{text}\n[rules]\nbook = \"book.toml\"\n")).unwrap();
+    let off_out = dir.path().join("off");
+    let o = plan(&cfg, &off_out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("R10 is off"), "{err}");
+    let r = json(&off_out.join("report.json"));
+    assert!((residents(&r) - residents(&json(&plain.join("report.json")))).abs() < 1e-6);
+}
+
+#[test]
+fn a_development_of_a_kind_r10_does_not_list_is_named() {
+    let dir = small_copy();
+    let cfg = with_developments(dir.path());
+    let layer = dir.path().join("developments.geojson");
+    let text = std::fs::read_to_string(&layer).unwrap();
+    std::fs::write(&layer, text.replace("\"development_zone\"", "\"casino\"")).unwrap();
+    let o = plan(&cfg, &dir.path().join("out"), &["-q"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    for want in [
+        "developments.geojson",
+        "feature #1",
+        "D02",
+        "\"casino\"",
+        "R10 lists",
+    ] {
+        assert!(err.contains(want), "lacks {want}: {err}");
+    }
+    assert!(!dir.path().join("out").exists());
+}

@@ -44,19 +44,24 @@ pub struct Layers {
     pub candidates: LayerSpec,
     /// Zones with `class`.
     pub zones: LayerSpec,
+    /// R10's new developments (optional): each adds demand and a candidate site.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub developments: Option<LayerSpec>,
 }
 
 impl Layers {
-    /// Every layer with its role, in a fixed order.
-    pub fn all(&self) -> [(&'static str, &LayerSpec); 6] {
-        [
+    /// Every layer with its role, in a fixed order (developments last, where given).
+    pub fn all(&self) -> Vec<(&'static str, &LayerSpec)> {
+        let mut v = vec![
             ("districts", &self.districts),
             ("townships", &self.townships),
             ("demand", &self.demand),
             ("sites_existing", &self.sites_existing),
             ("candidates", &self.candidates),
             ("zones", &self.zones),
-        ]
+        ];
+        v.extend(self.developments.as_ref().map(|d| ("developments", d)));
+        v
     }
 }
 

@@ -219,6 +219,8 @@ pub struct RawLayers {
     pub candidates: RawLayer,
     /// Zones.
     pub zones: RawLayer,
+    /// R10's new developments, if the config names a layer.
+    pub developments: Option<RawLayer>,
     /// The DEM, if the config names one: its label and grid.
     pub dem: Option<(String, siting_layers::Grid)>,
     /// The DEM's fingerprint.
@@ -303,7 +305,13 @@ impl RawLayers {
                 })
             });
         let (dem, dem_input) = dem?;
+        let developments = l
+            .developments
+            .as_ref()
+            .map(|spec| read("developments", spec))
+            .transpose()?;
         let layers = RawLayers {
+            developments,
             dem,
             dem_input,
             districts: districts?,
@@ -327,7 +335,10 @@ impl RawLayers {
                 &layers.sites_existing,
                 &layers.candidates,
                 &layers.zones,
-            ] {
+            ]
+            .into_iter()
+            .chain(layers.developments.as_ref())
+            {
                 check_extent(l, area)?;
             }
         }
@@ -344,7 +355,10 @@ impl RawLayers {
             &self.sites_existing,
             &self.candidates,
             &self.zones,
-        ] {
+        ]
+        .into_iter()
+        .chain(self.developments.as_ref())
+        {
             v.push(l.input.clone());
         }
         v.extend(self.dem_input.clone());

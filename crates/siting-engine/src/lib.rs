@@ -26,6 +26,8 @@
 //! - [`score`](mod@score): a written plan's coverage on any demand layer.
 //! - [`check`](mod@check): a written plan checked against every rule and
 //!   target from the layers alone (`siting check`).
+//! - [`developments`]: R10's new developments, each adding demand and a
+//!   candidate site.
 //! - [`sharing_first`]: R1 as the share of a candidate's new coverage an
 //!   existing site would give.
 //! - [`terrain`]: terrain profiles from a DEM for diffraction.
@@ -40,6 +42,7 @@
 pub mod check;
 pub mod config;
 pub mod coverage;
+pub mod developments;
 pub mod environment;
 mod error;
 pub mod inputs;

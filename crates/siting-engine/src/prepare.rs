@@ -259,10 +259,38 @@ pub fn prepare(cfg: &Config, config_file: &str, raw: &RawLayers) -> Result<Prepa
         &defaults,
         &proj,
     )?;
+    // R10: each new development adds demand and a candidate site.
+    let (developed, demand) = {
+        let mut demand = demand;
+        let developed = match &raw.developments {
+            Some(layer) => {
+                if cfg.book.params.r10.is_none() {
+                    tracing::warn!(
+                        "{} gives new developments, but R10 is off in {}: they add nothing",
+                        layer.file,
+                        cfg.book.file
+                    );
+                }
+                let (sites, points) = crate::developments::read(cfg, layer, &defaults, &proj)?;
+                demand.extend(points);
+                sites
+            }
+            None => Vec::new(),
+        };
+        (developed, demand)
+    };
+    let developments_file = raw
+        .developments
+        .as_ref()
+        .map_or(String::new(), |l| l.file.clone());
     check_unique_site_ids(&[
         (&raw.sites_existing.file, &existing),
         (&raw.candidates.file, &candidates),
+        (&developments_file, &developed),
     ])?;
+    let developed_ids: std::collections::HashSet<String> =
+        developed.iter().map(|s| s.id.clone()).collect();
+    let candidates: Vec<_> = candidates.into_iter().chain(developed).collect();
     let zones = zones_from(&raw.zones.file, &raw.zones.features, &proj)?;
     let n_existing = existing.len();
     let sites: Vec<_> = existing.into_iter().chain(candidates).collect();
@@ -307,8 +335,13 @@ pub fn prepare(cfg: &Config, config_file: &str, raw: &RawLayers) -> Result<Prepa
             });
         };
         prep.site_district.push(d);
-        prep.verdicts
-            .push(judge(s, &prep.surroundings(cfg, s), &cfg.book, &cfg.costs));
+        let mut verdict = judge(s, &prep.surroundings(cfg, s), &cfg.book, &cfg.costs);
+        if developed_ids.contains(&s.id) {
+            verdict.rules.push("R10");
+            verdict.rules.sort_unstable();
+            verdict.rules.dedup();
+        }
+        prep.verdicts.push(verdict);
         let g = prep.ground(&|| format!("site {}", s.id), s.lonlat)?;
         prep.site_ground_m.push(g);
     }
