@@ -403,3 +403,38 @@ fn a_development_of_a_kind_r10_does_not_list_is_named() {
     }
     assert!(!dir.path().join("out").exists());
 }
+
+#[test]
+fn an_attribute_a_rule_reads_that_sites_lack_is_named_in_the_log_and_the_report() {
+    let dir = small_copy();
+    let layer = dir.path().join("candidates.geojson");
+    let mut fc = json(&layer);
+    let mut dropped = 0;
+    for f in fc["features"].as_array_mut().unwrap() {
+        let p = f["properties"].as_object_mut().unwrap();
+        if p.remove("public_building").is_some() {
+            dropped += 1;
+        }
+    }
+    assert!(dropped > 0, "the fixture gives public_building");
+    std::fs::write(&layer, serde_json::to_string(&fc).unwrap()).unwrap();
+    let out = dir.path().join("out");
+    let o = plan(&dir.path().join("plan.toml"), &out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let n = fc["features"].as_array().unwrap().len();
+    let want = format!(
+        "{n} of {}'s features lack \"public_building\", which rule R4 reads",
+        layer.display()
+    );
+    assert!(err.contains(&want), "{want}: {err}");
+    let r = json(&out.join("report.json"));
+    assert!(
+        r["notes"].as_array().unwrap().iter().any(|x| x
+            .as_str()
+            .unwrap()
+            .contains("lack \"public_building\", which rule R4 reads")),
+        "{}",
+        r["notes"]
+    );
+}

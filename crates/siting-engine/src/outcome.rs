@@ -844,6 +844,9 @@ fn notes(a: &Assembly<'_>) -> Vec<String> {
             "{excluded} sites are kept out by a hard rule (rule_counts)."
         ));
     }
+    for d in defaulted_attributes(cfg, a.raw) {
+        notes.push(format!("{}.", d.sentence()));
+    }
     for (rule, class) in missing_zone_classes(cfg, &a.prep.model.zones) {
         notes.push(format!(
             "Rule {rule} of {} names zone class {class}, which no zone of {} has: the rule applies nowhere.",
@@ -1043,4 +1046,87 @@ pub fn missing_zone_classes(
         .into_iter()
         .filter(|(_, c)| !zones.iter().any(|z| z.class == *c))
         .collect()
+}
+
+/// A site attribute a rule reads that some features of a layer lack, and
+/// the default the rule then applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DefaultedAttribute {
+    /// The rule.
+    pub rule: &'static str,
+    /// The layer's file.
+    pub file: String,
+    /// The attribute.
+    pub attribute: &'static str,
+    /// Features without it.
+    pub features: usize,
+    /// What the rule assumes for them.
+    pub default: &'static str,
+}
+
+impl DefaultedAttribute {
+    /// One sentence for the log and the report.
+    pub fn sentence(&self) -> String {
+        format!(
+            "{} of {}'s features lack \"{}\", which rule {} reads: {} (give the attribute, or map it with the layer's fields table)",
+            self.features, self.file, self.attribute, self.rule, self.default
+        )
+    }
+}
+
+/// The attributes the enabled rules read that site features lack: R4's
+/// `public_building` (a site without it pays the private fee), R5's
+/// `load_capacity_kg` on rooftops (no load cap), R6's `height_m` (the
+/// kind's default height from `site_defaults`).
+pub fn defaulted_attributes(cfg: &Config, raw: &RawLayers) -> Vec<DefaultedAttribute> {
+    let p = &cfg.book.params;
+    let mut out = Vec::new();
+    for layer in [&raw.sites_existing, &raw.candidates]
+        .into_iter()
+        .chain(raw.developments.as_ref())
+    {
+        let lacking = |key: &str, only_rooftops: bool| {
+            layer
+                .features
+                .iter()
+                .filter(|f| {
+                    let kind = f.properties.get("kind").and_then(|k| k.as_str());
+                    (!only_rooftops || kind == Some("rooftop"))
+                        && f.properties.get(key).is_none_or(|v| v.is_null())
+                })
+                .count()
+        };
+        let mut push = |rule, attribute, only_rooftops, default| {
+            let n = lacking(attribute, only_rooftops);
+            if n > 0 {
+                out.push(DefaultedAttribute {
+                    rule,
+                    file: layer.file.clone(),
+                    attribute,
+                    features: n,
+                    default,
+                });
+            }
+        };
+        if p.r4.is_some() {
+            push(
+                "R4",
+                "public_building",
+                false,
+                "they count as private buildings and pay R4's usage fee",
+            );
+        }
+        if p.r5.is_some() {
+            push(
+                "R5",
+                "load_capacity_kg",
+                true,
+                "their roofs get no load cap, so R5 cannot bind there",
+            );
+        }
+        if p.r6.is_some() {
+            push("R6", "height_m", false, "their antennas stand at the kind's site_defaults.height_m in R6's compliance distance and in coverage");
+        }
+    }
+    out
 }

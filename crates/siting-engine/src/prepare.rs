@@ -347,6 +347,9 @@ pub fn prepare(cfg: &Config, config_file: &str, raw: &RawLayers) -> Result<Prepa
     }
     prep.model.sites = sites;
 
+    for d in crate::outcome::defaulted_attributes(cfg, raw) {
+        tracing::warn!("{}", d.sentence());
+    }
     for (rule, class) in crate::outcome::missing_zone_classes(cfg, &prep.model.zones) {
         tracing::warn!(
             "rule {rule} of {} names zone class {class}, which no zone of {} has: the rule applies nowhere",

@@ -1,7 +1,7 @@
 //! Busy-hour traffic and station capacity: what each demand item offers
 //! each operator per year, what each station carries, and the path loss
 //! that picks an item's best server. The optimiser's
-//! [`Capacity`](siting_optimize::Capacity) is built from them.
+//! [`Capacity`] is built from them.
 //!
 //! Traffic per item, operator `o` and year `y`, from the config (planners'
 //! derivation):

@@ -10,16 +10,18 @@
 //! operator's served share in a year is its served traffic over the traffic
 //! of the items it covers that year.
 //!
-//! [`serve`] meets a least served share per operator and year
-//! ([`Capacity::min_served_share`]), year by year in order, where the
-//! coverage plan alone leaves stations overloaded: it takes the most
-//! overloaded server of an operator short of its share, and among the
-//! stations that would take items from it (a station of the plan that
-//! stands only in a later year, brought forward at no cost; an overlay, a
-//! co-location or a new site, with R1 and the slots as for coverage, and a
-//! new site only from the year its lead time allows) places the one that
-//! closes most of the shortfall per yuan, the cheaper kind on ties. A
-//! server no station relieves is left overloaded and reported.
+//! The capacity step of [`solve()`](crate::solve()) meets a least served
+//! share per operator and year ([`Capacity::min_served_share`], in every
+//! group of [`Capacity::item_group`] where given), year by year in order,
+//! where the coverage plan alone leaves stations overloaded. Among the
+//! stations that would take items from an overloaded server (a station of
+//! the plan that stands only in a later year, brought forward at no cost;
+//! an overlay, a co-location or a new site, with R1 and the slots as for
+//! coverage, and a new site only from the year its lead time allows), a
+//! lazy greedy places the one that closes most of the shortfall per yuan,
+//! the cheaper kind on ties, and values afresh the options around every
+//! server whose load changed. A server no station relieves is left
+//! overloaded and reported.
 //!
 //! Adding a station never takes traffic from an item, but it can lower the
 //! served total, where it takes more traffic than it carries from a server
