@@ -9,6 +9,23 @@ use common::{json, plan, siting, small_copy};
 use serde_json::Value;
 use std::path::Path;
 
+/// The shipped rule book's text.
+fn shipped_book() -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/rules/chongqing-2016.toml"),
+    )
+    .unwrap()
+}
+
+/// `book` with rule `id` switched off.
+fn book_without(book: &str, id: &str) -> String {
+    let rule = book.find(&format!("id = \"{id}\"")).unwrap();
+    let at = rule + book[rule..].find("enabled = true").unwrap();
+    let mut off = book.to_string();
+    off.replace_range(at..at + "enabled = true".len(), "enabled = false");
+    off
+}
+
 fn check(config: &Path, plan_dir: &Path) -> std::process::Output {
     siting()
         .args(["-q", "check", "--json", "--config"])
@@ -83,15 +100,8 @@ fn a_plan_passes_the_check_and_a_site_moved_into_a_heritage_zone_fails_it_on_r3(
 fn a_book_from_a_file_switches_a_rule_and_a_bad_book_is_named() {
     let dir = small_copy();
     add_heritage(dir.path());
-    let shipped = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/rules/chongqing-2016.toml"),
-    )
-    .unwrap();
-    let r8 = shipped.find("id = \"R8\"").unwrap();
-    let at = r8 + shipped[r8..].find("enabled = true").unwrap();
-    let mut off = shipped.clone();
-    off.replace_range(at..at + "enabled = true".len(), "enabled = false");
-    std::fs::write(dir.path().join("book.toml"), &off).unwrap();
+    let shipped = shipped_book();
+    std::fs::write(dir.path().join("book.toml"), book_without(&shipped, "R8")).unwrap();
     let cfg = dir.path().join("plan.toml");
     let text = std::fs::read_to_string(&cfg).unwrap();
     std::fs::write(&cfg, format!("{text}\n[rules]\nbook = \"book.toml\"\n")).unwrap();
@@ -362,15 +372,11 @@ fn r10_developments_add_demand_and_candidates_and_nothing_when_off() {
     assert!(count["sites"].as_u64().unwrap() >= 1);
 
     // With R10 off in the book, the layer adds nothing, and the log says so.
-    let shipped = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/rules/chongqing-2016.toml"),
+    std::fs::write(
+        dir.path().join("book.toml"),
+        book_without(&shipped_book(), "R10"),
     )
     .unwrap();
-    let r10 = shipped.find("id = \"R10\"").unwrap();
-    let at = r10 + shipped[r10..].find("enabled = true").unwrap();
-    let mut off = shipped.clone();
-    off.replace_range(at..at + "enabled = true".len(), "enabled = false");
-    std::fs::write(dir.path().join("book.toml"), &off).unwrap();
     let text = std::fs::read_to_string(&cfg).unwrap();
     std::fs::write(&cfg, format!("{text}\n[rules]\nbook = \"book.toml\"\n")).unwrap();
     let off_out = dir.path().join("off");

@@ -269,8 +269,15 @@ pub fn capacity(
         cap.traffic_bps[op.index()] = traffic.bps[op].clone();
         cap.min_served_share[op.index()] = t.served_share(op, n_years);
     }
-    let bps =
-        |op: Operator, kind: SiteKind| (station_mbps(cfg, op, kind) * BPS_PER_MBPS).round() as Bps;
+    // One figure per operator and site kind, resolved from the bands once.
+    let table: PerOperator<Vec<Bps>> = PerOperator::from_fn(|op| {
+        SiteKind::ALL
+            .iter()
+            .map(|&kind| (station_mbps(cfg, op, kind) * BPS_PER_MBPS).round() as Bps)
+            .collect()
+    });
+    let kind_index = |kind: SiteKind| SiteKind::ALL.iter().position(|&k| k == kind).unwrap_or(0);
+    let bps = |op: Operator, kind: SiteKind| table[op][kind_index(kind)];
     // Stations before the plan: every existing site's 4G tenants, also on
     // sites a rule keeps out of the plan.
     let lte_sites: Vec<usize> = (0..prep.n_existing)
