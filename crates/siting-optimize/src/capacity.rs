@@ -291,6 +291,9 @@ impl Capacity {
 /// No server.
 const NONE: (CentiDb, u32) = (CentiDb::MAX, u32::MAX);
 
+/// An item and the (loss, server) it would go to.
+type Reassigned = (u32, (CentiDb, u32));
+
 /// Shortfalls below this many bit/s count as none (float noise).
 const EPSILON_BPS: f64 = 0.5;
 
@@ -441,6 +444,125 @@ impl<'a> Assignment<'a> {
         }
     }
 
+    /// Where the items server `id` serves best would go without it: per
+    /// (receiving server, or `NONE.1` for items left uncovered, group),
+    /// the traffic; and per item, its next server. `servers` lists per
+    /// item every server of the operator covering it, with its loss.
+    fn leaves(
+        &self,
+        id: u32,
+        servers: &Csr<(u32, CentiDb)>,
+    ) -> (Vec<(u32, u32, Bps)>, Vec<Reassigned>) {
+        let (items, _) = self.items(id);
+        let mut moved: Vec<(u32, u32, Bps)> = Vec::new();
+        let mut next: Vec<Reassigned> = Vec::new();
+        for &d in items {
+            if self.best[d as usize].1 != id {
+                continue;
+            }
+            let to = servers
+                .row(d as usize)
+                .iter()
+                .filter(|&&(sv, _)| sv != id && self.active[sv as usize])
+                .map(|&(sv, l)| (l, sv))
+                .min()
+                .unwrap_or(NONE);
+            next.push((d, to));
+            let t = self.cap.traffic(self.o, self.y, d);
+            if t == 0 {
+                continue;
+            }
+            let g = self.cap.group(d);
+            match moved.iter_mut().find(|(s, gg, _)| *s == to.1 && *gg == g) {
+                Some((_, _, m)) => *m += t,
+                None => moved.push((to.1, g, t)),
+            }
+        }
+        (moved, next)
+    }
+
+    /// Takes server `id` down: its items go to their next servers.
+    fn remove(&mut self, id: u32, servers: &Csr<(u32, CentiDb)>) {
+        if !self.active[id as usize] {
+            return;
+        }
+        let (moved, next) = self.leaves(id, servers);
+        let mut sinks: Vec<u32> = moved.iter().map(|m| m.0).filter(|&s| s != NONE.1).collect();
+        sinks.sort_unstable();
+        sinks.dedup();
+        sinks.push(id);
+        for &s in &sinks {
+            self.contribute(s, -1.0);
+        }
+        for (to, g, t) in moved {
+            self.load[id as usize] -= t;
+            shift(&mut self.by_group[id as usize], g, t, false);
+            if to == NONE.1 {
+                self.covered -= t;
+                self.covered_g[g as usize] -= t;
+            } else {
+                self.load[to as usize] += t;
+                shift(&mut self.by_group[to as usize], g, t, true);
+            }
+        }
+        for &s in &sinks {
+            self.contribute(s, 1.0);
+        }
+        for (d, to) in next {
+            self.best[d as usize] = to;
+        }
+        self.active[id as usize] = false;
+    }
+
+    /// Whether taking server `id` down keeps every group's served traffic
+    /// and opens no shortfall and widens none (to [`EPSILON_BPS`]).
+    fn removal_keeps(&self, id: u32, servers: &Csr<(u32, CentiDb)>) -> bool {
+        if !self.active[id as usize] {
+            return true;
+        }
+        let (moved, _) = self.leaves(id, servers);
+        // Per group touched: (covered lost, served change).
+        let mut delta: Vec<(u32, Bps, f64)> = Vec::new();
+        let mut bump = |g: u32, lost: Bps, served: f64| match delta.iter_mut().find(|d| d.0 == g) {
+            Some(d) => {
+                d.1 += lost;
+                d.2 += served;
+            }
+            None => delta.push((g, lost, served)),
+        };
+        let f = self.fraction(id, self.load[id as usize]);
+        for &(g, t) in &self.by_group[id as usize] {
+            bump(g, 0, -f * t as f64);
+        }
+        let mut sinks: Vec<u32> = moved.iter().map(|m| m.0).filter(|&s| s != NONE.1).collect();
+        sinks.sort_unstable();
+        sinks.dedup();
+        for &s in &sinks {
+            let load = self.load[s as usize];
+            let inflow: Bps = moved.iter().filter(|m| m.0 == s).map(|m| m.2).sum();
+            let (f0, f1) = (self.fraction(s, load), self.fraction(s, load + inflow));
+            for &(g, t) in &self.by_group[s as usize] {
+                bump(g, 0, (f1 - f0) * t as f64);
+            }
+            for &(to, g, t) in &moved {
+                if to == s {
+                    bump(g, 0, f1 * t as f64);
+                }
+            }
+        }
+        for &(to, g, t) in &moved {
+            if to == NONE.1 {
+                bump(g, t, 0.0);
+            }
+        }
+        delta.into_iter().all(|(g, lost, served)| {
+            let gi = g as usize;
+            let before = self.group_short(self.covered_g[gi], self.served_g[gi]);
+            let after = self.group_short(self.covered_g[gi] - lost, self.served_g[gi] + served);
+            served > -EPSILON_BPS && after <= before + EPSILON_BPS
+        })
+    }
+
     /// Adds (`sign` 1) or removes (−1) server `s`'s carried traffic.
     fn contribute(&mut self, s: u32, sign: f64) {
         let load = self.load[s as usize];
@@ -477,8 +599,12 @@ impl<'a> Assignment<'a> {
         }
     }
 
-    /// How much of the shortfall putting server `id` up would close, bit/s.
-    fn gain(&self, id: u32) -> f64 {
+    /// What putting server `id` up would do, bit/s: how much of the
+    /// shortfall it would close, or with `most_served` the traffic it would
+    /// add to the short groups' served traffic, counted up to each one's
+    /// requirement, less any shortfall it would open in a group that meets
+    /// its share.
+    fn gain(&self, id: u32, most_served: bool) -> f64 {
         let moved = self.takes(id);
         if moved.is_empty() {
             return 0.0;
@@ -518,7 +644,14 @@ impl<'a> Assignment<'a> {
             let gi = g as usize;
             let before = self.group_short(self.covered_g[gi], self.served_g[gi]);
             let after = self.group_short(self.covered_g[gi] + cov, self.served_g[gi] + served);
-            gain += before - after;
+            gain += if !most_served {
+                before - after
+            } else if before >= EPSILON_BPS {
+                let (s0, required) = (self.served_g[gi], self.required(self.covered_g[gi] + cov));
+                (s0 + served).min(required) - s0
+            } else {
+                -after
+            };
         }
         gain
     }
@@ -670,17 +803,7 @@ pub(crate) fn serve(
     let p = st.p;
     let k = p.operators;
     let e = cap.existing.len() as u32;
-    // Per operator: item → sites covering it.
-    let inverse: Vec<Csr<u32>> = (0..k)
-        .map(|o| {
-            let pairs = p.sites.iter().enumerate().flat_map(move |(s, site)| {
-                site.coverage[o]
-                    .iter()
-                    .map(move |&d| (d as usize, s as u32))
-            });
-            Csr::from_pairs(p.weights.len(), pairs)
-        })
-        .collect();
+    let inverse = item_sites(p);
     let was = std::mem::replace(&mut st.cause, Cause::Capacity);
     // (site, operator) → its kept placement.
     let mut placement: std::collections::HashMap<(u32, u8), usize> = (0..st.placed.len())
@@ -702,7 +825,8 @@ pub(crate) fn serve(
                      placement: &Placements,
                      years: &[u8],
                      s: u32,
-                     o: usize|
+                     o: usize,
+                     most_served: bool|
          -> Option<Rank> {
             let a = &asg[o];
             if a.active[(e + s) as usize] || a.shortfall() == 0.0 {
@@ -722,7 +846,7 @@ pub(crate) fn serve(
             } else {
                 return None;
             };
-            let gain = a.gain(e + s);
+            let gain = a.gain(e + s, most_served);
             (gain > EPSILON_BPS).then(|| Rank {
                 free: cost == 0,
                 value: if cost == 0 { gain } else { gain / cost as f64 },
@@ -749,59 +873,309 @@ pub(crate) fn serve(
             v.dedup();
             v
         };
-        let mut heap: BinaryHeap<Rank> = BinaryHeap::new();
-        for o in 0..k {
-            if asg[o].shortfall() == 0.0 {
-                continue;
-            }
-            let servers: Vec<u32> = (0..asg[o].load.len() as u32)
-                .filter(|&id| asg[o].active[id as usize])
-                .collect();
-            for s in around(&asg, o, &servers) {
-                heap.extend(value(st, &asg, &placement, years, s, o));
-            }
-        }
-        while let Some(top) = heap.pop() {
-            let (s, o) = (top.site, top.operator as usize);
-            let Some(now) = value(st, &asg, &placement, years, s, o) else {
-                continue;
-            };
-            if now != top {
-                heap.push(now);
-                continue;
-            }
-            let forward = placement
-                .get(&(s, o as u8))
-                .copied()
-                .filter(|&kk| years[kk] as usize > y);
-            match forward {
-                Some(kk) => {
-                    years[kk] = y as u8;
-                    drivers[kk] = YearDriver::Load;
+        // First the options that close most of a shortfall; where that
+        // leaves one, those that serve most of what is still short.
+        for most_served in [false, true] {
+            let mut heap: BinaryHeap<Rank> = BinaryHeap::new();
+            for o in 0..k {
+                if asg[o].shortfall() == 0.0 {
+                    continue;
                 }
-                None => {
-                    st.place(s as usize, o);
-                    placement.insert((s, o as u8), st.placed.len() - 1);
-                    years.push(y as u8);
-                    drivers.push(YearDriver::Load);
+                let servers: Vec<u32> = (0..asg[o].load.len() as u32)
+                    .filter(|&id| asg[o].active[id as usize])
+                    .collect();
+                for s in around(&asg, o, &servers) {
+                    heap.extend(value(st, &asg, &placement, years, s, o, most_served));
                 }
             }
-            let mut touched = asg[o].touched(e + s);
-            asg[o].add(e + s);
-            touched.push(e + s);
-            // Options around every server whose load changed, valued afresh;
-            // the site's other operators too (its slots and costs changed).
-            let mut again = around(&asg, o, &touched);
-            again.retain(|&c| c != s);
-            for c in again {
-                heap.extend(value(st, &asg, &placement, years, c, o));
-            }
-            for o2 in (0..k).filter(|&o2| o2 != o) {
-                heap.extend(value(st, &asg, &placement, years, s, o2));
+            while let Some(top) = heap.pop() {
+                let (s, o) = (top.site, top.operator as usize);
+                let Some(now) = value(st, &asg, &placement, years, s, o, most_served) else {
+                    continue;
+                };
+                if now != top {
+                    heap.push(now);
+                    continue;
+                }
+                let forward = placement
+                    .get(&(s, o as u8))
+                    .copied()
+                    .filter(|&kk| years[kk] as usize > y);
+                match forward {
+                    Some(kk) => {
+                        years[kk] = y as u8;
+                        drivers[kk] = YearDriver::Load;
+                    }
+                    None => {
+                        st.place(s as usize, o);
+                        placement.insert((s, o as u8), st.placed.len() - 1);
+                        years.push(y as u8);
+                        drivers.push(YearDriver::Load);
+                    }
+                }
+                let mut touched = asg[o].touched(e + s);
+                asg[o].add(e + s);
+                touched.push(e + s);
+                // Options around every server whose load changed, valued afresh;
+                // the site's other operators too (its slots and costs changed).
+                let mut again = around(&asg, o, &touched);
+                again.retain(|&c| c != s);
+                for c in again {
+                    heap.extend(value(st, &asg, &placement, years, c, o, most_served));
+                }
+                for o2 in (0..k).filter(|&o2| o2 != o) {
+                    heap.extend(value(st, &asg, &placement, years, s, o2, most_served));
+                }
             }
         }
     }
     st.cause = was;
+}
+
+/// Per operator: item → the sites covering it.
+fn item_sites(p: &Problem) -> Vec<Csr<u32>> {
+    (0..p.operators)
+        .map(|o| {
+            let pairs = p.sites.iter().enumerate().flat_map(move |(s, site)| {
+                site.coverage[o]
+                    .iter()
+                    .map(move |&d| (d as usize, s as u32))
+            });
+            Csr::from_pairs(p.weights.len(), pairs)
+        })
+        .collect()
+}
+
+/// Per operator: item → every server of the operator covering it (the
+/// existing ones `0..E`, then `E + site`), with its loss.
+fn item_servers(p: &Problem, cap: &Capacity) -> Vec<Csr<(u32, CentiDb)>> {
+    let e = cap.existing.len() as u32;
+    (0..p.operators)
+        .map(|o| {
+            let existing = cap
+                .existing
+                .iter()
+                .enumerate()
+                .filter(move |(_, sv)| sv.operator as usize == o)
+                .flat_map(|(i, sv)| {
+                    sv.coverage
+                        .iter()
+                        .zip(&sv.loss_cdb)
+                        .map(move |(&d, &l)| (d as usize, (i as u32, l)))
+                });
+            let sites = p.sites.iter().enumerate().flat_map(move |(s, site)| {
+                site.coverage[o]
+                    .iter()
+                    .zip(&cap.loss_cdb[s][o])
+                    .map(move |(&d, &l)| (d as usize, (e + s as u32, l)))
+            });
+            Csr::from_pairs(p.weights.len(), existing.chain(sites))
+        })
+        .collect()
+}
+
+/// Operator `o`'s assignment in year `y` with the kept placements standing
+/// by then (`year_of(kk)`, `None` for one left out).
+fn assignment<'a>(
+    st: &State<'a>,
+    cap: &'a Capacity,
+    o: usize,
+    y: usize,
+    year_of: impl Fn(usize) -> Option<u8>,
+) -> Assignment<'a> {
+    let e = cap.existing.len() as u32;
+    let mut a = Assignment::new(cap, st.p, o, y);
+    for kk in (0..st.placed.len()).filter(|&kk| !st.removed[kk]) {
+        let (s, oo) = st.placed[kk];
+        if oo as usize == o && year_of(kk).is_some_and(|yy| yy as usize <= y) {
+            a.add(e + s);
+        }
+    }
+    a
+}
+
+/// Whether assignment `after` serves every group at least what `before`
+/// does and is short nowhere by more (to [`EPSILON_BPS`]).
+fn keeps(before: &Assignment<'_>, after: &Assignment<'_>) -> bool {
+    (0..before.covered_g.len()).all(|g| {
+        let b = before.group_short(before.covered_g[g], before.served_g[g]);
+        let a = after.group_short(after.covered_g[g], after.served_g[g]);
+        after.served_g[g] + EPSILON_BPS >= before.served_g[g] && a <= b + EPSILON_BPS
+    })
+}
+
+/// Takes out the stations that the ones placed for capacity (and the
+/// sharing fill after them) made redundant, the largest saving first: a
+/// station comes out when the plan without it still meets every target
+/// as [`cleanup`](crate::construct::cleanup) judges them, every
+/// requirement still holds in its year, and in no year does any group
+/// serve less traffic or fall further short of its share. Where another
+/// station covers a requirement's item only from a later year, it is
+/// brought forward to the requirement's year if its lead time allows (its
+/// year is then set by the target, and it stands for coverage).
+///
+/// Without it, a coverage station stays in the plan beside a capacity
+/// station that covers the same demand and carries its traffic.
+pub(crate) fn cleanup(
+    st: &mut State<'_>,
+    cap: &Capacity,
+    years: &mut [u8],
+    drivers: &mut [YearDriver],
+    floor: Option<f64>,
+) {
+    let kept = |st: &State<'_>| -> Vec<usize> {
+        (0..st.placed.len()).filter(|&kk| !st.removed[kk]).collect()
+    };
+    if !kept(st)
+        .into_iter()
+        .any(|kk| st.causes[kk] == Cause::Capacity)
+    {
+        return;
+    }
+    let p = st.p;
+    let e = cap.existing.len() as u32;
+    let inverse = item_sites(p);
+    let servers = item_servers(p, cap);
+    type Placements = std::collections::HashMap<(u32, u8), usize>;
+    let mut placement: Placements = kept(st).into_iter().map(|kk| (st.placed[kk], kk)).collect();
+    // Per requirement, the weight covered by its year.
+    let covered_by_year = |st: &State<'_>, years: &[u8], placement: &Placements, r: usize| -> u64 {
+        let req = &p.requirements[r];
+        let o = req.operator;
+        let yr = cap.requirement_year[r];
+        req.items
+            .iter()
+            .filter(|&&(d, _)| {
+                p.covered_before[o][d as usize]
+                    || inverse[o].row(d as usize).iter().any(|&s| {
+                        placement
+                            .get(&(s, o as u8))
+                            .is_some_and(|&kk| !st.removed[kk] && years[kk] <= yr)
+                    })
+            })
+            .map(|&(_, w)| w)
+            .sum()
+    };
+    let mut req_by_year: Vec<u64> = (0..p.requirements.len())
+        .map(|r| covered_by_year(st, years, &placement, r))
+        .collect();
+    // Per operator and year, the assignment now.
+    let mut asg: Vec<Vec<Assignment<'_>>> = (0..p.operators)
+        .map(|o| {
+            (0..cap.years)
+                .map(|y| assignment(st, cap, o, y, |kk| Some(years[kk])))
+                .collect()
+        })
+        .collect();
+    loop {
+        let all = kept(st);
+        let mut changed = false;
+        for k in crate::construct::removal_order(st, &all) {
+            if !crate::construct::removable(st, k, false, floor) {
+                continue;
+            }
+            let (s, o) = (st.placed[k].0, st.placed[k].1 as usize);
+            let yk = years[k];
+            // The requirements in their years: items k covers by a
+            // requirement's year need another station by then.
+            let mut pulls: Vec<(usize, u8)> = Vec::new();
+            let mut lost: Vec<(usize, u64)> = Vec::new();
+            for &d in &p.sites[s as usize].coverage[o] {
+                if p.covered_before[o][d as usize] {
+                    continue;
+                }
+                for (r, w) in st.requirements_of(o, d as usize) {
+                    let yr = cap.requirement_year[r];
+                    if yk > yr {
+                        continue;
+                    }
+                    let year_now = |kk: usize| {
+                        pulls
+                            .iter()
+                            .find(|pl| pl.0 == kk)
+                            .map_or(years[kk], |pl| pl.1.min(years[kk]))
+                    };
+                    let other = inverse[o]
+                        .row(d as usize)
+                        .iter()
+                        .filter(|&&s2| s2 != s)
+                        .filter_map(|&s2| placement.get(&(s2, o as u8)).copied())
+                        .filter(|&kk| !st.removed[kk])
+                        .map(|kk| (year_now(kk), kk))
+                        .min();
+                    match other {
+                        Some((y2, _)) if y2 <= yr => {}
+                        Some((_, kk)) if cap.earliest(st.placed[kk].0 as usize) <= yr => {
+                            match pulls.iter_mut().find(|pl| pl.0 == kk) {
+                                Some(pl) => pl.1 = pl.1.min(yr),
+                                None => pulls.push((kk, yr)),
+                            }
+                        }
+                        _ => match lost.iter_mut().find(|l| l.0 == r) {
+                            Some(l) => l.1 += w,
+                            None => lost.push((r, w)),
+                        },
+                    }
+                }
+            }
+            let holds = lost.iter().all(|&(r, w)| {
+                let (now, target) = (req_by_year[r], st.req_target[r]);
+                if now >= target {
+                    now - w >= target
+                } else {
+                    w == 0
+                }
+            });
+            if !holds {
+                continue;
+            }
+            let id = e + s;
+            if pulls.is_empty() {
+                // The loads without it, year by year, incrementally.
+                if !(yk as usize..cap.years).all(|y| asg[o][y].removal_keeps(id, &servers[o])) {
+                    continue;
+                }
+                for a in &mut asg[o][yk as usize..] {
+                    a.remove(id, &servers[o]);
+                }
+            } else {
+                // Stations brought forward: the years from the earliest
+                // one that changes, built afresh.
+                let from = pulls.iter().map(|pl| pl.1).chain([yk]).min().unwrap_or(yk) as usize;
+                let year_of = |kk: usize| {
+                    (kk != k).then(|| {
+                        pulls
+                            .iter()
+                            .find(|pl| pl.0 == kk)
+                            .map_or(years[kk], |pl| pl.1)
+                    })
+                };
+                let fresh: Vec<Assignment<'_>> = (from..cap.years)
+                    .map(|y| assignment(st, cap, o, y, year_of))
+                    .collect();
+                if !fresh.iter().zip(&asg[o][from..]).all(|(a, b)| keeps(b, a)) {
+                    continue;
+                }
+                for (y, a) in (from..).zip(fresh) {
+                    asg[o][y] = a;
+                }
+                for &(kk, y) in &pulls {
+                    years[kk] = y;
+                    drivers[kk] = YearDriver::Target;
+                    st.causes[kk] = Cause::Cover;
+                }
+            }
+            st.remove(k);
+            placement.remove(&(s, o as u8));
+            for r in (0..p.requirements.len()).filter(|&r| p.requirements[r].operator == o) {
+                req_by_year[r] = covered_by_year(st, years, &placement, r);
+            }
+            changed = true;
+        }
+        if !changed {
+            break;
+        }
+    }
 }
 
 /// The loads and served traffic of the kept placements of `st`, in their
@@ -863,4 +1237,116 @@ pub(crate) fn outcome(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::{OtherSites, SiteChoice};
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    /// One operator, 40 items in two groups, 10 candidate sites and 4
+    /// stations before the plan, all with random coverage, losses and
+    /// capacities.
+    fn instance(seed: u64) -> (Problem, Capacity) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let n = 40;
+        let pick = |rng: &mut ChaCha8Rng| -> (Vec<u32>, Vec<CentiDb>) {
+            let c: Vec<u32> = (0..n as u32).filter(|_| rng.gen_bool(0.3)).collect();
+            let l = c.iter().map(|_| rng.gen_range(9000..14000)).collect();
+            (c, l)
+        };
+        let existing = (0..4)
+            .map(|_| {
+                let (coverage, loss_cdb) = pick(&mut rng);
+                Server {
+                    operator: 0,
+                    capacity_bps: rng.gen_range(1..8) * 1_000_000,
+                    coverage,
+                    loss_cdb,
+                }
+            })
+            .collect();
+        let (mut sites, mut losses, mut bps) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..10 {
+            let (c, l) = pick(&mut rng);
+            sites.push(SiteChoice {
+                existing: false,
+                tenants: 0,
+                lte: 0,
+                capacity: 1,
+                allowed: 1,
+                build_cost_yuan: 1000,
+                overlay_cost_yuan: 100,
+                tenant_cost_yuan: 100,
+                coverage: vec![c],
+            });
+            losses.push(vec![l]);
+            bps.push(vec![rng.gen_range(1..8) * 1_000_000]);
+        }
+        let traffic = vec![vec![(0..n).map(|_| rng.gen_range(0..1_000_000)).collect()]];
+        let p = Problem {
+            operators: 1,
+            weights: vec![1; n],
+            covered_before: vec![vec![false; n]],
+            sites,
+            requirements: Vec::new(),
+            other_sites: OtherSites::default(),
+            r1_blockers: Vec::new(),
+            preference_rank: Vec::new(),
+        };
+        let cap = Capacity {
+            years: 1,
+            traffic_bps: traffic,
+            min_served_share: vec![vec![0.9]],
+            existing,
+            loss_cdb: losses,
+            station_bps: bps,
+            earliest_year: Vec::new(),
+            requirement_year: Vec::new(),
+            coverage_year: 0,
+            sharing_year: 0,
+            add_stations: true,
+            item_group: (0..n as u32).map(|d| d % 2).collect(),
+        };
+        (p, cap)
+    }
+
+    /// Taking stations down one by one leaves the assignment a fresh one
+    /// of the stations left would be, and `removal_keeps` foretells it.
+    #[test]
+    fn removing_a_server_matches_a_fresh_assignment() {
+        for seed in 0..200 {
+            let (p, cap) = instance(seed);
+            let servers = item_servers(&p, &cap);
+            let e = cap.existing.len() as u32;
+            let mut up: Vec<u32> = (0..p.sites.len() as u32).collect();
+            let mut a = Assignment::new(&cap, &p, 0, 0);
+            for &s in &up {
+                a.add(e + s);
+            }
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            while !up.is_empty() {
+                let s = up.remove(rng.gen_range(0..up.len()));
+                let mut fresh = Assignment::new(&cap, &p, 0, 0);
+                for &u in &up {
+                    fresh.add(e + u);
+                }
+                assert_eq!(
+                    a.removal_keeps(e + s, &servers[0]),
+                    keeps(&a, &fresh),
+                    "seed {seed}"
+                );
+                a.remove(e + s, &servers[0]);
+                assert_eq!(a.best, fresh.best, "seed {seed}");
+                assert_eq!(a.load, fresh.load, "seed {seed}");
+                assert_eq!(a.covered_g, fresh.covered_g, "seed {seed}");
+                assert_eq!(a.served, fresh.served, "seed {seed}");
+                for (x, y) in a.served_g.iter().zip(&fresh.served_g) {
+                    assert!((x - y).abs() < 1e-3, "seed {seed}: {x} vs {y}");
+                }
+            }
+        }
+    }
 }

@@ -557,11 +557,6 @@ pub(crate) fn cleanup_among(
     floor: Option<f64>,
     among: Option<&[usize]>,
 ) {
-    let fixed_count = st.max_new_sites.is_some();
-    let slack = |shared: u64, total: u64| match floor {
-        Some(f) => shared as f64 - f * total as f64,
-        None => 0.0,
-    };
     loop {
         let all: Vec<usize>;
         let ks: &[usize] = match among {
@@ -571,42 +566,67 @@ pub(crate) fn cleanup_among(
                 &all
             }
         };
-        let mut order: Vec<(Reverse<Yuan>, Reverse<usize>)> = ks
-            .iter()
-            .copied()
-            .filter(|&k| !st.removed[k])
-            .map(|k| (Reverse(st.saving(k)), Reverse(k)))
-            .collect();
-        order.sort_unstable();
         let mut changed = false;
-        for (_, Reverse(k)) in order {
-            let (lost, req) = st.loss(k);
-            if (keep_objective && lost > 0) || st.removal_breaks_r1(k) {
-                continue;
+        for k in removal_order(st, ks) {
+            if removable(st, k, keep_objective, floor) {
+                st.remove(k);
+                changed = true;
             }
-            if req
-                .iter()
-                .any(|&(r, w)| st.req_covered[r] - w < st.req_target[r])
-            {
-                continue;
-            }
-            let (shared, total) = st.sharing_without(k);
-            if total < st.sites_total && fixed_count {
-                continue;
-            }
-            let met_now = st.floor_met(floor);
-            let met_after = floor.is_none_or(|f| shared as f64 >= f * total as f64);
-            if (met_now && !met_after)
-                || (!met_now && slack(shared, total) < slack(st.shared_total, st.sites_total))
-            {
-                continue;
-            }
-            st.remove(k);
-            changed = true;
         }
         if !changed {
             break;
         }
+    }
+}
+
+/// The kept placements among `ks`, the largest saving first (the later
+/// placement on ties): the order the clean-ups try them in.
+pub(crate) fn removal_order(st: &State<'_>, ks: &[usize]) -> Vec<usize> {
+    let mut order: Vec<(Reverse<Yuan>, Reverse<usize>)> = ks
+        .iter()
+        .copied()
+        .filter(|&k| !st.removed[k])
+        .map(|k| (Reverse(st.saving(k)), Reverse(k)))
+        .collect();
+    order.sort_unstable();
+    order.into_iter().map(|(_, Reverse(k))| k).collect()
+}
+
+/// Whether placement `k` can come out of the plan as it stands: every
+/// requirement keeps its target, the sharing floor stays met (or, when it
+/// is missed, gets no further away), R1 still holds, the mode's count of
+/// new sites is kept and, with `keep_objective`, no objective weight is
+/// lost.
+pub(crate) fn removable(
+    st: &State<'_>,
+    k: usize,
+    keep_objective: bool,
+    floor: Option<f64>,
+) -> bool {
+    let slack = |shared: u64, total: u64| match floor {
+        Some(f) => shared as f64 - f * total as f64,
+        None => 0.0,
+    };
+    let (lost, req) = st.loss(k);
+    if (keep_objective && lost > 0) || st.removal_breaks_r1(k) {
+        return false;
+    }
+    if req
+        .iter()
+        .any(|&(r, w)| st.req_covered[r] - w < st.req_target[r])
+    {
+        return false;
+    }
+    let (shared, total) = st.sharing_without(k);
+    if total < st.sites_total && st.max_new_sites.is_some() {
+        return false;
+    }
+    let met_now = st.floor_met(floor);
+    let met_after = floor.is_none_or(|f| shared as f64 >= f * total as f64);
+    if met_now {
+        met_after
+    } else {
+        slack(shared, total) >= slack(st.shared_total, st.sites_total)
     }
 }
 

@@ -219,6 +219,7 @@ pub fn solve(p: &Problem, params: &Params) -> Result<Solution, ProblemError> {
                 capacity::target_years(cap, &state, &vec![cap.sharing_year; state.placed.len()]);
             years.extend_from_slice(&more[years.len()..]);
             drivers.extend_from_slice(&more_drivers[drivers.len()..]);
+            capacity::cleanup(&mut state, cap, &mut years, &mut drivers, floor);
             let outcome = cap
                 .has_traffic()
                 .then(|| capacity::outcome(&state, cap, &years, &drivers));

@@ -397,6 +397,19 @@ impl<'a> State<'a> {
             .min()
     }
 
+    /// The requirements (by id) of operator `o` that hold item `d`, with
+    /// the item's weight in each.
+    pub(crate) fn requirements_of(
+        &self,
+        o: usize,
+        d: usize,
+    ) -> impl Iterator<Item = (usize, Weight)> + '_ {
+        self.item_req[o]
+            .row(d)
+            .iter()
+            .map(move |&(l, w)| (self.req_of[o][l as usize], w))
+    }
+
     /// Remaining deficit of the operator's requirement with local index `l`.
     pub(crate) fn deficit(&self, o: usize, l: usize) -> Weight {
         let r = self.req_of[o][l];
