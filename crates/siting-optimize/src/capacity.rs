@@ -23,10 +23,18 @@
 //! server whose load changed. A server no station relieves is left
 //! overloaded and reported.
 //!
-//! Adding a station never takes traffic from an item, but it can lower the
-//! served total, where it takes more traffic than it carries from a server
-//! that carried it all: the search only places stations that close the
-//! shortfall of their year.
+//! Where no such station closes any of a shortfall, a second pass places
+//! the ones that add most to the short groups' served traffic (counted up
+//! to their requirement) per yuan, so that a share no plan can reach is
+//! still approached. Adding a station never takes traffic from an item, but
+//! it can lower the served total, where it takes more traffic than it
+//! carries from a server that carried it all: neither pass places a station
+//! that does not gain.
+//!
+//! After the floor is restored, a clean-up takes out the stations the
+//! capacity stations made redundant: a station comes out where every
+//! target still holds, every requirement in its year, and no group serves
+//! less or falls further short in any year.
 
 use crate::problem::{Problem, ProblemError, StationKind};
 use crate::state::{Cause, Csr, State};

@@ -47,7 +47,8 @@
 //! - [`local`]: the local search after construction.
 //! - [`bound`]: lower bound on cost, upper bound on coverage, LP relaxation.
 //! - [`capacity`]: traffic year by year: best servers, loads, served
-//!   shares, and the stations added where load exceeds capacity.
+//!   shares, the stations added where load exceeds capacity, and the
+//!   clean-up of the stations they make redundant.
 //! - [`solve`](mod@solve): the solve per mode and its [`Solution`].
 //! - [`mclp`]: the classic maximal covering location problem (one operator,
 //!   `p` sites): presolve, lazy greedy, swap and iterated local search, a
