@@ -9,8 +9,9 @@
 # existing sites, indoor systems, greenfield towers and indoor candidates;
 # f = 1 is the embedded data set. Each instance is planned once by the
 # release binary (`--no-check`: `siting check` is a separate pass), with
-# JSON logs for the stages' seconds and `/usr/bin/time -v` for the peak
-# resident memory of the whole run. Prints one row per size and, between
+# JSON logs for the stages' seconds and peak resident memory (each stage
+# resets the kernel's peak, VmHWM, at its start) and `/usr/bin/time -v` for
+# the peak resident memory of the whole run. Prints one row per size and, between
 # consecutive sizes, the exponent b of time ∝ size^b (size: demand items).
 # Timings are wall clock on this machine as loaded at the time: compare the
 # rows of one run, not runs on different days.
@@ -52,7 +53,7 @@ EOF
     row=$(python3 - "$f" "$dir" <<'EOF'
 import json, re, sys
 f, d = sys.argv[1], sys.argv[2]
-stages, rss, wall = {}, None, None
+stages, stage_mem, rss, wall = {}, {}, None, None
 for line in open(f"{d}/plan.err", encoding="utf-8", errors="replace"):
     line = line.strip()
     if line.startswith("{"):
@@ -63,6 +64,8 @@ for line in open(f"{d}/plan.err", encoding="utf-8", errors="replace"):
         fl = j.get("fields", {})
         if "stage" in fl and "seconds" in fl:
             stages[fl["stage"]] = fl["seconds"]
+            if "peak_rss_mib" in fl:
+                stage_mem[fl["stage"]] = round(fl["peak_rss_mib"], 1)
     elif line.startswith("Maximum resident set size"):
         rss = int(line.split(":")[1]) / 1024
     elif line.startswith("Elapsed (wall clock)"):
@@ -70,7 +73,8 @@ for line in open(f"{d}/plan.err", encoding="utf-8", errors="replace"):
         wall = sum(float(x) * 60 ** i for i, x in enumerate(reversed(t)))
 items = sum(l.count('"Feature"') for l in open(f"{d}/demand.geojson", encoding="utf-8"))
 print(json.dumps({"factor": float(f), "demand_items": items, "wall_s": wall,
-                  "peak_rss_mb": rss, "stages_s": stages}))
+                  "peak_rss_mb": rss, "stages_s": stages,
+                  "stages_peak_rss_mib": stage_mem}))
 EOF
 )
     echo "$row"
@@ -85,9 +89,12 @@ for a, b in zip(rows, rows[1:]):
         return math.log(y / x) / math.log(ratio) if x and y else float("nan")
     per = {s: round(exp(a["stages_s"].get(s), b["stages_s"].get(s)), 2)
            for s in b["stages_s"] if s in a["stages_s"]}
+    am, bm = a.get("stages_peak_rss_mib", {}), b.get("stages_peak_rss_mib", {})
+    mem = {s: round(exp(am.get(s), bm.get(s)), 2) for s in bm if s in am}
     print(json.dumps({"from": a["factor"], "to": b["factor"],
                       "size_ratio": round(ratio, 3),
                       "time_exponent": round(exp(a["wall_s"], b["wall_s"]), 2),
                       "memory_exponent": round(exp(a["peak_rss_mb"], b["peak_rss_mb"]), 2),
-                      "stage_exponents": per}))
+                      "stage_exponents": per,
+                      "stage_memory_exponents": mem}))
 EOF

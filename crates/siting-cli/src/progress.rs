@@ -8,7 +8,7 @@
 //! a spinner with the time spent.
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use siting_engine::{Progress, Stage};
+use siting_engine::{Progress, Stage, StageDone};
 use std::io::Write;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -23,7 +23,8 @@ pub struct Bars {
 impl Bars {
     /// Bars on standard error (hidden when it is not a terminal), or none
     /// at all when `hidden`. With `structured`, a stage's end is logged
-    /// with fields `stage` and `seconds` (for JSON logs); else as text.
+    /// with fields `stage`, `seconds` and `peak_rss_mib` (for JSON logs);
+    /// else as text.
     pub fn new(hidden: bool, structured: bool) -> Bars {
         let target = if hidden {
             ProgressDrawTarget::hidden()
@@ -83,17 +84,24 @@ impl Progress for Bars {
         }
     }
 
-    fn finish(&self, stage: Stage, seconds: f64) {
+    fn finish(&self, stage: Stage, done: StageDone) {
+        let seconds = done.seconds;
+        let peak_rss_mib = done.peak_rss_bytes.map(|b| b as f64 / (1u64 << 20) as f64);
         if let Ok(mut b) = self.bar.lock() {
             if let Some(bar) = b.take() {
                 bar.finish_and_clear();
                 self.multi.remove(&bar);
             }
         }
-        if self.structured {
-            tracing::info!(stage = stage.name(), seconds, "stage done");
-        } else {
-            tracing::info!("{}: {seconds:.2} s", stage.name());
+        match (self.structured, peak_rss_mib) {
+            (true, Some(peak_rss_mib)) => {
+                tracing::info!(stage = stage.name(), seconds, peak_rss_mib, "stage done")
+            }
+            (true, None) => tracing::info!(stage = stage.name(), seconds, "stage done"),
+            (false, Some(mib)) => {
+                tracing::info!("{}: {seconds:.2} s, peak {mib:.0} MiB", stage.name())
+            }
+            (false, None) => tracing::info!("{}: {seconds:.2} s", stage.name()),
         }
     }
 }

@@ -67,8 +67,18 @@ pub trait Progress: Sync {
     fn start(&self, stage: Stage, total: Option<u64>);
     /// `n` more units of the current stage are done.
     fn advance(&self, n: u64);
-    /// `stage` is done after `seconds` (wall clock).
-    fn finish(&self, stage: Stage, seconds: f64);
+    /// `stage` is done: what it took.
+    fn finish(&self, stage: Stage, done: StageDone);
+}
+
+/// What a finished stage took.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StageDone {
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// The process's peak resident memory during the stage, bytes, where
+    /// the platform tells it ([`crate::memory`]).
+    pub peak_rss_bytes: Option<u64>,
 }
 
 /// The observer that ignores everything.
@@ -78,10 +88,11 @@ pub struct Silent;
 impl Progress for Silent {
     fn start(&self, _: Stage, _: Option<u64>) {}
     fn advance(&self, _: u64) {}
-    fn finish(&self, _: Stage, _: f64) {}
+    fn finish(&self, _: Stage, _: StageDone) {}
 }
 
-/// Runs `f` as `stage`, timing it; the observer hears the start and finish.
+/// Runs `f` as `stage`, timing it and taking its peak resident memory; the
+/// observer hears the start and finish.
 pub(crate) fn stage<T>(
     progress: &dyn Progress,
     stage: Stage,
@@ -90,10 +101,18 @@ pub(crate) fn stage<T>(
     f: impl FnOnce() -> T,
 ) -> T {
     let clock = std::time::Instant::now();
+    let measured = crate::memory::reset_peak();
     progress.start(stage, total);
     let out = f();
     let secs = clock.elapsed().as_secs_f64();
-    progress.finish(stage, secs);
+    let peak_rss_bytes = measured.then(crate::memory::peak_rss_bytes).flatten();
+    progress.finish(
+        stage,
+        StageDone {
+            seconds: secs,
+            peak_rss_bytes,
+        },
+    );
     timings.push((stage.name(), secs));
     out
 }
@@ -116,7 +135,7 @@ mod tests {
         fn advance(&self, n: u64) {
             self.0.lock().unwrap().push(format!("+{n}"));
         }
-        fn finish(&self, s: Stage, _: f64) {
+        fn finish(&self, s: Stage, _: StageDone) {
             self.0.lock().unwrap().push(format!("finish {}", s.name()));
         }
     }
