@@ -52,7 +52,8 @@ mod tests {
 
     #[test]
     fn the_peak_is_read_from_the_status_text() {
-        let status = "Name:\tsiting\nVmPeak:\t  900000 kB\nVmHWM:\t  812340 kB\nVmRSS:\t  500000 kB\n";
+        let status =
+            "Name:\tsiting\nVmPeak:\t  900000 kB\nVmHWM:\t  812340 kB\nVmRSS:\t  500000 kB\n";
         assert_eq!(vm_hwm_bytes(status), Some(812_340 * 1024));
         assert_eq!(vm_hwm_bytes("VmHWM:\t12 MB\n"), None);
         assert_eq!(vm_hwm_bytes("Name:\tx\n"), None);

@@ -417,7 +417,10 @@ fn a_station_capacity_makes_redundant_comes_out() {
         covered_before: vec![vec![false, false, true, true]],
         // The overlay on site 0 covers items 0 and 1; the candidate, site
         // 1, all four.
-        sites: vec![site(true, 0, vec![0, 1]), site(false, 200_000, vec![0, 1, 2, 3])],
+        sites: vec![
+            site(true, 0, vec![0, 1]),
+            site(false, 200_000, vec![0, 1, 2, 3]),
+        ],
         requirements: vec![Requirement {
             operator: 0,
             items: vec![(0, 10), (1, 10)],
@@ -536,4 +539,3 @@ proptest! {
         }
     }
 }
-
