@@ -396,11 +396,11 @@ fn parse_density(s: &str) -> Result<f64, String> {
 
 fn parse_cell(s: &str) -> Result<f64, String> {
     let v: f64 = s.parse().map_err(|e| format!("{e}"))?;
-    if (100.0..=10_000.0).contains(&v) {
+    if (50.0..=10_000.0).contains(&v) {
         Ok(v)
     } else {
         Err(format!(
-            "cell edge must be between 100 and 10000 m, got {v}"
+            "cell edge must be between 50 and 10000 m, got {v}"
         ))
     }
 }
