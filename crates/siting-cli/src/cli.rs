@@ -399,8 +399,6 @@ fn parse_cell(s: &str) -> Result<f64, String> {
     if (50.0..=10_000.0).contains(&v) {
         Ok(v)
     } else {
-        Err(format!(
-            "cell edge must be between 50 and 10000 m, got {v}"
-        ))
+        Err(format!("cell edge must be between 50 and 10000 m, got {v}"))
     }
 }

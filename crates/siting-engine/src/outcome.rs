@@ -490,6 +490,7 @@ fn report(
     let objective = Objective {
         mode: cfg.objective.mode.code().into(),
         description: match cfg.objective.mode {
+            ModeName::Targets if sol.capacity.is_some() => "least total cost (infrastructure and equipment) meeting the coverage requirements, the T3 sharing floor and the served-traffic shares".into(),
             ModeName::Targets => "least total cost (infrastructure and equipment) meeting the coverage requirements and the T3 sharing floor".into(),
             ModeName::Budget => format!("most residents newly covered, summed over operators, within {} yuan", thousands(cfg.objective.budget_yuan.unwrap_or(0.0))),
             ModeName::Sites => format!("most residents newly covered, summed over operators, with exactly {} new sites", cfg.objective.new_sites.unwrap_or(0)),
@@ -519,7 +520,14 @@ fn report(
         } else {
             "upper bound on coverage".into()
         },
-        bound_method: sol.bound.method.clone(),
+        bound_method: if targets_mode && sol.capacity.is_some() {
+            format!(
+                "{}; the served-traffic shares relaxed (the bound holds for every plan that meets the coverage targets and the floor, so for those that also serve the traffic)",
+                sol.bound.method
+            )
+        } else {
+            sol.bound.method.clone()
+        },
         residents_newly_covered: coverage
             .values()
             .map(|c| c.covered_after - c.covered_before)

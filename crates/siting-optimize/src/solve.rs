@@ -70,7 +70,8 @@ pub struct Solution {
     /// The plan's value against the bound, 0..1: in `targets`
     /// `(cost − bound) / cost`, otherwise `(bound − objective) / bound`;
     /// `None` in `targets` when the plan misses a requirement it could meet
-    /// (the bound holds for plans that meet them all).
+    /// or a served-traffic share (the bound holds for plans that meet them
+    /// all).
     pub gap: Option<f64>,
     /// The price of a unit of sharing the solve settled on (yuan in
     /// `targets`, weight in the other modes; 0 when the floor needed none).
@@ -473,7 +474,12 @@ fn finish(
                     }
                 }
             }
-            let gap = if st.unmet() > 0 {
+            // A plan short of a served share is not one the bound bounds.
+            let shares_met = capacity.as_ref().is_none_or(|c| {
+                c.traffic.iter().flatten().all(|t| t.met())
+                    && c.groups.iter().flatten().flatten().all(|t| t.met())
+            });
+            let gap = if st.unmet() > 0 || !shares_met {
                 None
             } else if cost > 0 {
                 Some((cost as f64 - b.value as f64).max(0.0) / cost as f64)

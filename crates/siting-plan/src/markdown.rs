@@ -144,7 +144,7 @@ pub fn report_markdown(r: &Report) -> String {
     let o = &r.objective;
     let gap = match o.gap {
         Some(g) => format!("gap at most {}", pct(g)),
-        None => "the bound does not apply: the plan misses a requirement the data allows".into(),
+        None => "the bound does not apply: the plan misses a requirement the data allows or a served-traffic share".into(),
     };
     if o.unit == "yuan" {
         let _ = writeln!(

@@ -342,7 +342,7 @@ pub struct Objective {
     pub township_centre_weight: f64,
     /// How far the plan can be from the optimum, 0..1; `null` where the
     /// bound does not apply (in `targets`, a plan that misses a requirement
-    /// the data allows).
+    /// the data allows or a served-traffic share).
     pub gap: Option<f64>,
 }
 
