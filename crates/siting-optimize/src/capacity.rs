@@ -406,11 +406,7 @@ impl<'a> Assignment<'a> {
             if t == 0 {
                 continue;
             }
-            let g = self.cap.group(d);
-            match moved.iter_mut().find(|(s, gg, _)| *s == cur.1 && *gg == g) {
-                Some((_, _, m)) => *m += t,
-                None => moved.push((cur.1, g, t)),
-            }
+            tally(&mut moved, cur.1, self.cap.group(d), t);
         }
         moved
     }
@@ -480,11 +476,7 @@ impl<'a> Assignment<'a> {
             if t == 0 {
                 continue;
             }
-            let g = self.cap.group(d);
-            match moved.iter_mut().find(|(s, gg, _)| *s == to.1 && *gg == g) {
-                Some((_, _, m)) => *m += t,
-                None => moved.push((to.1, g, t)),
-            }
+            tally(&mut moved, to.1, self.cap.group(d), t);
         }
         (moved, next)
     }
@@ -703,6 +695,14 @@ impl<'a> Assignment<'a> {
                 required_bps: self.required(self.covered_g[g]) as Bps,
             })
             .collect()
+    }
+}
+
+/// Adds traffic `t` of group `g` to server `s`'s entry in `moved`.
+fn tally(moved: &mut Vec<(u32, u32, Bps)>, s: u32, g: u32, t: Bps) {
+    match moved.iter_mut().find(|m| m.0 == s && m.1 == g) {
+        Some(m) => m.2 += t,
+        None => moved.push((s, g, t)),
     }
 }
 
