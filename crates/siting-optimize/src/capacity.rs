@@ -424,9 +424,7 @@ impl<'a> Assignment<'a> {
                 self.best[d as usize] = (l, id);
             }
         }
-        let mut sources: Vec<u32> = moved.iter().map(|m| m.0).filter(|&s| s != NONE.1).collect();
-        sources.sort_unstable();
-        sources.dedup();
+        let mut sources = servers_in(&moved);
         sources.push(id);
         // Take the changed servers' contributions out, change, put them back.
         for &s in &sources {
@@ -487,9 +485,7 @@ impl<'a> Assignment<'a> {
             return;
         }
         let (moved, next) = self.leaves(id, servers);
-        let mut sinks: Vec<u32> = moved.iter().map(|m| m.0).filter(|&s| s != NONE.1).collect();
-        sinks.sort_unstable();
-        sinks.dedup();
+        let mut sinks = servers_in(&moved);
         sinks.push(id);
         for &s in &sinks {
             self.contribute(s, -1.0);
@@ -534,9 +530,7 @@ impl<'a> Assignment<'a> {
         for &(g, t) in &self.by_group[id as usize] {
             bump(g, 0, -f * t as f64);
         }
-        let mut sinks: Vec<u32> = moved.iter().map(|m| m.0).filter(|&s| s != NONE.1).collect();
-        sinks.sort_unstable();
-        sinks.dedup();
+        let sinks = servers_in(&moved);
         for &s in &sinks {
             let load = self.load[s as usize];
             let inflow: Bps = moved.iter().filter(|m| m.0 == s).map(|m| m.2).sum();
@@ -618,9 +612,7 @@ impl<'a> Assignment<'a> {
             }
             None => delta.push((g, cov, served)),
         };
-        let mut sources: Vec<u32> = moved.iter().map(|m| m.0).filter(|&s| s != NONE.1).collect();
-        sources.sort_unstable();
-        sources.dedup();
+        let sources = servers_in(&moved);
         for &s in &sources {
             let load = self.load[s as usize];
             let out: Bps = moved.iter().filter(|m| m.0 == s).map(|m| m.2).sum();
@@ -696,6 +688,14 @@ impl<'a> Assignment<'a> {
             })
             .collect()
     }
+}
+
+/// The servers (not `NONE.1`) that `moved` names, ascending.
+fn servers_in(moved: &[(u32, u32, Bps)]) -> Vec<u32> {
+    let mut v: Vec<u32> = moved.iter().map(|m| m.0).filter(|&s| s != NONE.1).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 /// Adds traffic `t` of group `g` to server `s`'s entry in `moved`.
