@@ -9,9 +9,9 @@
 # existing sites, indoor systems, greenfield towers and indoor candidates;
 # f = 1 is the embedded data set. Each instance is planned once by the
 # release binary (`--no-check`: `siting check` is a separate pass), with
-# JSON logs for the stages' seconds and peak resident memory (each stage
-# resets the kernel's peak, VmHWM, at its start) and `/usr/bin/time -v` for
-# the peak resident memory of the whole run. Prints one row per size and, between
+# JSON logs for the stages' seconds and peak resident memory (sampled every
+# 10 ms while each stage runs) and `/usr/bin/time -v` for the peak resident
+# memory of the whole run. Prints one row per size and, between
 # consecutive sizes, the exponent b of time ∝ size^b (size: demand items).
 # Timings are wall clock on this machine as loaded at the time: compare the
 # rows of one run, not runs on different days.

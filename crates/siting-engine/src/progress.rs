@@ -101,11 +101,11 @@ pub(crate) fn stage<T>(
     f: impl FnOnce() -> T,
 ) -> T {
     let clock = std::time::Instant::now();
-    let measured = crate::memory::reset_peak();
+    let sampler = crate::memory::PeakSampler::start();
     progress.start(stage, total);
     let out = f();
     let secs = clock.elapsed().as_secs_f64();
-    let peak_rss_bytes = measured.then(crate::memory::peak_rss_bytes).flatten();
+    let peak_rss_bytes = sampler.map(crate::memory::PeakSampler::finish);
     progress.finish(
         stage,
         StageDone {
