@@ -846,3 +846,112 @@ impl<'a> State<'a> {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::{OtherSites, Requirement, SiteChoice};
+
+    /// Two operators; existing sites 0 (tenant 0, one slot) and 1 (no
+    /// tenant, one slot), candidates 2 and 3; six items, overlapping.
+    fn small() -> Problem {
+        let site =
+            |existing: bool, tenants: u8, capacity: u8, coverage: Vec<Vec<u32>>| SiteChoice {
+                existing,
+                tenants,
+                lte: 0,
+                capacity,
+                allowed: 0b11,
+                build_cost_yuan: if existing { 0 } else { 50 },
+                overlay_cost_yuan: 10,
+                tenant_cost_yuan: 20,
+                coverage,
+            };
+        Problem {
+            operators: 2,
+            weights: vec![1, 2, 3, 4, 5, 6],
+            covered_before: vec![vec![false; 6], vec![false; 6]],
+            sites: vec![
+                site(true, 1, 1, vec![vec![0, 1], vec![0, 1, 2]]),
+                site(true, 0, 1, vec![vec![2, 3], vec![3]]),
+                site(false, 0, 2, vec![vec![1, 2, 4], vec![4, 5]]),
+                site(false, 0, 2, vec![vec![3, 5], vec![0, 5]]),
+            ],
+            requirements: vec![Requirement {
+                operator: 1,
+                items: vec![(0, 1), (3, 1), (5, 1)],
+                min_weight: 3,
+            }],
+            other_sites: OtherSites::default(),
+            r1_blockers: Vec::new(),
+            preference_rank: Vec::new(),
+        }
+    }
+
+    /// Everything a trial may change, to compare.
+    #[allow(clippy::type_complexity)]
+    fn snapshot(
+        st: &State<'_>,
+    ) -> (
+        Vec<Vec<u32>>,
+        Vec<Vec<u32>>,
+        Vec<Vec<u32>>,
+        Vec<u8>,
+        Vec<u8>,
+        Vec<(u32, u8)>,
+        Vec<bool>,
+        usize,
+        (u32, u64, u64, Yuan, Yuan, Weight, Vec<Weight>),
+    ) {
+        (
+            st.count.clone(),
+            st.reach.clone(),
+            st.cand_count.clone(),
+            st.tenants.clone(),
+            st.added.clone(),
+            st.placed.clone(),
+            st.removed.clone(),
+            st.alts.len() + st.causes.len() + st.alt_of.len(),
+            (
+                st.opened,
+                st.sites_total,
+                st.shared_total,
+                st.station_yuan,
+                st.build_yuan,
+                st.objective,
+                st.req_covered.clone(),
+            ),
+        )
+    }
+
+    #[test]
+    fn undo_brings_the_plan_back_exactly() {
+        let p = small();
+        for sharing_first in [false, true] {
+            let mut st = State::new(&p, sharing_first, None);
+            st.place(2, 0);
+            st.place(0, 0);
+            let before = snapshot(&st);
+            let mark = st.mark();
+            st.place(1, 1);
+            st.remove(0);
+            st.place(3, 1);
+            st.forbid.push((2, 1));
+            st.evict(2, 0);
+            st.remove(1);
+            st.undo(mark);
+            assert_eq!(snapshot(&st), before, "sharing first: {sharing_first}");
+            assert!(st.forbid.is_empty());
+            // Kept, a trial leaves what the same steps leave unjournalled.
+            let mut plain = st.clone();
+            let mark = st.mark();
+            for t in [&mut st, &mut plain] {
+                t.place(1, 1);
+                t.remove(0);
+                t.place(3, 0);
+            }
+            st.commit(mark);
+            assert_eq!(snapshot(&st), snapshot(&plain));
+        }
+    }
+}
