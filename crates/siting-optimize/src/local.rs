@@ -29,8 +29,10 @@
 //! less cost (`budget`, `sites`, where the count of new sites may not fall).
 //!
 //! Moves are tried in a fixed order, [`CHUNK`] at a time in parallel, each
-//! on its own copy of the plan; of a chunk's improving moves the best (then
-//! the first) is kept. The search ends when a whole round of moves improves
+//! on a working copy of the plan (one per thread, its changes journalled
+//! and undone after the trial, so no trial copies the plan); of a chunk's
+//! improving moves the best (then the first) is kept, made again on the
+//! plan and on every working copy. The search ends when a whole round of moves improves
 //! nothing, when [`Params::search_moves`](crate::Params::search_moves)
 //! trials are spent, or at the wall-clock cap. The work is counted in
 //! trials, not seconds, so the same instance gives the same plan at any
