@@ -534,7 +534,7 @@ pub(crate) fn search<'a>(st: State<'a>, set: &Setting) -> (State<'a>, SearchOutc
                 pool.get_mut()
                     .unwrap_or_else(|e| e.into_inner())
                     .par_iter_mut()
-                    .for_each(|t| keep(t));
+                    .for_each(keep);
                 cursor = start + i + 1;
                 since = 0;
                 out.improvements += 1;
