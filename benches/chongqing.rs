@@ -6,7 +6,9 @@
 //! - `stages/*`: each stage on its own — `load` (config and layers), `prepare`
 //!   (model, indices, rules, demand items), `coverage` (every site's coverage
 //!   sets), `rings` (search rings and their towers), `optimise` (instance and
-//!   solve) — so their shares of the whole are measured side by side;
+//!   solve) — so their shares of the whole are measured side by side —
+//!   and `optimise_no_search` (the same without the local search), so the
+//!   search's cost is a ratio to the construction's in the same run;
 //! - `plan/threads_N`: the whole pipeline (no writing) on one worker thread
 //!   and on all of them, so the parallel speed-up is a ratio measured in the
 //!   same run.
@@ -62,6 +64,15 @@ fn stages(c: &mut Criterion) {
     g.bench_function("optimise", |b| {
         b.iter(|| {
             let inst = instance(&loaded.cfg, &prep, &covered.sets, "demand").expect("instance");
+            black_box(siting_optimize::solve(&inst.problem, &inst.params).expect("solve"))
+        })
+    });
+    // The same without the local search: the search's share of the stage
+    // is the ratio of the two, measured side by side.
+    g.bench_function("optimise_no_search", |b| {
+        b.iter(|| {
+            let mut inst = instance(&loaded.cfg, &prep, &covered.sets, "demand").expect("instance");
+            inst.params.search_moves = 0;
             black_box(siting_optimize::solve(&inst.problem, &inst.params).expect("solve"))
         })
     });

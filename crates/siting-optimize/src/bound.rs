@@ -352,6 +352,12 @@ pub fn lp_relaxation(p: &Problem, goal: LpGoal<'_>, floor: Option<f64>) -> Optio
         .flat_map(|s| (0..k).map(move |o| (s, o)))
         .filter(|&(s, o)| p.sites[s].fits(o, p.sites[s].tenants))
         .collect();
+    let shareable = if floor.is_some() { p.sites.len() } else { 0 };
+    // Too large already by its stations (and the floor's sites): the items
+    // need not be gathered to know.
+    if options.len() + shareable > LP_MAX_VARIABLES {
+        return None;
+    }
     let mut covers: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); n]; k];
     for (i, &(s, o)) in options.iter().enumerate() {
         for &d in &p.sites[s].coverage[o] {
@@ -368,7 +374,6 @@ pub fn lp_relaxation(p: &Problem, goal: LpGoal<'_>, floor: Option<f64>) -> Optio
         .filter(|&s| !p.sites[s].existing)
         .collect();
     new_sites.dedup();
-    let shareable = if floor.is_some() { p.sites.len() } else { 0 };
     if options.len() + items + new_sites.len() + shareable > LP_MAX_VARIABLES {
         return None;
     }

@@ -298,14 +298,16 @@ pub(crate) fn repair(st: &mut State<'_>, price: Yuan, floor: Option<f64>) {
                 for k in evictable {
                     tries += 1;
                     let evicted = st.placed[k].1;
-                    let mut trial = st.clone();
-                    trial.evict(k, o);
+                    // Tried on the plan itself, undone unless it helps.
+                    let mark = st.mark();
+                    st.evict(k, o);
                     // Only the two operators' options can have changed value.
-                    targets(&mut trial, price, floor, (1 << o) | (1 << evicted));
-                    if trial.unmet() < unmet {
-                        *st = trial;
+                    targets(st, price, floor, (1 << o) | (1 << evicted));
+                    if st.unmet() < unmet {
+                        st.commit(mark);
                         continue 'outer;
                     }
+                    st.undo(mark);
                 }
             }
         }

@@ -351,6 +351,124 @@ fn best_line(lines: &[Line], lambda: f64) -> (usize, Line) {
     best
 }
 
+/// Every site's lines ([`Line`]): site `s` owns
+/// `lines[line_of[s]..line_of[s + 1]]`.
+struct SiteLines<'l> {
+    lines: &'l [Line],
+    line_of: &'l [usize],
+}
+
+impl SiteLines<'_> {
+    fn of(&self, s: u32) -> &[Line] {
+        let s = s as usize;
+        &self.lines[self.line_of[s]..self.line_of[s + 1]]
+    }
+
+    /// Whether one line of `mine` is strictly above every other at every
+    /// λ in `[lo, hi]`, as [`best_line`] computes them: that line, if so.
+    /// Each computed value `α + β·λ` is monotone in λ (a correctly rounded
+    /// product and sum, `α` and `β` fixed), so its least and greatest value
+    /// on the interval are at its ends; NaN never settles.
+    fn settled(mine: &[Line], lo: f64, hi: f64) -> Option<Line> {
+        let (a, la) = best_line(mine, lo);
+        let (a_lo, a_hi) = (la.0 + la.1 * lo, la.0 + la.1 * hi);
+        let above = mine.iter().enumerate().all(|(j, l)| {
+            if j == a {
+                return true;
+            }
+            let (v_lo, v_hi) = (l.0 + l.1 * lo, l.0 + l.1 * hi);
+            a_lo > v_lo && a_lo > v_hi && a_hi > v_lo && a_hi > v_hi
+        });
+        above.then_some(la)
+    }
+
+    /// A total order on sites' lines, by their bits: equal only for the
+    /// very same lines.
+    fn order(a: &[Line], b: &[Line]) -> std::cmp::Ordering {
+        let key = |l: &Line| (l.0.to_bits(), l.1.to_bits(), l.2, l.3);
+        a.iter().map(key).cmp(b.iter().map(key))
+    }
+
+    /// Of the sites `from`, those whose best line is not settled on
+    /// `[lo, hi]` into `into`; the settled ones' counts of sites opened
+    /// and made shared.
+    fn settle(&self, from: &[u32], lo: f64, hi: f64, into: &mut Vec<u32>) -> (f64, f64) {
+        let (mut opened, mut shared) = (0.0, 0.0);
+        for &s in from {
+            match Self::settled(self.of(s), lo, hi) {
+                Some(l) => {
+                    opened += f64::from(u8::from(l.2));
+                    shared += f64::from(u8::from(l.3));
+                }
+                None => into.push(s),
+            }
+        }
+        (opened, shared)
+    }
+
+    /// `halvings` bisection steps on `[lo, hi]` on the sign of `slope`
+    /// (of the counts of sites opened and made shared at λ by the best
+    /// lines of `sensitive`, `base_opened` added): the same steps as
+    /// evaluating every site at each midpoint, but a site whose best line
+    /// is the same all over the bracket is counted once and not looked at
+    /// again, and sites with the very same lines are looked at once (the
+    /// counts are whole numbers, so their sums are exact in any order and
+    /// grouping).
+    fn halve(
+        &self,
+        sensitive: &[u32],
+        base_opened: f64,
+        slope: &dyn Fn(f64, f64) -> f64,
+        mut lo: f64,
+        mut hi: f64,
+        halvings: usize,
+    ) -> (f64, f64) {
+        let (mut fixed_opened, mut fixed_shared) = (base_opened, 0.0);
+        let mut active: Vec<u32> = Vec::with_capacity(sensitive.len());
+        let (o, sh) = self.settle(sensitive, lo, hi, &mut active);
+        fixed_opened += o;
+        fixed_shared += sh;
+        // Sites left with the very same lines (most often many sites at
+        // the price where the slope changes sign, with a station's
+        // standard cost and nothing else) count once, times how many.
+        active.sort_unstable_by(|&a, &b| Self::order(self.of(a), self.of(b)));
+        let mut groups: Vec<(u32, f64)> = Vec::new();
+        for &s in &active {
+            match groups.last_mut() {
+                Some((r, n)) if Self::order(self.of(*r), self.of(s)).is_eq() => *n += 1.0,
+                _ => groups.push((s, 1.0)),
+            }
+        }
+        let mut next: Vec<(u32, f64)> = Vec::with_capacity(groups.len());
+        for _ in 0..halvings {
+            let mid = 0.5 * (lo + hi);
+            let (mut opened, mut shared) = (fixed_opened, fixed_shared);
+            for &(s, n) in &groups {
+                let (_, l) = best_line(self.of(s), mid);
+                opened += n * f64::from(u8::from(l.2));
+                shared += n * f64::from(u8::from(l.3));
+            }
+            if slope(opened, shared) > 0.0 {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+            next.clear();
+            for &(s, n) in &groups {
+                match Self::settled(self.of(s), lo, hi) {
+                    Some(l) => {
+                        fixed_opened += n * f64::from(u8::from(l.2));
+                        fixed_shared += n * f64::from(u8::from(l.3));
+                    }
+                    None => next.push((s, n)),
+                }
+            }
+            std::mem::swap(&mut groups, &mut next);
+        }
+        (lo, hi)
+    }
+}
+
 fn cost_bound(
     p: &Problem,
     rx: &Relaxed,
@@ -527,25 +645,26 @@ fn cost_bound(
                     lo = hi;
                     hi *= 4.0;
                 }
-                for _ in 0..24 {
-                    let mid = 0.5 * (lo + hi);
-                    if eval(mid).1 > 0.0 {
-                        lo = mid;
-                    } else {
-                        hi = mid;
-                    }
-                }
+                let slope = |opened: f64, shared: f64| {
+                    f * (sites_before + opened) - (shared_before + shared)
+                };
+                let sites = SiteLines {
+                    lines: &lines,
+                    line_of: &line_of,
+                };
+                (lo, hi) = sites.halve(&sensitive, constant_opened, &slope, lo, hi, 24);
                 // The better end of the bracket (the smaller station value).
-                if eval(lo).0 <= eval(hi).0 {
-                    lo
+                let (at_lo, at_hi) = (eval(lo).0, eval(hi).0);
+                if at_lo <= at_hi {
+                    (lo, at_lo)
                 } else {
-                    hi
+                    (hi, at_hi)
                 }
             }
-            _ => 0.0,
+            _ => (0.0, eval(0.0).0),
         };
+        let (lambda, station_value) = lambda;
         last_lambda = lambda;
-        let (station_value, _) = eval(lambda);
         for t in take.iter_mut() {
             *t = false;
         }

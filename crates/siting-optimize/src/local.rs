@@ -29,8 +29,10 @@
 //! less cost (`budget`, `sites`, where the count of new sites may not fall).
 //!
 //! Moves are tried in a fixed order, [`CHUNK`] at a time in parallel, each
-//! on its own copy of the plan; of a chunk's improving moves the best (then
-//! the first) is kept. The search ends when a whole round of moves improves
+//! on a working copy of the plan (one per thread, its changes journalled
+//! and undone after the trial, so no trial copies the plan); of a chunk's
+//! improving moves the best (then the first) is kept, made again on the
+//! plan and on every working copy. The search ends when a whole round of moves improves
 //! nothing, when [`Params::search_moves`](crate::Params::search_moves)
 //! trials are spent, or at the wall-clock cap. The work is counted in
 //! trials, not seconds, so the same instance gives the same plan at any
@@ -47,6 +49,7 @@ use crate::construct::{cleanup_among, coverage_on, fill_sites, sharing_fill_on, 
 use crate::problem::{Mode, Weight, Yuan};
 use crate::state::{Cause, Csr, State};
 use rayon::prelude::*;
+use std::sync::Mutex;
 use std::time::Instant;
 
 /// Moves tried together (in parallel); fixed so that the search does not
@@ -156,7 +159,7 @@ impl Neighbours {
 /// The plan's rank: lower is better. In `targets` a plan that meets fewer
 /// requirements, or lacks more of them, is worse whatever it saves: a move
 /// never trades coverage a target needs for cost.
-fn rank(st: &State<'_>, set: &Setting) -> (u64, u64, u64, u64, Yuan) {
+fn rank(st: &State<'_>, set: &Setting) -> Rank {
     let floor_missed = !st.floor_met(set.floor) as u64;
     match set.mode {
         Mode::Targets => (
@@ -352,13 +355,17 @@ fn make_room(t: &mut State<'_>, forced: &[Opt], budget: Yuan) -> bool {
     }
 }
 
-/// One move on a copy of the plan; the copy when it is better.
-fn trial<'a>(
-    st: &State<'a>,
-    mv: Move,
-    set: &Setting,
-    nbr: Option<&Neighbours>,
-) -> Option<State<'a>> {
+/// A plan's rank ([`rank`]).
+type Rank = (u64, u64, u64, u64, Yuan);
+
+/// One move, made on the plan `t` itself: the rank of the plan it leaves
+/// when that is better than before. It may leave `t` changed either way;
+/// the caller journals it ([`State::mark`]) and undoes or keeps it. The
+/// result depends on `t`'s plan and the move alone (not on caches), so a
+/// move replayed on an equal plan leaves an equal plan.
+fn trial(t: &mut State<'_>, mv: Move, set: &Setting, nbr: Option<&Neighbours>) -> Option<Rank> {
+    let before = rank(t, set);
+    let opened_before = t.opened;
     let (forced, out) = match mv {
         Move::Insert(f) | Move::PairSwap(_, _, f) | Move::SiteSwap(_, f) => (Some(f), None),
         Move::Swap(a, f) => (Some(f), Some(a)),
@@ -374,10 +381,10 @@ fn trial<'a>(
         Move::Reseat(s_out, s_in, o1, o2) => Some((s_out, s_in, o1, o2)),
         _ => None,
     };
-    let ks: Vec<usize> = (0..st.placed.len())
+    let ks: Vec<usize> = (0..t.placed.len())
         .filter(|&k| {
-            let pk = st.placed[k];
-            !st.removed[k]
+            let pk = t.placed[k];
+            !t.removed[k]
                 && match mv {
                     Move::One(a) => pk == a,
                     Move::Site(s2) => pk.0 == s2,
@@ -394,7 +401,6 @@ fn trial<'a>(
     if ks.is_empty() && forced.is_none() && reseat.is_none() {
         return None;
     }
-    let mut t = st.clone();
     let mut ruined = Vec::new();
     for &k in &ks {
         if t.removal_breaks_r1(k) {
@@ -405,7 +411,7 @@ fn trial<'a>(
         ruined.push((t.placed[k].0 as usize, t.placed[k].1 as usize));
     }
     let first_new = t.placed.len();
-    let seeds = nbr.map(|n| n.of(&t, &ruined));
+    let seeds = nbr.map(|n| n.of(t, &ruined));
     let budget = budget_of(&set.mode);
     let mut forced_all: Vec<Opt> = forced.into_iter().chain(forced_too).collect();
     if let Some((_, s_in, o1, o2)) = reseat {
@@ -421,7 +427,7 @@ fn trial<'a>(
         }
     }
     if let Some(b) = budget {
-        if !make_room(&mut t, &forced_all, b) {
+        if !make_room(t, &forced_all, b) {
             return None;
         }
     }
@@ -433,26 +439,21 @@ fn trial<'a>(
         t.place(s, o);
     }
     match set.mode {
-        Mode::Targets => targets_on(&mut t, set.price, set.floor, u8::MAX, seeds.as_deref()),
-        Mode::Budget { .. } | Mode::Sites { .. } => coverage_on(
-            &mut t,
-            budget,
-            set.price,
-            set.floor,
-            false,
-            seeds.as_deref(),
-        ),
+        Mode::Targets => targets_on(t, set.price, set.floor, u8::MAX, seeds.as_deref()),
+        Mode::Budget { .. } | Mode::Sites { .. } => {
+            coverage_on(t, budget, set.price, set.floor, false, seeds.as_deref())
+        }
     }
-    if t.opened < st.opened {
-        fill_sites(&mut t, set.floor, budget);
+    if t.opened < opened_before {
+        fill_sites(t, set.floor, budget);
     }
     if !t.floor_met(set.floor) {
-        sharing_fill_on(&mut t, set.floor, budget, seeds.as_deref());
+        sharing_fill_on(t, set.floor, budget, seeds.as_deref());
     }
     t.forbid.clear();
     let keep_objective = !matches!(set.mode, Mode::Targets);
     match &seeds {
-        None => cleanup_among(&mut t, keep_objective, set.floor, None),
+        None => cleanup_among(t, keep_objective, set.floor, None),
         Some(list) => {
             let mut sites: Vec<usize> = list.iter().map(|&(s, _)| s).collect();
             sites.dedup();
@@ -463,13 +464,14 @@ fn trial<'a>(
                             || sites.binary_search(&(t.placed[k].0 as usize)).is_ok())
                 })
                 .collect();
-            cleanup_among(&mut t, keep_objective, set.floor, Some(&among));
+            cleanup_among(t, keep_objective, set.floor, Some(&among));
         }
     }
-    if nbr.is_none() && t.sharing_first() && !keeps_r1(&t) {
+    if nbr.is_none() && t.sharing_first() && !keeps_r1(t) {
         return None;
     }
-    (rank(&t, set) < rank(st, set)).then_some(t)
+    let after = rank(t, set);
+    (after < before).then_some(after)
 }
 
 /// Improves the plan by moves until none improves it, the trials are spent
@@ -483,6 +485,7 @@ pub(crate) fn search<'a>(st: State<'a>, set: &Setting) -> (State<'a>, SearchOutc
     let small = options <= WHOLE_INSTANCE;
     let nbr = (!small).then(|| Neighbours::new(&st));
     let mut st = st;
+    let mut pool: Mutex<Vec<State<'a>>> = Mutex::new(Vec::new());
     let (mut cursor, mut since) = (0usize, 0usize);
     loop {
         let moves = moves_of(&st, small);
@@ -496,19 +499,42 @@ pub(crate) fn search<'a>(st: State<'a>, set: &Setting) -> (State<'a>, SearchOutc
         let start = cursor % moves.len();
         let n = CHUNK.min(moves.len()).min((set.moves - out.moves) as usize);
         let chunk: Vec<Move> = (0..n).map(|i| moves[(start + i) % moves.len()]).collect();
-        let results: Vec<Option<State<'a>>> = chunk
+        // Each trial runs on a working copy equal to the plan, journalled
+        // and undone after it: copies are made once per thread, not once
+        // per trial.
+        let results: Vec<Option<Rank>> = chunk
             .par_iter()
-            .map(|&mv| trial(&st, mv, set, nbr.as_ref()))
+            .map(|&mv| {
+                let taken = pool.lock().unwrap_or_else(|e| e.into_inner()).pop();
+                let mut t = taken.unwrap_or_else(|| st.clone());
+                let mark = t.mark();
+                let r = trial(&mut t, mv, set, nbr.as_ref());
+                t.undo(mark);
+                pool.lock().unwrap_or_else(|e| e.into_inner()).push(t);
+                r
+            })
             .collect();
         out.moves += n as u64;
         let best = results
             .into_iter()
             .enumerate()
-            .filter_map(|(i, t)| t.map(|t| (i, t)))
-            .min_by_key(|(i, t)| (rank(t, set), *i));
+            .filter_map(|(i, r)| r.map(|r| (i, r)))
+            .min_by_key(|&(i, r)| (r, i));
         match best {
-            Some((i, t)) => {
-                st = t;
+            Some((i, r)) => {
+                // The winning move made again on the plan and on every
+                // working copy: the same plan each time.
+                let keep = |t: &mut State<'a>| {
+                    let mark = t.mark();
+                    let again = trial(t, chunk[i], set, nbr.as_ref());
+                    debug_assert_eq!(again, Some(r), "a trial depends on the plan alone");
+                    t.commit(mark);
+                };
+                keep(&mut st);
+                pool.get_mut()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .par_iter_mut()
+                    .for_each(keep);
                 cursor = start + i + 1;
                 since = 0;
                 out.improvements += 1;

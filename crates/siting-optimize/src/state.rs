@@ -170,6 +170,53 @@ pub(crate) struct State<'a> {
     pub alt_of: Vec<(u32, u8)>,
     /// Alternatives for the next placement (set by the greedy).
     pub pending_alts: Vec<Alternative>,
+    /// While a trial runs ([`State::mark`]): what each placement and removal
+    /// changed in the per-item tables, to be undone in reverse.
+    journal: Vec<Undo>,
+    /// Whether placements and removals are journalled now.
+    recording: bool,
+}
+
+/// One journalled change: enough to invert a placement or a removal of
+/// the per-item tables (`count`, `cand_count`, `reach`) exactly, and the
+/// site's tenants and added operators before it.
+#[derive(Debug, Clone, Copy)]
+enum Undo {
+    /// A placement (the last one then) of operator `o` on site `s`;
+    /// `reach_ops`: the operators whose R1 reach over the site was taken
+    /// away (a bit mask).
+    Place {
+        s: u32,
+        o: u8,
+        tenants: u8,
+        added: u8,
+        reach_ops: u8,
+    },
+    /// Placement `k` taken out; `freed_ops`: the operators whose R1 reach
+    /// over its site came back (a bit mask).
+    Remove {
+        k: u32,
+        tenants: u8,
+        added: u8,
+        freed_ops: u8,
+    },
+}
+
+/// The state of the plan when a trial began ([`State::mark`]): the small
+/// fields as they were, and how long the growing lists were.
+pub(crate) struct Mark {
+    placed: usize,
+    alts: usize,
+    opened: u32,
+    sites_total: u64,
+    shared_total: u64,
+    station_yuan: Yuan,
+    build_yuan: Yuan,
+    objective: Weight,
+    cause: Cause,
+    req_covered: Vec<Weight>,
+    forbid: Vec<(u32, u8)>,
+    pending_alts: Vec<Alternative>,
 }
 
 impl<'a> State<'a> {
@@ -261,6 +308,8 @@ impl<'a> State<'a> {
             alts: Vec::new(),
             alt_of: Vec::new(),
             pending_alts: Vec::new(),
+            journal: Vec::new(),
+            recording: false,
         };
         if sharing_first {
             st.reach = vec![vec![0u32; n]; k];
@@ -432,6 +481,7 @@ impl<'a> State<'a> {
         } else {
             Vec::new()
         };
+        let (tenants_was, added_was) = (self.tenants[s], self.added[s]);
         for &d in &site.coverage[o] {
             let c = &mut self.count[o][d as usize];
             if *c == 0 {
@@ -465,10 +515,12 @@ impl<'a> State<'a> {
         self.alts.append(&mut self.pending_alts);
 
         let mut again: Vec<(usize, usize)> = (0..k).map(|o2| (s, o2)).collect();
+        let mut reach_ops = 0u8;
         for o2 in was_open {
             if self.available(s, o2) {
                 continue;
             }
+            reach_ops |= 1 << o2;
             let mut freed = Vec::new();
             for &d in &site.coverage[o2] {
                 let r = &mut self.reach[o2][d as usize];
@@ -488,6 +540,15 @@ impl<'a> State<'a> {
             cands.sort_unstable();
             cands.dedup();
             again.extend(cands.into_iter().map(|c| (c as usize, o2)));
+        }
+        if self.recording {
+            self.journal.push(Undo::Place {
+                s: s as u32,
+                o: o as u8,
+                tenants: tenants_was,
+                added: added_was,
+                reach_ops,
+            });
         }
         again
     }
@@ -604,6 +665,14 @@ impl<'a> State<'a> {
         let (s, o) = (self.placed[k].0 as usize, self.placed[k].1 as usize);
         let freed = self.freed_by(k);
         let site = &self.p.sites[s];
+        if self.recording {
+            self.journal.push(Undo::Remove {
+                k: k as u32,
+                tenants: self.tenants[s],
+                added: self.added[s],
+                freed_ops: freed.iter().fold(0u8, |m, &o2| m | 1 << o2),
+            });
+        }
         for &d in &site.coverage[o] {
             let c = &mut self.count[o][d as usize];
             *c -= 1;
@@ -635,6 +704,112 @@ impl<'a> State<'a> {
         }
         self.added[s] &= !(1 << o);
         self.removed[k] = true;
+    }
+
+    /// Begins a trial: from now on placements and removals are journalled,
+    /// so that [`State::undo`] can bring the plan back to what it is now
+    /// (or [`State::commit`] keep what the trial made). Trials do not nest.
+    pub(crate) fn mark(&mut self) -> Mark {
+        debug_assert!(!self.recording, "trials do not nest");
+        self.recording = true;
+        self.journal.clear();
+        Mark {
+            placed: self.placed.len(),
+            alts: self.alts.len(),
+            opened: self.opened,
+            sites_total: self.sites_total,
+            shared_total: self.shared_total,
+            station_yuan: self.station_yuan,
+            build_yuan: self.build_yuan,
+            objective: self.objective,
+            cause: self.cause,
+            req_covered: self.req_covered.clone(),
+            forbid: self.forbid.clone(),
+            pending_alts: self.pending_alts.clone(),
+        }
+    }
+
+    /// Keeps what the trial begun at `_mark` made.
+    pub(crate) fn commit(&mut self, _mark: Mark) {
+        self.recording = false;
+        self.journal.clear();
+    }
+
+    /// Brings the plan back to what it was at `mark`, exactly: every
+    /// journalled placement and removal inverted, newest first (the tables
+    /// hold counts, so the inverse of each step is exact), the small fields
+    /// and the lists' lengths as they were. Caches built meanwhile (the R1
+    /// inverse index) stay: they depend on the problem alone.
+    pub(crate) fn undo(&mut self, mark: Mark) {
+        let p = self.p;
+        let ops = |mask: u8| (0..8usize).filter(move |o| mask & (1 << o) != 0);
+        while let Some(u) = self.journal.pop() {
+            match u {
+                Undo::Place {
+                    s,
+                    o,
+                    tenants,
+                    added,
+                    reach_ops,
+                } => {
+                    let (s, o) = (s as usize, o as usize);
+                    let site = &p.sites[s];
+                    for &d in &site.coverage[o] {
+                        self.count[o][d as usize] -= 1;
+                        if !site.existing {
+                            self.cand_count[o][d as usize] -= 1;
+                        }
+                    }
+                    for o2 in ops(reach_ops) {
+                        for &d in &site.coverage[o2] {
+                            self.reach[o2][d as usize] += 1;
+                        }
+                    }
+                    self.tenants[s] = tenants;
+                    self.added[s] = added;
+                }
+                Undo::Remove {
+                    k,
+                    tenants,
+                    added,
+                    freed_ops,
+                } => {
+                    let k = k as usize;
+                    let (s, o) = (self.placed[k].0 as usize, self.placed[k].1 as usize);
+                    let site = &p.sites[s];
+                    for &d in &site.coverage[o] {
+                        self.count[o][d as usize] += 1;
+                        if !site.existing {
+                            self.cand_count[o][d as usize] += 1;
+                        }
+                    }
+                    for o2 in ops(freed_ops) {
+                        for &d in &site.coverage[o2] {
+                            self.reach[o2][d as usize] -= 1;
+                        }
+                    }
+                    self.tenants[s] = tenants;
+                    self.added[s] = added;
+                    self.removed[k] = false;
+                }
+            }
+        }
+        self.recording = false;
+        self.placed.truncate(mark.placed);
+        self.removed.truncate(mark.placed);
+        self.causes.truncate(mark.placed);
+        self.alt_of.truncate(mark.placed);
+        self.alts.truncate(mark.alts);
+        self.opened = mark.opened;
+        self.sites_total = mark.sites_total;
+        self.shared_total = mark.shared_total;
+        self.station_yuan = mark.station_yuan;
+        self.build_yuan = mark.build_yuan;
+        self.objective = mark.objective;
+        self.cause = mark.cause;
+        self.req_covered = mark.req_covered;
+        self.forbid = mark.forbid;
+        self.pending_alts = mark.pending_alts;
     }
 
     /// Gives the slot of placement `k` (a new tenant) to operator `o`
@@ -682,5 +857,114 @@ impl<'a> State<'a> {
                 (s as usize, o as usize, self.causes[k])
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::{OtherSites, Requirement, SiteChoice};
+
+    /// Two operators; existing sites 0 (tenant 0, one slot) and 1 (no
+    /// tenant, one slot), candidates 2 and 3; six items, overlapping.
+    fn small() -> Problem {
+        let site =
+            |existing: bool, tenants: u8, capacity: u8, coverage: Vec<Vec<u32>>| SiteChoice {
+                existing,
+                tenants,
+                lte: 0,
+                capacity,
+                allowed: 0b11,
+                build_cost_yuan: if existing { 0 } else { 50 },
+                overlay_cost_yuan: 10,
+                tenant_cost_yuan: 20,
+                coverage,
+            };
+        Problem {
+            operators: 2,
+            weights: vec![1, 2, 3, 4, 5, 6],
+            covered_before: vec![vec![false; 6], vec![false; 6]],
+            sites: vec![
+                site(true, 1, 1, vec![vec![0, 1], vec![0, 1, 2]]),
+                site(true, 0, 1, vec![vec![2, 3], vec![3]]),
+                site(false, 0, 2, vec![vec![1, 2, 4], vec![4, 5]]),
+                site(false, 0, 2, vec![vec![3, 5], vec![0, 5]]),
+            ],
+            requirements: vec![Requirement {
+                operator: 1,
+                items: vec![(0, 1), (3, 1), (5, 1)],
+                min_weight: 3,
+            }],
+            other_sites: OtherSites::default(),
+            r1_blockers: Vec::new(),
+            preference_rank: Vec::new(),
+        }
+    }
+
+    /// Everything a trial may change, to compare.
+    #[allow(clippy::type_complexity)]
+    fn snapshot(
+        st: &State<'_>,
+    ) -> (
+        Vec<Vec<u32>>,
+        Vec<Vec<u32>>,
+        Vec<Vec<u32>>,
+        Vec<u8>,
+        Vec<u8>,
+        Vec<(u32, u8)>,
+        Vec<bool>,
+        usize,
+        (u32, u64, u64, Yuan, Yuan, Weight, Vec<Weight>),
+    ) {
+        (
+            st.count.clone(),
+            st.reach.clone(),
+            st.cand_count.clone(),
+            st.tenants.clone(),
+            st.added.clone(),
+            st.placed.clone(),
+            st.removed.clone(),
+            st.alts.len() + st.causes.len() + st.alt_of.len(),
+            (
+                st.opened,
+                st.sites_total,
+                st.shared_total,
+                st.station_yuan,
+                st.build_yuan,
+                st.objective,
+                st.req_covered.clone(),
+            ),
+        )
+    }
+
+    #[test]
+    fn undo_brings_the_plan_back_exactly() {
+        let p = small();
+        for sharing_first in [false, true] {
+            let mut st = State::new(&p, sharing_first, None);
+            st.place(2, 0);
+            st.place(0, 0);
+            let before = snapshot(&st);
+            let mark = st.mark();
+            st.place(1, 1);
+            st.remove(0);
+            st.place(3, 1);
+            st.forbid.push((2, 1));
+            st.evict(2, 0);
+            st.remove(1);
+            st.undo(mark);
+            assert_eq!(snapshot(&st), before, "sharing first: {sharing_first}");
+            assert!(st.forbid.is_empty());
+            // Kept, a trial leaves what the same steps leave unjournalled.
+            let mut plain = st.clone();
+            let mark = st.mark();
+            for t in [&mut st, &mut plain] {
+                t.place(1, 1);
+                t.remove(0);
+                t.place(3, 0);
+            }
+            st.commit(mark);
+            assert_eq!(snapshot(&st), snapshot(&plain));
+        }
     }
 }
