@@ -37,7 +37,7 @@
 //! less or falls further short in any year.
 
 use crate::problem::{Problem, ProblemError, StationKind};
-use crate::state::{Cause, Csr, State};
+use crate::state::{item_sites, Cause, Csr, State};
 use std::collections::BinaryHeap;
 
 /// Traffic, bit/s.
@@ -938,20 +938,6 @@ pub(crate) fn serve(
         }
     }
     st.cause = was;
-}
-
-/// Per operator: item → the sites covering it.
-fn item_sites(p: &Problem) -> Vec<Csr<u32>> {
-    (0..p.operators)
-        .map(|o| {
-            let pairs = p.sites.iter().enumerate().flat_map(move |(s, site)| {
-                site.coverage[o]
-                    .iter()
-                    .map(move |&d| (d as usize, s as u32))
-            });
-            Csr::from_pairs(p.weights.len(), pairs)
-        })
-        .collect()
 }
 
 /// Per operator: item → every server of the operator covering it (the

@@ -47,7 +47,7 @@
 
 use crate::construct::{cleanup_among, coverage_on, fill_sites, sharing_fill_on, targets_on};
 use crate::problem::{Mode, Weight, Yuan};
-use crate::state::{Cause, Csr, State};
+use crate::state::{item_sites, Cause, Csr, State};
 use rayon::prelude::*;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -121,18 +121,9 @@ struct Neighbours {
 
 impl Neighbours {
     fn new(st: &State<'_>) -> Self {
-        let p = st.p;
-        let sites_of = (0..p.operators)
-            .map(|o| {
-                let pairs = p.sites.iter().enumerate().flat_map(move |(s, site)| {
-                    site.coverage[o]
-                        .iter()
-                        .map(move |&d| (d as usize, s as u32))
-                });
-                Csr::from_pairs(p.weights.len(), pairs)
-            })
-            .collect();
-        Neighbours { sites_of }
+        Neighbours {
+            sites_of: item_sites(st.p),
+        }
     }
 
     /// Options that could serve what `(s, o)` covers, and the other

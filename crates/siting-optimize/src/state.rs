@@ -102,6 +102,20 @@ impl<T: Copy + Default> Csr<T> {
     }
 }
 
+/// Per operator: item → the sites covering it.
+pub(crate) fn item_sites(p: &Problem) -> Vec<Csr<u32>> {
+    (0..p.operators)
+        .map(|o| {
+            let pairs = p.sites.iter().enumerate().flat_map(move |(s, site)| {
+                site.coverage[o]
+                    .iter()
+                    .map(move |&d| (d as usize, s as u32))
+            });
+            Csr::from_pairs(p.weights.len(), pairs)
+        })
+        .collect()
+}
+
 /// What one option would add now.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Gains {
