@@ -225,9 +225,11 @@ pub fn run_with(
         };
         let mut inst = instance(&loaded.cfg, &prep, &covered.sets, demand_file)?;
         tune(&mut inst, &prep, &covered);
-        let mut solution = siting_optimize::solve(&inst.problem, &inst.params)?;
-        log_search(&solution);
+        // The tight bound (LP or Lagrangian) only for the solution kept: a
+        // second round replaces the first.
+        let mut solution = siting_optimize::solve_with_cheap_bound(&inst.problem, &inst.params)?;
         progress.advance(1);
+        let mut tightened = false;
         // Where a requirement is still short because every site that reaches
         // its demand is full, a second round of rings and towers, then the solve again.
         if loaded.cfg.objective.search_rings {
@@ -244,10 +246,14 @@ pub fn run_with(
                 inst = instance(&loaded.cfg, &prep, &covered.sets, demand_file)?;
                 tune(&mut inst, &prep, &covered);
                 solution = siting_optimize::solve(&inst.problem, &inst.params)?;
-                log_search(&solution);
+                tightened = true;
             }
             progress.advance(1);
         }
+        if !tightened {
+            siting_optimize::tighten_bound(&inst.problem, &inst.params, &mut solution);
+        }
+        log_search(&solution);
         Ok::<_, EngineError>((inst, solution))
     })?;
     let (inst, solution) = inst;

@@ -73,5 +73,7 @@ pub use problem::{
     Mode, OtherSites, Params, Problem, ProblemError, Requirement, SiteChoice, StationKind, Weight,
     Yuan,
 };
-pub use solve::{solve, RequirementOutcome, SharingOutcome, Solution};
+pub use solve::{
+    solve, solve_with_cheap_bound, tighten_bound, RequirementOutcome, SharingOutcome, Solution,
+};
 pub use state::{Alternative, Placement, Purpose};

@@ -128,6 +128,17 @@ const LAGRANGIAN_METHOD: &str = "Lagrangian relaxation (the covering constraints
 /// bisection. A floor no plan reaches gives the closest plan, with
 /// `sharing.floor_met == false`.
 pub fn solve(p: &Problem, params: &Params) -> Result<Solution, ProblemError> {
+    let mut sol = solve_with_cheap_bound(p, params)?;
+    tighten_bound(p, params, &mut sol);
+    Ok(sol)
+}
+
+/// [`solve()`] with only the cheaper bounds (knapsack of single-station
+/// gains, the sharing floor's cost; no LP or Lagrangian relaxation), for a
+/// caller that may solve again before it needs the tight one: the plan is
+/// the same, and [`tighten_bound`] then gives the bound and gap
+/// [`solve()`] gives.
+pub fn solve_with_cheap_bound(p: &Problem, params: &Params) -> Result<Solution, ProblemError> {
     let start = Instant::now();
     p.validate(params)?;
     let floor = params.min_sharing_rate;
@@ -438,95 +449,7 @@ fn finish(
         })
         .collect();
     let floor_met = st.floor_met(params.min_sharing_rate);
-    let (bound, gap) = match params.mode {
-        Mode::Targets => {
-            let mut b =
-                cost_lower_bound(p, &st.req_target, &st.req_before, params.min_sharing_rate);
-            let goal = LpGoal::Cost {
-                targets: &st.req_target,
-                before: &st.req_before,
-            };
-            match lp_relaxation(p, goal, params.min_sharing_rate) {
-                Some(v) => {
-                    if v >= b.value {
-                        b = Bound {
-                            value: v,
-                            method: format!(
-                                "{LP_METHOD} (least cost); it is at least the cheaper bound ({})",
-                                b.method
-                            ),
-                        };
-                    }
-                }
-                None => {
-                    // The floor binds the bound only for plans that meet it.
-                    let floor = params.min_sharing_rate.filter(|_| floor_met);
-                    if let Some(l) = lagrangian_bound(p, goal, cost, floor) {
-                        if l.value > b.value {
-                            b = Bound {
-                                value: l.value,
-                                method: format!(
-                                    "{LAGRANGIAN_METHOD} (least cost, {} subgradient iterations; the instance is too large for the LP); it exceeds the cheaper bound ({})",
-                                    l.iterations, b.method
-                                ),
-                            };
-                        }
-                    }
-                }
-            }
-            // A plan short of a served share is not one the bound bounds.
-            let shares_met = capacity.as_ref().is_none_or(|c| {
-                c.traffic.iter().flatten().all(|t| t.met())
-                    && c.groups.iter().flatten().flatten().all(|t| t.met())
-            });
-            let gap = if st.unmet() > 0 || !shares_met {
-                None
-            } else if cost > 0 {
-                Some((cost as f64 - b.value as f64).max(0.0) / cost as f64)
-            } else {
-                Some(0.0)
-            };
-            (b, gap)
-        }
-        mode => {
-            let mut b = coverage_upper_bound(p, &mode);
-            // The floor tightens the LP only for plans that meet it.
-            let floor = params.min_sharing_rate.filter(|_| floor_met);
-            match lp_relaxation(p, LpGoal::Coverage(mode), floor) {
-                Some(v) => {
-                    if v <= b.value {
-                        b = Bound {
-                            value: v,
-                            method: format!(
-                                "{LP_METHOD} (most coverage); it is at most the cheaper bound ({})",
-                                b.method
-                            ),
-                        };
-                    }
-                }
-                None => {
-                    if let Some(l) = lagrangian_bound(p, LpGoal::Coverage(mode), objective, None) {
-                        if l.value < b.value {
-                            b = Bound {
-                                value: l.value,
-                                method: format!(
-                                    "{LAGRANGIAN_METHOD} (most coverage, {} subgradient iterations; the instance is too large for the LP); it is below the cheaper bound ({})",
-                                    l.iterations, b.method
-                                ),
-                            };
-                        }
-                    }
-                }
-            }
-            let gap = if b.value > 0 {
-                (b.value as f64 - objective as f64).max(0.0) / b.value as f64
-            } else {
-                0.0
-            };
-            (b, Some(gap))
-        }
-    };
-    Solution {
+    let mut sol = Solution {
         placements,
         cost_yuan: cost,
         build_cost_yuan: build,
@@ -541,13 +464,145 @@ fn finish(
             floor_met,
         },
         new_sites: st.opened,
-        bound,
-        gap,
+        bound: Bound {
+            value: 0,
+            method: String::new(),
+        },
+        gap: None,
         sharing_price: price,
         alternatives,
         search,
         years,
         year_drivers,
         capacity,
+    };
+    let (bound, gap) = bound_of(p, params, &sol, false);
+    sol.bound = bound;
+    sol.gap = gap;
+    sol
+}
+
+/// Replaces the bound of `sol` (a solution of `p` under `params`) by the
+/// best one there is: the LP relaxation where the instance fits, else the
+/// Lagrangian relaxation, where either beats the cheaper bound [`solve()`]
+/// without it gives ([`solve_with_cheap_bound`]); the gap follows.
+pub fn tighten_bound(p: &Problem, params: &Params, sol: &mut Solution) {
+    let (bound, gap) = bound_of(p, params, sol, true);
+    sol.bound = bound;
+    sol.gap = gap;
+}
+
+/// The bound on the optimum for `sol`'s instance and the plan's gap to it:
+/// the cheaper bounds, and with `tight` the LP or Lagrangian relaxation
+/// where it beats them.
+fn bound_of(p: &Problem, params: &Params, sol: &Solution, tight: bool) -> (Bound, Option<f64>) {
+    let req_target: Vec<Weight> = sol
+        .requirements
+        .iter()
+        .map(|r| r.requested.min(r.achievable))
+        .collect();
+    let req_before: Vec<Weight> = sol.requirements.iter().map(|r| r.covered_before).collect();
+    let unmet = sol
+        .requirements
+        .iter()
+        .zip(&req_target)
+        .filter(|(r, &t)| r.covered < t)
+        .count();
+    let floor_met = sol.sharing.floor_met;
+    let (cost, objective, capacity) = (sol.cost_yuan, sol.objective, &sol.capacity);
+    match params.mode {
+        Mode::Targets => {
+            let mut b = cost_lower_bound(p, &req_target, &req_before, params.min_sharing_rate);
+            let goal = LpGoal::Cost {
+                targets: &req_target,
+                before: &req_before,
+            };
+            match tight
+                .then(|| lp_relaxation(p, goal, params.min_sharing_rate))
+                .flatten()
+            {
+                Some(v) => {
+                    if v >= b.value {
+                        b = Bound {
+                            value: v,
+                            method: format!(
+                                "{LP_METHOD} (least cost); it is at least the cheaper bound ({})",
+                                b.method
+                            ),
+                        };
+                    }
+                }
+                None if tight => {
+                    // The floor binds the bound only for plans that meet it.
+                    let floor = params.min_sharing_rate.filter(|_| floor_met);
+                    if let Some(l) = lagrangian_bound(p, goal, cost, floor) {
+                        if l.value > b.value {
+                            b = Bound {
+                                value: l.value,
+                                method: format!(
+                                    "{LAGRANGIAN_METHOD} (least cost, {} subgradient iterations; the instance is too large for the LP); it exceeds the cheaper bound ({})",
+                                    l.iterations, b.method
+                                ),
+                            };
+                        }
+                    }
+                }
+                None => {}
+            }
+            // A plan short of a served share is not one the bound bounds.
+            let shares_met = capacity.as_ref().is_none_or(|c| {
+                c.traffic.iter().flatten().all(|t| t.met())
+                    && c.groups.iter().flatten().flatten().all(|t| t.met())
+            });
+            let gap = if unmet > 0 || !shares_met {
+                None
+            } else if cost > 0 {
+                Some((cost as f64 - b.value as f64).max(0.0) / cost as f64)
+            } else {
+                Some(0.0)
+            };
+            (b, gap)
+        }
+        mode => {
+            let mut b = coverage_upper_bound(p, &mode);
+            // The floor tightens the LP only for plans that meet it.
+            let floor = params.min_sharing_rate.filter(|_| floor_met);
+            match tight
+                .then(|| lp_relaxation(p, LpGoal::Coverage(mode), floor))
+                .flatten()
+            {
+                Some(v) => {
+                    if v <= b.value {
+                        b = Bound {
+                            value: v,
+                            method: format!(
+                                "{LP_METHOD} (most coverage); it is at most the cheaper bound ({})",
+                                b.method
+                            ),
+                        };
+                    }
+                }
+                None if tight => {
+                    if let Some(l) = lagrangian_bound(p, LpGoal::Coverage(mode), objective, None) {
+                        if l.value < b.value {
+                            b = Bound {
+                                value: l.value,
+                                method: format!(
+                                    "{LAGRANGIAN_METHOD} (most coverage, {} subgradient iterations; the instance is too large for the LP); it is below the cheaper bound ({})",
+                                    l.iterations, b.method
+                                ),
+                            };
+                        }
+                    }
+                }
+                None => {}
+            }
+            let gap = if b.value > 0 {
+                (b.value as f64 - objective as f64).max(0.0) / b.value as f64
+            } else {
+                0.0
+            };
+            (b, Some(gap))
+        }
     }
 }

@@ -539,3 +539,23 @@ proptest! {
         }
     }
 }
+
+/// The cheap-bound solve and its tightening give what `solve` gives: the
+/// same plan, bound and gap; the cheap bound is never above the tight one.
+#[test]
+fn a_cheap_bound_tightened_is_the_solve_bound() {
+    let mut tighter = 0;
+    for seed in 0..60 {
+        let (p, cap) = instance(seed, 2);
+        let params = params(cap);
+        let full = solve(&p, &params).expect("valid");
+        let mut quick = siting_optimize::solve_with_cheap_bound(&p, &params).expect("valid");
+        assert_eq!(quick.placements, full.placements, "seed {seed}");
+        assert!(quick.bound.value <= full.bound.value, "seed {seed}");
+        tighter += usize::from(quick.bound.value < full.bound.value);
+        siting_optimize::tighten_bound(&p, &params, &mut quick);
+        assert_eq!(quick, full, "seed {seed}");
+    }
+    // The LP relaxation does tighten some of them.
+    assert!(tighter > 0);
+}
