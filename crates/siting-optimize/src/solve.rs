@@ -521,17 +521,16 @@ fn bound_of(p: &Problem, params: &Params, sol: &Solution, tight: bool) -> (Bound
                 .then(|| lp_relaxation(p, goal, params.min_sharing_rate))
                 .flatten()
             {
-                Some(v) => {
-                    if v >= b.value {
-                        b = Bound {
-                            value: v,
-                            method: format!(
-                                "{LP_METHOD} (least cost); it is at least the cheaper bound ({})",
-                                b.method
-                            ),
-                        };
-                    }
+                Some(v) if v >= b.value => {
+                    b = Bound {
+                        value: v,
+                        method: format!(
+                            "{LP_METHOD} (least cost); it is at least the cheaper bound ({})",
+                            b.method
+                        ),
+                    };
                 }
+                Some(_) => {}
                 None if tight => {
                     // The floor binds the bound only for plans that meet it.
                     let floor = params.min_sharing_rate.filter(|_| floor_met);
@@ -571,17 +570,16 @@ fn bound_of(p: &Problem, params: &Params, sol: &Solution, tight: bool) -> (Bound
                 .then(|| lp_relaxation(p, LpGoal::Coverage(mode), floor))
                 .flatten()
             {
-                Some(v) => {
-                    if v <= b.value {
-                        b = Bound {
-                            value: v,
-                            method: format!(
-                                "{LP_METHOD} (most coverage); it is at most the cheaper bound ({})",
-                                b.method
-                            ),
-                        };
-                    }
+                Some(v) if v <= b.value => {
+                    b = Bound {
+                        value: v,
+                        method: format!(
+                            "{LP_METHOD} (most coverage); it is at most the cheaper bound ({})",
+                            b.method
+                        ),
+                    };
                 }
+                Some(_) => {}
                 None if tight => {
                     if let Some(l) = lagrangian_bound(p, LpGoal::Coverage(mode), objective, None) {
                         if l.value < b.value {
