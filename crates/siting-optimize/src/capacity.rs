@@ -1001,7 +1001,9 @@ fn keeps(before: &Assignment<'_>, after: &Assignment<'_>) -> bool {
 /// Takes out the stations that the ones placed for capacity (and the
 /// sharing fill after them) made redundant, the largest saving first: a
 /// station comes out when the plan without it still meets every target
-/// as [`cleanup`](crate::construct::cleanup) judges them, every
+/// as [`cleanup`](crate::construct::cleanup) judges them (with
+/// `keep_objective`, as in `budget` and `sites`, losing no objective
+/// weight), every
 /// requirement still holds in its year, and in no year does any group
 /// serve less traffic or fall further short of its share. Where another
 /// station covers a requirement's item only from a later year, it is
@@ -1015,6 +1017,7 @@ pub(crate) fn cleanup(
     cap: &Capacity,
     years: &mut [u8],
     drivers: &mut [YearDriver],
+    keep_objective: bool,
     floor: Option<f64>,
 ) {
     let kept = |st: &State<'_>| -> Vec<usize> {
@@ -1065,7 +1068,7 @@ pub(crate) fn cleanup(
         let all = kept(st);
         let mut changed = false;
         for k in crate::construct::removal_order(st, &all) {
-            if !crate::construct::removable(st, k, false, floor) {
+            if !crate::construct::removable(st, k, keep_objective, floor) {
                 continue;
             }
             let (s, o) = (st.placed[k].0, st.placed[k].1 as usize);

@@ -231,7 +231,15 @@ pub fn solve_with_cheap_bound(p: &Problem, params: &Params) -> Result<Solution, 
                 capacity::target_years(cap, &state, &vec![cap.sharing_year; state.placed.len()]);
             years.extend_from_slice(&more[years.len()..]);
             drivers.extend_from_slice(&more_drivers[drivers.len()..]);
-            capacity::cleanup(&mut state, cap, &mut years, &mut drivers, floor);
+            let keep_objective = !matches!(params.mode, Mode::Targets);
+            capacity::cleanup(
+                &mut state,
+                cap,
+                &mut years,
+                &mut drivers,
+                keep_objective,
+                floor,
+            );
             let outcome = cap
                 .has_traffic()
                 .then(|| capacity::outcome(&state, cap, &years, &drivers));

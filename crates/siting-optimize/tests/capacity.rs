@@ -559,3 +559,38 @@ fn a_cheap_bound_tightened_is_the_solve_bound() {
     // The LP relaxation does tighten some of them.
     assert!(tighter > 0);
 }
+
+/// In `budget` the capacity step and its clean-up never lose coverage: the
+/// plan with traffic covers at least what the plan without it covers.
+#[test]
+fn in_budget_capacity_keeps_the_coverage() {
+    for seed in 0..300 {
+        let (p, mut cap) = instance(seed, 2);
+        // Demand with weight but no traffic: only the objective keeps the
+        // station that alone covers it.
+        for row in cap.traffic_bps.iter_mut().flatten() {
+            row.iter_mut().step_by(2).for_each(|t| *t = 0);
+        }
+        let mode = Mode::Budget {
+            budget_yuan: 300_000,
+        };
+        let with = solve(
+            &p,
+            &Params {
+                mode,
+                ..params(cap.clone())
+            },
+        )
+        .expect("valid");
+        let without = solve(
+            &p,
+            &Params {
+                mode,
+                capacity: None,
+                ..params(cap)
+            },
+        )
+        .expect("valid");
+        assert!(with.objective >= without.objective, "seed {seed}");
+    }
+}
