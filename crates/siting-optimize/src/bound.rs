@@ -536,35 +536,10 @@ pub fn lp_relaxation(p: &Problem, goal: LpGoal<'_>, floor: Option<f64>) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{OtherSites, Requirement, SiteChoice};
 
     /// Site A covers items a, b for 10 yuan, B covers a for 4, C covers b for 7.
     fn three_sites() -> Problem {
-        let site = |cost, coverage: Vec<u32>| SiteChoice {
-            existing: true,
-            tenants: 1,
-            lte: 0,
-            capacity: 1,
-            allowed: 1,
-            build_cost_yuan: 0,
-            overlay_cost_yuan: cost,
-            tenant_cost_yuan: cost,
-            coverage: vec![coverage],
-        };
-        Problem {
-            operators: 1,
-            weights: vec![1, 1],
-            covered_before: vec![vec![false; 2]],
-            sites: vec![site(10, vec![0, 1]), site(4, vec![0]), site(7, vec![1])],
-            requirements: vec![Requirement {
-                operator: 0,
-                items: vec![(0, 1), (1, 1)],
-                min_weight: 2,
-            }],
-            other_sites: OtherSites::default(),
-            r1_blockers: Vec::new(),
-            preference_rank: Vec::new(),
-        }
+        crate::local::tests::greedy_trap()
     }
 
     #[test]

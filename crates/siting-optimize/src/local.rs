@@ -540,7 +540,7 @@ pub(crate) fn search<'a>(st: State<'a>, set: &Setting) -> (State<'a>, SearchOutc
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use crate::{solve, Mode, OtherSites, Params, Problem, Requirement, SiteChoice};
 
     /// One operator, items a and b; site A covers both for 10 yuan, B
