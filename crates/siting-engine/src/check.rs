@@ -13,7 +13,7 @@ use crate::config::ConfigSource;
 use crate::outcome::eia_authority;
 use crate::prepare::{prepare, Prepared};
 use crate::run::load;
-use crate::sharing_first::Reach;
+use crate::sharing_first::{Reach, ShareScratch};
 use crate::EngineError;
 use serde::Serialize;
 use siting_model::{Operator, OperatorSet, PerOperator, Site, SiteKind, SiteOrigin};
@@ -396,6 +396,7 @@ fn sharing_first(
             0.0
         }
     };
+    let mut scratch = ShareScratch::default();
     for (ps, j) in sites.iter().zip(judged) {
         let Some(i) = *j else { continue };
         if ps.origin != Origin::New {
@@ -409,7 +410,8 @@ fn sharing_first(
                 .copied()
                 .filter(|&d| !before[op][d as usize])
                 .collect();
-            let (best, share) = reach.best(op, &new, &weight, &|d| (d as usize) >= cells);
+            let (best, share) =
+                reach.best_in(&mut scratch, op, &new, &weight, &|d| (d as usize) >= cells);
             if share >= r1.min_share {
                 let other = best
                     .map(|s| m.sites[s as usize].id.clone())

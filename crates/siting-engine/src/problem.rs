@@ -4,7 +4,7 @@
 
 use crate::config::{Config, ModeName};
 use crate::prepare::Prepared;
-use crate::sharing_first::Reach;
+use crate::sharing_first::{Reach, ShareScratch};
 use crate::EngineError;
 use siting_model::{Operator, PerOperator};
 use siting_optimize::{Mode, OtherSites, Params, Problem, Requirement, SiteChoice};
@@ -307,7 +307,7 @@ pub fn r1_blockers(
     };
     (n_existing..m.sites.len())
         .into_par_iter()
-        .filter_map(|i| {
+        .map_init(ShareScratch::default, |scratch, i| {
             if prep.verdicts[i].excluded.is_some() {
                 return None;
             }
@@ -320,7 +320,7 @@ pub fn r1_blockers(
                         .filter(|&d| !covered_before[op][d as usize])
                         .collect();
                     reach
-                        .shares(op, &new, &weight, &|d| (d as usize) >= cells)
+                        .shares_in(scratch, op, &new, &weight, &|d| (d as usize) >= cells)
                         .into_iter()
                         .filter(|(_, share)| *share >= r1.min_share)
                         .map(|(s, _)| s)
@@ -329,6 +329,7 @@ pub fn r1_blockers(
                 .collect();
             per_op.iter().any(|b| !b.is_empty()).then_some((i, per_op))
         })
+        .flatten()
         .collect::<Vec<_>>()
         .into_iter()
         .collect()

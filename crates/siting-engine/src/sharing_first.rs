@@ -13,9 +13,22 @@
 use siting_model::Operator;
 
 /// Per operator, demand item → existing sites the operator may use that
-/// cover it, ascending.
+/// cover it, ascending (one compressed row per item).
 pub struct Reach {
-    by_item: Vec<Vec<Vec<u32>>>,
+    /// Per operator, item `d`'s sites are `sites[o][offsets[o][d]..offsets[o][d + 1]]`.
+    offsets: Vec<Vec<usize>>,
+    sites: Vec<Vec<u32>>,
+    /// Number of sites indexed.
+    n_sites: usize,
+}
+
+/// Working space for [`Reach::shares_in`], reused across calls (one per
+/// thread): a running total per site and the sites touched.
+#[derive(Debug, Default)]
+pub struct ShareScratch {
+    /// Per site: weight and `must` items covered, and whether touched.
+    got: Vec<(f64, usize, bool)>,
+    touched: Vec<u32>,
 }
 
 impl Reach {
@@ -26,18 +39,46 @@ impl Reach {
         n_items: usize,
         usable: &dyn Fn(usize, Operator) -> bool,
     ) -> Reach {
-        let mut by_item = vec![vec![Vec::new(); n_items]; Operator::ALL.len()];
+        let k = Operator::ALL.len();
+        let mut offsets = vec![vec![0usize; n_items + 1]; k];
         for (s, per_op) in sets.iter().enumerate() {
             for op in Operator::ALL {
-                if !usable(s, op) {
-                    continue;
-                }
-                for &d in &per_op[op.index()] {
-                    by_item[op.index()][d as usize].push(s as u32);
+                if usable(s, op) {
+                    for &d in &per_op[op.index()] {
+                        offsets[op.index()][d as usize + 1] += 1;
+                    }
                 }
             }
         }
-        Reach { by_item }
+        for off in &mut offsets {
+            for d in 0..n_items {
+                off[d + 1] += off[d];
+            }
+        }
+        let mut fill: Vec<Vec<usize>> = offsets.clone();
+        let mut sites: Vec<Vec<u32>> = offsets.iter().map(|off| vec![0; off[n_items]]).collect();
+        for (s, per_op) in sets.iter().enumerate() {
+            for op in Operator::ALL {
+                if usable(s, op) {
+                    let o = op.index();
+                    for &d in &per_op[o] {
+                        sites[o][fill[o][d as usize]] = s as u32;
+                        fill[o][d as usize] += 1;
+                    }
+                }
+            }
+        }
+        Reach {
+            offsets,
+            sites,
+            n_sites: sets.len(),
+        }
+    }
+
+    /// The existing sites `op` may use that cover item `d`, ascending.
+    fn of(&self, op: Operator, d: u32) -> &[u32] {
+        let (o, d) = (op.index(), d as usize);
+        &self.sites[o][self.offsets[o][d]..self.offsets[o][d + 1]]
     }
 
     /// The existing site giving `op` the largest share of `new_items`'
@@ -51,23 +92,51 @@ impl Reach {
         weight: &dyn Fn(u32) -> f64,
         must: &dyn Fn(u32) -> bool,
     ) -> (Option<u32>, f64) {
-        self.shares(op, new_items, weight, must).into_iter().fold(
-            (None, 0.0),
-            |(bs, bw), (s, w)| {
-                if w > bw {
-                    (Some(s), w)
-                } else {
-                    (bs, bw)
-                }
-            },
-        )
+        self.best_in(&mut ShareScratch::default(), op, new_items, weight, must)
     }
 
-    /// Every existing site reaching some of `new_items` for `op` and every
-    /// `must` item among them, with the share of their weight it covers,
-    /// by ascending site.
+    /// [`Reach::best`] with working space reused across calls.
+    pub fn best_in(
+        &self,
+        scratch: &mut ShareScratch,
+        op: Operator,
+        new_items: &[u32],
+        weight: &dyn Fn(u32) -> f64,
+        must: &dyn Fn(u32) -> bool,
+    ) -> (Option<u32>, f64) {
+        self.shares_in(scratch, op, new_items, weight, must)
+            .into_iter()
+            .fold(
+                (None, 0.0),
+                |(bs, bw), (s, w)| {
+                    if w > bw {
+                        (Some(s), w)
+                    } else {
+                        (bs, bw)
+                    }
+                },
+            )
+    }
+
+    /// Every existing site `op` may use that covers all the `must` items of
+    /// `new_items`, with the share of their weight it covers, ascending by
+    /// site (empty when nothing new weighs anything).
     pub fn shares(
         &self,
+        op: Operator,
+        new_items: &[u32],
+        weight: &dyn Fn(u32) -> f64,
+        must: &dyn Fn(u32) -> bool,
+    ) -> Vec<(u32, f64)> {
+        self.shares_in(&mut ShareScratch::default(), op, new_items, weight, must)
+    }
+
+    /// [`Reach::shares`] with working space reused across calls: each
+    /// site's weight is summed in the order of `new_items`, so the shares
+    /// are the same to the bit.
+    pub fn shares_in(
+        &self,
+        scratch: &mut ShareScratch,
         op: Operator,
         new_items: &[u32],
         weight: &dyn Fn(u32) -> f64,
@@ -78,25 +147,78 @@ impl Reach {
         if total <= 0.0 {
             return Vec::new();
         }
-        let mut got: std::collections::BTreeMap<u32, (f64, usize)> = Default::default();
+        if scratch.got.len() < self.n_sites {
+            scratch.got.resize(self.n_sites, (0.0, 0, false));
+        }
         for &d in new_items {
             let (w, m) = (weight(d), must(d));
-            for &s in &self.by_item[op.index()][d as usize] {
-                let e = got.entry(s).or_default();
+            for &s in self.of(op, d) {
+                let e = &mut scratch.got[s as usize];
+                if !e.2 {
+                    e.2 = true;
+                    scratch.touched.push(s);
+                }
                 e.0 += w;
                 e.1 += m as usize;
             }
         }
-        got.into_iter()
-            .filter(|(_, (_, m))| *m == musts)
-            .map(|(s, (w, _))| (s, w / total))
-            .collect()
+        scratch.touched.sort_unstable();
+        let out = scratch
+            .touched
+            .iter()
+            .filter(|&&s| scratch.got[s as usize].1 == musts)
+            .map(|&s| (s, scratch.got[s as usize].0 / total))
+            .collect();
+        for &s in &scratch.touched {
+            scratch.got[s as usize] = (0.0, 0, false);
+        }
+        scratch.touched.clear();
+        out
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reused_working_space_gives_the_shares_a_fresh_one_gives() {
+        // 40 sites over 300 items, each covering a seeded run of items.
+        let sets: Vec<Vec<Vec<u32>>> = (0..40u32)
+            .map(|s| {
+                (0..3u32)
+                    .map(|o| {
+                        let start = (s * 7 + o * 13) % 250;
+                        (start..start + 20 + (s * o) % 30).collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        let reach = Reach::new(&sets, 300, &|s, op| (s + op.index()) % 5 != 0);
+        let w = |d: u32| 0.1 + f64::from(d % 11) * 0.37;
+        let must = |d: u32| d % 97 == 0;
+        let mut scratch = ShareScratch::default();
+        for (k, op) in (0..60).zip(Operator::ALL.iter().cycle()) {
+            let new: Vec<u32> = (k * 3..k * 3 + 40).collect();
+            let fresh = reach.shares(*op, &new, &w, &must);
+            let reused = reach.shares_in(&mut scratch, *op, &new, &w, &must);
+            assert_eq!(fresh, reused);
+            assert!(
+                fresh.windows(2).all(|p| p[0].0 < p[1].0),
+                "ascending by site"
+            );
+            // Each share is the weight of the site's items among the new ones.
+            let total: f64 = new.iter().map(|&d| w(d)).sum();
+            for &(s, share) in &fresh {
+                let got: f64 = new
+                    .iter()
+                    .filter(|d| sets[s as usize][op.index()].contains(d))
+                    .map(|&d| w(d))
+                    .sum();
+                assert_eq!(share, got / total);
+            }
+        }
+    }
 
     #[test]
     fn the_best_existing_share() {

@@ -181,6 +181,7 @@ pub fn losses(
                 .iter()
                 .enumerate()
                 .map(|(o, model)| {
+                    let mut from_site = model.losses_from(sr.tx);
                     sets[i][o]
                         .iter()
                         .map(|&d| {
@@ -191,8 +192,8 @@ pub fn losses(
                                 position: items.lonlat[d],
                             };
                             let dist = (items.xy[d][0] - sr.xy[0]).hypot(items.xy[d][1] - sr.xy[1]);
-                            model
-                                .path_loss_db(&sr.tx, &rx, dist)
+                            from_site
+                                .path_loss_db(&rx, dist)
                                 .map_or(CentiDb::MAX, centi_db)
                         })
                         .collect()

@@ -37,7 +37,7 @@
 //! less or falls further short in any year.
 
 use crate::problem::{Problem, ProblemError, StationKind};
-use crate::state::{item_sites, Cause, Csr, State};
+use crate::state::{item_sites_where, Cause, Csr, State};
 use std::collections::BinaryHeap;
 
 /// Traffic, bit/s.
@@ -811,7 +811,7 @@ pub(crate) fn serve(
     let p = st.p;
     let k = p.operators;
     let e = cap.existing.len() as u32;
-    let inverse = item_sites(p);
+    let inverse = st.item_sites();
     let was = std::mem::replace(&mut st.cause, Cause::Capacity);
     // (site, operator) → its kept placement.
     let mut placement: std::collections::HashMap<(u32, u8), usize> = (0..st.placed.len())
@@ -941,8 +941,13 @@ pub(crate) fn serve(
 }
 
 /// Per operator: item → every server of the operator covering it (the
-/// existing ones `0..E`, then `E + site`), with its loss.
-fn item_servers(p: &Problem, cap: &Capacity) -> Vec<Csr<(u32, CentiDb)>> {
+/// existing ones `0..E`, then `E + site` for the sites `s` with
+/// `keep(s, o)`), with its loss.
+fn item_servers(
+    p: &Problem,
+    cap: &Capacity,
+    keep: impl Fn(usize, usize) -> bool + Copy,
+) -> Vec<Csr<(u32, CentiDb)>> {
     let e = cap.existing.len() as u32;
     (0..p.operators)
         .map(|o| {
@@ -957,12 +962,17 @@ fn item_servers(p: &Problem, cap: &Capacity) -> Vec<Csr<(u32, CentiDb)>> {
                         .zip(&sv.loss_cdb)
                         .map(move |(&d, &l)| (d as usize, (i as u32, l)))
                 });
-            let sites = p.sites.iter().enumerate().flat_map(move |(s, site)| {
-                site.coverage[o]
-                    .iter()
-                    .zip(&cap.loss_cdb[s][o])
-                    .map(move |(&d, &l)| (d as usize, (e + s as u32, l)))
-            });
+            let sites = p
+                .sites
+                .iter()
+                .enumerate()
+                .filter(move |&(s, _)| keep(s, o))
+                .flat_map(move |(s, site)| {
+                    site.coverage[o]
+                        .iter()
+                        .zip(&cap.loss_cdb[s][o])
+                        .map(move |(&d, &l)| (d as usize, (e + s as u32, l)))
+                });
             Csr::from_pairs(p.weights.len(), existing.chain(sites))
         })
         .collect()
@@ -1031,10 +1041,14 @@ pub(crate) fn cleanup(
     }
     let p = st.p;
     let e = cap.existing.len() as u32;
-    let inverse = item_sites(p);
-    let servers = item_servers(p, cap);
     type Placements = std::collections::HashMap<(u32, u8), usize>;
     let mut placement: Placements = kept(st).into_iter().map(|kk| (st.placed[kk], kk)).collect();
+    // Only the stations in the plan now can serve or cover in what
+    // follows (nothing is placed here), so the inverse indices hold them
+    // alone.
+    let placed = |s: usize, o: usize| placement.contains_key(&(s as u32, o as u8));
+    let inverse = item_sites_where(p, placed);
+    let servers = item_servers(p, cap, placed);
     // Per requirement, the weight covered by its year.
     let covered_by_year = |st: &State<'_>, years: &[u8], placement: &Placements, r: usize| -> u64 {
         let req = &p.requirements[r];
@@ -1316,7 +1330,7 @@ mod tests {
     fn removing_a_server_matches_a_fresh_assignment() {
         for seed in 0..200 {
             let (p, cap) = instance(seed);
-            let servers = item_servers(&p, &cap);
+            let servers = item_servers(&p, &cap, |_, _| true);
             let e = cap.existing.len() as u32;
             let mut up: Vec<u32> = (0..p.sites.len() as u32).collect();
             let mut a = Assignment::new(&cap, &p, 0, 0);

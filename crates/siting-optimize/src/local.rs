@@ -47,9 +47,9 @@
 
 use crate::construct::{cleanup_among, coverage_on, fill_sites, sharing_fill_on, targets_on};
 use crate::problem::{Mode, Weight, Yuan};
-use crate::state::{item_sites, Cause, Csr, State};
+use crate::state::{Cause, Csr, State};
 use rayon::prelude::*;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// Moves tried together (in parallel); fixed so that the search does not
@@ -116,13 +116,13 @@ enum Move {
 
 /// Per operator, item → sites covering it (all sites).
 struct Neighbours {
-    sites_of: Vec<Csr<u32>>,
+    sites_of: Arc<Vec<Csr<u32>>>,
 }
 
 impl Neighbours {
     fn new(st: &State<'_>) -> Self {
         Neighbours {
-            sites_of: item_sites(st.p),
+            sites_of: st.item_sites(),
         }
     }
 

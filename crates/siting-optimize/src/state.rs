@@ -2,7 +2,7 @@
 //! shared, what it costs, and what each option would add.
 
 use crate::problem::{Problem, StationKind, Weight, Yuan, MAX_REQUIREMENTS_PER_OPERATOR};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Why a station is in the plan, as the replay of the finished plan finds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -104,13 +104,27 @@ impl<T: Copy + Default> Csr<T> {
 
 /// Per operator: item → the sites covering it.
 pub(crate) fn item_sites(p: &Problem) -> Vec<Csr<u32>> {
+    item_sites_where(p, |_, _| true)
+}
+
+/// Per operator `o`: item → the sites `s` covering it for which
+/// `keep(s, o)`.
+pub(crate) fn item_sites_where(
+    p: &Problem,
+    keep: impl Fn(usize, usize) -> bool + Copy,
+) -> Vec<Csr<u32>> {
     (0..p.operators)
         .map(|o| {
-            let pairs = p.sites.iter().enumerate().flat_map(move |(s, site)| {
-                site.coverage[o]
-                    .iter()
-                    .map(move |&d| (d as usize, s as u32))
-            });
+            let pairs = p
+                .sites
+                .iter()
+                .enumerate()
+                .filter(move |&(s, _)| keep(s, o))
+                .flat_map(move |(s, site)| {
+                    site.coverage[o]
+                        .iter()
+                        .map(move |&d| (d as usize, s as u32))
+                });
             Csr::from_pairs(p.weights.len(), pairs)
         })
         .collect()
@@ -157,6 +171,9 @@ pub(crate) struct State<'a> {
     reach: Vec<Vec<u32>>,
     /// Under R1, built on first need: per operator, item → candidates covering it.
     inverse: Vec<Option<Arc<Csr<u32>>>>,
+    /// Built on first need and shared by clones: per operator, item →
+    /// every site covering it ([`item_sites`]).
+    all_sites: Arc<OnceLock<Arc<Vec<Csr<u32>>>>>,
     /// Per operator and item: stations on candidates covering it.
     cand_count: Vec<Vec<u32>>,
     /// Sites in the portfolio now (other, existing choices, opened).
@@ -308,6 +325,7 @@ impl<'a> State<'a> {
             req_target,
             reach: Vec::new(),
             inverse: vec![None; k],
+            all_sites: Arc::default(),
             sites_total,
             shared_total,
             cand_count: vec![vec![0u32; n]; k],
@@ -565,6 +583,14 @@ impl<'a> State<'a> {
             });
         }
         again
+    }
+
+    /// Per operator, item → every site covering it, built once for this
+    /// plan and its copies.
+    pub(crate) fn item_sites(&self) -> Arc<Vec<Csr<u32>>> {
+        self.all_sites
+            .get_or_init(|| Arc::new(item_sites(self.p)))
+            .clone()
     }
 
     fn inverse(&mut self, o: usize) -> &Csr<u32> {

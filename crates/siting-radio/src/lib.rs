@@ -33,4 +33,4 @@ pub use model::{CoverageModel, Receiver, TerrainProfile, Transmitter};
 pub use pathloss::{
     CitySize, Geometry, HataEnvironment, ModelKind, OutOfRange, PathLoss, Prepared,
 };
-pub use propagation::{LinkBudgetModel, MultiBandModel, ValidityBreach};
+pub use propagation::{LinkBudgetModel, MultiBandModel, TransmitterLosses, ValidityBreach};

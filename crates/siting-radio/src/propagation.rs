@@ -272,14 +272,28 @@ impl LinkBudgetModel {
         if self.indoor_only {
             return None;
         }
-        let e = rx.environment.index();
+        let h = self.loss_height(tx, rx);
+        Some(
+            self.prepared(rx.environment, h).loss_db(d)
+                + self.penetration_db[rx.environment.index()],
+        )
+    }
+
+    /// The effective antenna height the path loss to `rx` is computed at,
+    /// metres: with terrain, capped at the model's validity range.
+    fn loss_height(&self, tx: &Transmitter, rx: &Receiver) -> f64 {
         let h = self.effective_height(tx, rx);
-        let h = if self.terrain {
-            h.min(self.models[e].validity().tx_height_m.max.max(1.0))
+        if self.terrain {
+            h.min(
+                self.models[rx.environment.index()]
+                    .validity()
+                    .tx_height_m
+                    .max
+                    .max(1.0),
+            )
         } else {
             h
-        };
-        Some(self.prepared(rx.environment, h).loss_db(d) + self.penetration_db[e])
+        }
     }
 
     fn effective_height(&self, tx: &Transmitter, rx: &Receiver) -> f64 {
@@ -462,6 +476,31 @@ impl MultiBandModel {
             .reduce(f64::min)
     }
 
+    /// The path losses from one transmitter, for many receivers: the same
+    /// figures as [`MultiBandModel::path_loss_db`], with each band's
+    /// distance-independent terms computed once per receiver environment
+    /// and effective height (a site's receivers share a few ground
+    /// heights) instead of once per receiver.
+    ///
+    /// ```
+    /// use siting_model::Environment;
+    /// use siting_radio::{Geometry, LinkBudget, LinkBudgetModel, ModelKind, MultiBandModel, PathLoss, Receiver, Transmitter};
+    /// let m = PathLoss::new(ModelKind::Cost231Hata, Geometry::new(1800.0, 30.0, 1.5));
+    /// let band = LinkBudgetModel::new([m; 4], [0.0; 4], LinkBudget::lte_2015_uplink(), 30_000.0, false);
+    /// let radio = MultiBandModel::new(vec![("1.8 GHz".into(), band)]);
+    /// let tx = Transmitter { height_m: 30.0, ground_m: 0.0, lowest_ground_m: 0.0, position: [0.0; 2], indoor: false, footprint_m: 0.0 };
+    /// let rx = Receiver { environment: Environment::Urban, ground_m: 0.0, position: [0.0; 2] };
+    /// let mut from_tx = radio.losses_from(tx);
+    /// assert_eq!(from_tx.path_loss_db(&rx, 800.0), radio.path_loss_db(&tx, &rx, 800.0));
+    /// ```
+    pub fn losses_from(&self, tx: Transmitter) -> TransmitterLosses<'_> {
+        TransmitterLosses {
+            model: self,
+            tx,
+            memo: Vec::new(),
+        }
+    }
+
     /// The farthest an outdoor site of `effective_height_m` covers a
     /// receiver in environment `e` on any band it carries, metres (flat
     /// ground, no diffraction): the size of a cell there.
@@ -471,6 +510,53 @@ impl MultiBandModel {
             .filter(|(_, m)| !m.is_indoor_only())
             .map(|(_, m)| m.radius_m(e, effective_height_m))
             .fold(0.0, f64::max)
+    }
+}
+
+/// Path losses from one transmitter over an operator's bands
+/// ([`MultiBandModel::losses_from`]).
+#[derive(Debug, Clone)]
+pub struct TransmitterLosses<'a> {
+    model: &'a MultiBandModel,
+    tx: Transmitter,
+    /// (band, environment, effective height's bits) → the prepared model.
+    memo: Vec<(usize, usize, u64, Prepared)>,
+}
+
+impl TransmitterLosses<'_> {
+    /// The least path loss to `rx` at `distance_m` over the bands the site
+    /// carries, dB, with the receiver's penetration loss; `None` where it
+    /// carries none. Equal to [`MultiBandModel::path_loss_db`].
+    pub fn path_loss_db(&mut self, rx: &Receiver, distance_m: f64) -> Option<f64> {
+        let tx = self.tx;
+        let mut best: Option<f64> = None;
+        for (b, (_, m)) in self.model.bands.iter().enumerate() {
+            let loss = if tx.indoor || m.indoor_only {
+                m.path_loss_db(&tx, rx, distance_m)
+            } else {
+                let e = rx.environment.index();
+                let h = m.loss_height(&tx, rx);
+                let key = (b, e, h.to_bits());
+                let prepared = match self
+                    .memo
+                    .iter()
+                    .find(|(mb, me, mh, _)| (*mb, *me, *mh) == key)
+                {
+                    Some(&(_, _, _, p)) => p,
+                    None => {
+                        let p = m.prepared(rx.environment, h);
+                        self.memo.push((b, e, key.2, p));
+                        p
+                    }
+                };
+                Some(prepared.loss_db(distance_m.max(1.0)) + m.penetration_db[e])
+            };
+            best = match (best, loss) {
+                (Some(a), Some(l)) => Some(a.min(l)),
+                (a, l) => a.or(l),
+            };
+        }
+        best
     }
 }
 
@@ -499,6 +585,57 @@ impl CoverageModel for MultiBandModel {
 mod tests {
     use super::*;
     use crate::{Geometry, ModelKind};
+
+    #[test]
+    fn losses_from_a_transmitter_equal_the_direct_ones_to_the_bit() {
+        let band = |kind, f, terrain| {
+            let m = PathLoss::new(kind, Geometry::new(f, 25.0, 1.5));
+            LinkBudgetModel::new(
+                [m; 4],
+                [20.0, 15.0, 10.0, 5.0],
+                LinkBudget::lte_2015_uplink(),
+                30_000.0,
+                terrain,
+            )
+        };
+        for terrain in [false, true] {
+            let radio = MultiBandModel::new(vec![
+                ("uma".into(), band(ModelKind::UmaNlos, 1800.0, terrain)),
+                ("rma".into(), band(ModelKind::RmaNlos, 900.0, terrain)),
+                (
+                    "indoor".into(),
+                    band(ModelKind::Cost231Hata, 2100.0, terrain).indoor_only(),
+                ),
+            ]);
+            for indoor in [false, true] {
+                let tx = Transmitter {
+                    height_m: 30.0,
+                    ground_m: 240.0,
+                    lowest_ground_m: 180.0,
+                    position: [0.0; 2],
+                    indoor,
+                    footprint_m: if indoor { 150.0 } else { 0.0 },
+                };
+                let mut from_tx = radio.losses_from(tx);
+                for i in 0..500u32 {
+                    let rx = Receiver {
+                        environment: Environment::ALL[(i % 4) as usize],
+                        // A few ground heights, some above the mast's top.
+                        ground_m: [180.0, 200.5, 240.0, 262.0, 300.0][(i % 5) as usize],
+                        position: [0.0; 2],
+                    };
+                    let d = 0.5 + f64::from(i * 37 % 4_000);
+                    let direct = radio.path_loss_db(&tx, &rx, d);
+                    let memo = from_tx.path_loss_db(&rx, d);
+                    assert_eq!(
+                        direct.map(f64::to_bits),
+                        memo.map(f64::to_bits),
+                        "{rx:?} at {d} m"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn the_best_server_is_the_nearer_and_an_indoor_system_wins_inside() {
