@@ -196,7 +196,7 @@ mod tests {
             .collect();
         let reach = Reach::new(&sets, 300, &|s, op| (s + op.index()) % 5 != 0);
         let w = |d: u32| 0.1 + f64::from(d % 11) * 0.37;
-        let must = |d: u32| d % 97 == 0;
+        let must = |d: u32| d.is_multiple_of(97);
         let mut scratch = ShareScratch::default();
         for (k, op) in (0..60).zip(Operator::ALL.iter().cycle()) {
             let new: Vec<u32> = (k * 3..k * 3 + 40).collect();
