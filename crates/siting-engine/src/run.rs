@@ -223,13 +223,20 @@ pub fn run_with(
                 traffic.as_ref(),
             );
         };
+        let step = |what: &str, since: std::time::Instant| {
+            tracing::debug!("optimise: {what} in {:.2} s", since.elapsed().as_secs_f64());
+            std::time::Instant::now()
+        };
+        let t0 = std::time::Instant::now();
         let mut inst = instance(&loaded.cfg, &prep, &covered.sets, demand_file)?;
+        let t0 = step("instance", t0);
         tune(&mut inst, &prep, &covered);
+        let t0 = step("capacity model", t0);
         // The tight bound (LP or Lagrangian) only for the solution kept: a
         // second round replaces the first.
         let mut solution = siting_optimize::solve_with_cheap_bound(&inst.problem, &inst.params)?;
+        let mut t0 = step("solve", t0);
         progress.advance(1);
-        let mut tightened = false;
         // Where a requirement is still short because every site that reaches
         // its demand is full, a second round of rings and towers, then the solve again.
         if loaded.cfg.objective.search_rings {
@@ -243,16 +250,18 @@ pub fn run_with(
             if !left.is_empty() {
                 let more = self::rings(&loaded, &mut prep, &mut covered, &left, rings.len() + 1)?;
                 rings.extend(more);
+                t0 = step("second round's rings", t0);
                 inst = instance(&loaded.cfg, &prep, &covered.sets, demand_file)?;
+                t0 = step("second round's instance", t0);
                 tune(&mut inst, &prep, &covered);
-                solution = siting_optimize::solve(&inst.problem, &inst.params)?;
-                tightened = true;
+                t0 = step("second round's capacity model", t0);
+                solution = siting_optimize::solve_with_cheap_bound(&inst.problem, &inst.params)?;
+                t0 = step("second round's solve", t0);
             }
             progress.advance(1);
         }
-        if !tightened {
-            siting_optimize::tighten_bound(&inst.problem, &inst.params, &mut solution);
-        }
+        siting_optimize::tighten_bound(&inst.problem, &inst.params, &mut solution);
+        step("bound", t0);
         log_search(&solution);
         Ok::<_, EngineError>((inst, solution))
     })?;

@@ -38,6 +38,7 @@
 
 use crate::problem::{Problem, ProblemError, StationKind};
 use crate::state::{item_sites_where, Cause, Csr, State};
+use rayon::prelude::*;
 use std::collections::BinaryHeap;
 
 /// Traffic, bit/s.
@@ -819,13 +820,10 @@ pub(crate) fn serve(
         .map(|kk| (st.placed[kk], kk))
         .collect();
     for y in 0..cap.years {
-        let mut asg: Vec<Assignment<'_>> = (0..k).map(|o| Assignment::new(cap, p, o, y)).collect();
-        for kk in (0..st.placed.len()).filter(|&kk| !st.removed[kk]) {
-            let (s, o) = st.placed[kk];
-            if years[kk] as usize <= y {
-                asg[o as usize].add(e + s);
-            }
-        }
+        let mut asg: Vec<Assignment<'_>> = (0..k)
+            .into_par_iter()
+            .map(|o| assignment(st, cap, o, y, |kk| Some(years[kk])))
+            .collect();
         // The rank of option (site, operator) now, if it closes anything.
         type Placements = std::collections::HashMap<(u32, u8), usize>;
         let value = |st: &State<'_>,
@@ -946,10 +944,11 @@ pub(crate) fn serve(
 fn item_servers(
     p: &Problem,
     cap: &Capacity,
-    keep: impl Fn(usize, usize) -> bool + Copy,
+    keep: impl Fn(usize, usize) -> bool + Copy + Sync,
 ) -> Vec<Csr<(u32, CentiDb)>> {
     let e = cap.existing.len() as u32;
     (0..p.operators)
+        .into_par_iter()
         .map(|o| {
             let existing = cap
                 .existing
@@ -1072,8 +1071,10 @@ pub(crate) fn cleanup(
         .collect();
     // Per operator and year, the assignment now.
     let mut asg: Vec<Vec<Assignment<'_>>> = (0..p.operators)
+        .into_par_iter()
         .map(|o| {
             (0..cap.years)
+                .into_par_iter()
                 .map(|y| assignment(st, cap, o, y, |kk| Some(years[kk])))
                 .collect()
         })
@@ -1162,6 +1163,7 @@ pub(crate) fn cleanup(
                     })
                 };
                 let fresh: Vec<Assignment<'_>> = (from..cap.years)
+                    .into_par_iter()
                     .map(|y| assignment(st, cap, o, y, year_of))
                     .collect();
                 if !fresh.iter().zip(&asg[o][from..]).all(|(a, b)| keeps(b, a)) {
@@ -1222,16 +1224,19 @@ pub(crate) fn outcome(
             .filter(|&&kk| st.causes[kk] != Cause::Capacity && drivers[kk] == YearDriver::Load)
             .count(),
     };
-    for o in 0..k {
+    let kept_years = |kk: usize| (!st.removed[kk]).then(|| years[kk]);
+    let mut asg: Vec<Vec<Assignment<'_>>> = (0..k)
+        .into_par_iter()
+        .map(|o| {
+            (0..cap.years)
+                .into_par_iter()
+                .map(|y| assignment(st, cap, o, y, kept_years))
+                .collect()
+        })
+        .collect();
+    for (o, per_year) in asg.iter_mut().enumerate() {
         let row = &mut out.traffic[o];
-        for y in 0..cap.years {
-            let mut a = Assignment::new(cap, p, o, y);
-            for &kk in &kept {
-                let (s, oo) = st.placed[kk];
-                if oo as usize == o && years[kk] as usize <= y {
-                    a.add(e + s);
-                }
-            }
+        for (y, a) in per_year.iter_mut().enumerate() {
             row.push(a.figures());
             out.groups[o].push(a.group_figures());
             for (j, &kk) in kept.iter().enumerate() {

@@ -11,6 +11,7 @@
 
 use crate::problem::{Weight, Yuan, TIE_BITS};
 use crate::state::{Alternative, Cause, State, MAX_ALTERNATIVES};
+use rayon::prelude::*;
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
@@ -148,7 +149,7 @@ fn runner_ups(
 /// placement changes).
 fn lazy(
     st: &mut State<'_>,
-    value: &dyn Fn(&State<'_>, usize, usize) -> Option<Ratio>,
+    value: &(dyn Fn(&State<'_>, usize, usize) -> Option<Ratio> + Sync),
     accept: &dyn Fn(&State<'_>, usize, usize) -> bool,
     done: &dyn Fn(&State<'_>) -> bool,
     only_existing: bool,
@@ -162,13 +163,20 @@ fn lazy(
         }
         value(st, s, o).map(|v| key(st, v, s, o))
     };
-    let mut heap: BinaryHeap<Key> = match seeds {
-        Some(list) => list.iter().filter_map(|&(s, o)| rekey(st, s, o)).collect(),
+    // Every option valued once, in parallel; the heap is built from them
+    // in the same order whatever the thread count.
+    let first: Vec<Key> = match seeds {
+        Some(list) => list
+            .par_iter()
+            .filter_map(|&(s, o)| rekey(st, s, o))
+            .collect(),
         None => (0..st.p.sites.len())
-            .flat_map(|s| (0..k).map(move |o| (s, o)))
+            .into_par_iter()
+            .flat_map_iter(|s| (0..k).map(move |o| (s, o)))
             .filter_map(|(s, o)| rekey(st, s, o))
             .collect(),
     };
+    let mut heap = BinaryHeap::from(first);
     while !done(st) {
         let Some(top) = heap.pop() else { break };
         let (s, o) = option_of(&top);

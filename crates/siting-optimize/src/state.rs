@@ -2,6 +2,7 @@
 //! shared, what it costs, and what each option would add.
 
 use crate::problem::{Problem, StationKind, Weight, Yuan, MAX_REQUIREMENTS_PER_OPERATOR};
+use rayon::prelude::*;
 use std::sync::{Arc, OnceLock};
 
 /// Why a station is in the plan, as the replay of the finished plan finds it.
@@ -111,9 +112,10 @@ pub(crate) fn item_sites(p: &Problem) -> Vec<Csr<u32>> {
 /// `keep(s, o)`.
 pub(crate) fn item_sites_where(
     p: &Problem,
-    keep: impl Fn(usize, usize) -> bool + Copy,
+    keep: impl Fn(usize, usize) -> bool + Copy + Sync,
 ) -> Vec<Csr<u32>> {
     (0..p.operators)
+        .into_par_iter()
         .map(|o| {
             let pairs = p
                 .sites
