@@ -63,7 +63,8 @@ fn stages(c: &mut Criterion) {
     rings(&loaded, &mut prep, &mut covered, &short, 1).expect("rings");
     g.bench_function("optimise", |b| {
         b.iter(|| {
-            let inst = instance(&loaded.cfg, &prep, &covered.sets, "demand").expect("instance");
+            let inst =
+                instance(&loaded.cfg, &prep, &covered.sets, "demand", None).expect("instance");
             black_box(siting_optimize::solve(&inst.problem, &inst.params).expect("solve"))
         })
     });
@@ -71,7 +72,8 @@ fn stages(c: &mut Criterion) {
     // is the ratio of the two, measured side by side.
     g.bench_function("optimise_no_search", |b| {
         b.iter(|| {
-            let mut inst = instance(&loaded.cfg, &prep, &covered.sets, "demand").expect("instance");
+            let mut inst =
+                instance(&loaded.cfg, &prep, &covered.sets, "demand", None).expect("instance");
             inst.params.search_moves = 0;
             black_box(siting_optimize::solve(&inst.problem, &inst.params).expect("solve"))
         })

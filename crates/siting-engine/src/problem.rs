@@ -46,6 +46,10 @@ pub struct Instance {
     pub requirements: Vec<(Operator, RequirementKind)>,
     /// Per operator and item, covered by 4G before the plan.
     pub covered_before: PerOperator<Vec<bool>>,
+    /// R1's blockers per candidate (model index; see [`r1_blockers`]).
+    pub blockers: std::collections::BTreeMap<usize, Vec<Vec<u32>>>,
+    /// How many model sites there were when it was built.
+    pub model_sites: usize,
 }
 
 /// Whole yuan.
@@ -54,11 +58,16 @@ fn yuan(x: f64) -> u64 {
 }
 
 /// Builds the instance. `sets[i]` is site `i`'s coverage per operator.
+/// With `previous`, an instance built before the model gained more
+/// candidates (a later round's ring towers, appended), R1's blockers of
+/// the sites it knew are taken from it: they depend only on the existing
+/// sites, which do not change, and on the candidate itself.
 pub fn instance(
     cfg: &Config,
     prep: &Prepared,
     sets: &[Vec<Vec<u32>>],
     demand_file: &str,
+    previous: Option<&Instance>,
 ) -> Result<Instance, EngineError> {
     let items = &prep.items;
     let n = items.len();
@@ -94,7 +103,11 @@ pub fn instance(
 
     // R1: per candidate and operator, the existing sites that would give
     // the operator min_share of the candidate's new coverage.
-    let blocking = r1_blockers(cfg, prep, sets, &covered_before);
+    let from = previous.map_or(prep.n_existing, |p| p.model_sites);
+    let mut blocking = r1_blockers_from(cfg, prep, sets, &covered_before, from);
+    if let Some(p) = previous {
+        blocking.extend(p.blockers.iter().map(|(&i, b)| (i, b.clone())));
+    }
     let mut choice_site = Vec::new();
     let mut sites = Vec::new();
     let mut other = OtherSites::default();
@@ -229,13 +242,17 @@ pub fn instance(
         choice_site,
         requirements: kinds,
         covered_before,
+        blockers: blocking,
+        model_sites: prep.model.sites.len(),
     })
 }
 
 /// Gives the instance its traffic side ([`crate::traffic::capacity`]):
 /// each requirement's year from `[phases]`, the lead times, and with
 /// `traffic`, loads and served shares (stations added for them in the
-/// `targets` mode).
+/// `targets` mode). With `previous`, the instance of an earlier round,
+/// what does not change between rounds is taken over from its traffic
+/// side ([`crate::traffic::capacity`]).
 pub fn with_capacity(
     inst: &mut Instance,
     cfg: &Config,
@@ -243,7 +260,13 @@ pub fn with_capacity(
     radio: &crate::coverage::Radio,
     sets: &[Vec<Vec<u32>>],
     traffic: Option<&crate::traffic::ItemTraffic>,
+    previous: Option<Instance>,
 ) {
+    let mut previous = previous;
+    let previous_cap = previous
+        .as_mut()
+        .and_then(|p| p.params.capacity.take())
+        .map(|c| std::sync::Arc::try_unwrap(c).unwrap_or_else(|shared| (*shared).clone()));
     let p = &cfg.phases;
     let years: Vec<u8> = inst
         .requirements
@@ -266,6 +289,10 @@ pub fn with_capacity(
         traffic,
         years,
         cfg.objective.mode == ModeName::Targets,
+        previous
+            .as_ref()
+            .zip(previous_cap)
+            .map(|(p, c)| (c, p.choice_site.as_slice())),
     );
     inst.params.capacity = Some(std::sync::Arc::new(cap));
 }
@@ -281,6 +308,17 @@ pub fn r1_blockers(
     prep: &Prepared,
     sets: &[Vec<Vec<u32>>],
     covered_before: &PerOperator<Vec<bool>>,
+) -> std::collections::BTreeMap<usize, Vec<Vec<u32>>> {
+    r1_blockers_from(cfg, prep, sets, covered_before, prep.n_existing)
+}
+
+/// [`r1_blockers`] of the candidates from model index `from` on.
+fn r1_blockers_from(
+    cfg: &Config,
+    prep: &Prepared,
+    sets: &[Vec<Vec<u32>>],
+    covered_before: &PerOperator<Vec<bool>>,
+    from: usize,
 ) -> std::collections::BTreeMap<usize, Vec<Vec<u32>>> {
     use rayon::prelude::*;
     let Some(r1) = &cfg.book.params.r1 else {
@@ -305,7 +343,7 @@ pub fn r1_blockers(
             0.0
         }
     };
-    (n_existing..m.sites.len())
+    (from.max(n_existing)..m.sites.len())
         .into_par_iter()
         .map_init(ShareScratch::default, |scratch, i| {
             if prep.verdicts[i].excluded.is_some() {

@@ -209,7 +209,10 @@ pub fn run_with(
     let traffic =
         crate::traffic::item_traffic(&loaded.cfg, &loaded.config_file, &prep, demand_file)?;
     let inst = stage(progress, Stage::Optimise, Some(rounds), t, || {
-        let tune = |inst: &mut crate::problem::Instance, prep: &Prepared, covered: &Covered| {
+        let tune = |inst: &mut crate::problem::Instance,
+                    prep: &Prepared,
+                    covered: &Covered,
+                    previous: Option<crate::problem::Instance>| {
             inst.params.time_limit = options.time_limit;
             if let Some(m) = options.search_moves {
                 inst.params.search_moves = m;
@@ -221,6 +224,7 @@ pub fn run_with(
                 &loaded.radio,
                 &covered.sets,
                 traffic.as_ref(),
+                previous,
             );
         };
         let step = |what: &str, since: std::time::Instant| {
@@ -228,9 +232,9 @@ pub fn run_with(
             std::time::Instant::now()
         };
         let t0 = std::time::Instant::now();
-        let mut inst = instance(&loaded.cfg, &prep, &covered.sets, demand_file)?;
+        let mut inst = instance(&loaded.cfg, &prep, &covered.sets, demand_file, None)?;
         let t0 = step("instance", t0);
-        tune(&mut inst, &prep, &covered);
+        tune(&mut inst, &prep, &covered, None);
         let t0 = step("capacity model", t0);
         // The tight bound (LP or Lagrangian) only for the solution kept: a
         // second round replaces the first.
@@ -251,9 +255,11 @@ pub fn run_with(
                 let more = self::rings(&loaded, &mut prep, &mut covered, &left, rings.len() + 1)?;
                 rings.extend(more);
                 t0 = step("second round's rings", t0);
-                inst = instance(&loaded.cfg, &prep, &covered.sets, demand_file)?;
+                // The first round's instance lends what does not change.
+                let next = instance(&loaded.cfg, &prep, &covered.sets, demand_file, Some(&inst))?;
+                let previous = std::mem::replace(&mut inst, next);
                 t0 = step("second round's instance", t0);
-                tune(&mut inst, &prep, &covered);
+                tune(&mut inst, &prep, &covered, Some(previous));
                 t0 = step("second round's capacity model", t0);
                 solution = siting_optimize::solve_with_cheap_bound(&inst.problem, &inst.params)?;
                 t0 = step("second round's solve", t0);

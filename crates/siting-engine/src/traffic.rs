@@ -206,6 +206,11 @@ pub fn losses(
 /// The optimiser's traffic side. `choice_site[c]` is the model site of the
 /// problem's site `c`; `requirement_years` the year index of each
 /// requirement; `add_stations` whether the mode adds stations for load.
+/// With `previous`, the traffic side of an earlier round with its
+/// `choice_site` (the model has only gained candidates since), the
+/// existing stations and the path losses of the sites it knew are taken
+/// from it rather than computed again: they depend on nothing a round
+/// changes.
 #[allow(clippy::too_many_arguments)]
 pub fn capacity(
     cfg: &Config,
@@ -216,6 +221,7 @@ pub fn capacity(
     traffic: Option<&ItemTraffic>,
     requirement_years: Vec<u8>,
     add_stations: bool,
+    previous: Option<(Capacity, &[usize])>,
 ) -> Capacity {
     let p = &cfg.phases;
     let n_years = p.years.len();
@@ -279,26 +285,56 @@ pub fn capacity(
     });
     let kind_index = |kind: SiteKind| SiteKind::ALL.iter().position(|&k| k == kind).unwrap_or(0);
     let bps = |op: Operator, kind: SiteKind| table[op][kind_index(kind)];
-    // Stations before the plan: every existing site's 4G tenants, also on
-    // sites a rule keeps out of the plan.
-    let lte_sites: Vec<usize> = (0..prep.n_existing)
-        .filter(|&i| !prep.model.sites[i].lte().is_empty())
-        .collect();
-    let lte_loss = losses(radio, prep, &lte_sites, sets);
-    for (&i, loss) in lte_sites.iter().zip(lte_loss) {
-        let site = &prep.model.sites[i];
-        for (op, l) in Operator::ALL.iter().zip(loss) {
-            if site.lte().contains(*op) {
-                cap.existing.push(Server {
-                    operator: op.index() as u8,
-                    capacity_bps: bps(*op, site.kind),
-                    coverage: sets[i][op.index()].clone(),
-                    loss_cdb: l,
-                });
+    let (reused_existing, mut known) = match previous {
+        Some((old, old_choice)) => (
+            Some(old.existing),
+            old_choice
+                .iter()
+                .copied()
+                .zip(old.loss_cdb)
+                .collect::<std::collections::HashMap<usize, Vec<Vec<CentiDb>>>>(),
+        ),
+        None => (None, Default::default()),
+    };
+    match reused_existing {
+        Some(existing) => cap.existing = existing,
+        None => {
+            // Stations before the plan: every existing site's 4G tenants,
+            // also on sites a rule keeps out of the plan.
+            let lte_sites: Vec<usize> = (0..prep.n_existing)
+                .filter(|&i| !prep.model.sites[i].lte().is_empty())
+                .collect();
+            let lte_loss = losses(radio, prep, &lte_sites, sets);
+            for (&i, loss) in lte_sites.iter().zip(lte_loss) {
+                let site = &prep.model.sites[i];
+                for (op, l) in Operator::ALL.iter().zip(loss) {
+                    if site.lte().contains(*op) {
+                        cap.existing.push(Server {
+                            operator: op.index() as u8,
+                            capacity_bps: bps(*op, site.kind),
+                            coverage: sets[i][op.index()].clone(),
+                            loss_cdb: l,
+                        });
+                    }
+                }
             }
         }
     }
-    cap.loss_cdb = losses(radio, prep, choice_site, sets);
+    let missing: Vec<usize> = choice_site
+        .iter()
+        .copied()
+        .filter(|i| !known.contains_key(i))
+        .collect();
+    let computed = losses(radio, prep, &missing, sets);
+    known.extend(missing.into_iter().zip(computed));
+    cap.loss_cdb = choice_site
+        .iter()
+        .map(|i| {
+            known
+                .remove(i)
+                .expect("every choice's losses are known or computed above")
+        })
+        .collect();
     cap.station_bps = choice_site
         .iter()
         .map(|&i| {
