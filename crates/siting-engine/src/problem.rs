@@ -52,6 +52,36 @@ pub struct Instance {
     pub model_sites: usize,
 }
 
+/// What a later round takes over from an instance
+/// ([`Instance::carry`]): the parts a round of ring towers cannot change,
+/// without the problem itself (freed before the next is built).
+pub struct Carry {
+    /// R1's blockers per candidate (model index).
+    pub blockers: std::collections::BTreeMap<usize, Vec<Vec<u32>>>,
+    /// How many model sites there were.
+    pub model_sites: usize,
+    /// Model site index of each of the problem's sites.
+    pub choice_site: Vec<usize>,
+    /// The traffic side, if it had one.
+    pub capacity: Option<siting_optimize::Capacity>,
+}
+
+impl Instance {
+    /// The parts of this instance a later round can reuse; the rest is
+    /// dropped.
+    pub fn carry(self) -> Carry {
+        Carry {
+            blockers: self.blockers,
+            model_sites: self.model_sites,
+            choice_site: self.choice_site,
+            capacity: self
+                .params
+                .capacity
+                .map(|c| std::sync::Arc::try_unwrap(c).unwrap_or_else(|shared| (*shared).clone())),
+        }
+    }
+}
+
 /// Whole yuan.
 fn yuan(x: f64) -> u64 {
     x.round() as u64
@@ -67,7 +97,7 @@ pub fn instance(
     prep: &Prepared,
     sets: &[Vec<Vec<u32>>],
     demand_file: &str,
-    previous: Option<&Instance>,
+    previous: Option<&Carry>,
 ) -> Result<Instance, EngineError> {
     let items = &prep.items;
     let n = items.len();
@@ -250,9 +280,9 @@ pub fn instance(
 /// Gives the instance its traffic side ([`crate::traffic::capacity`]):
 /// each requirement's year from `[phases]`, the lead times, and with
 /// `traffic`, loads and served shares (stations added for them in the
-/// `targets` mode). With `previous`, the instance of an earlier round,
-/// what does not change between rounds is taken over from its traffic
-/// side ([`crate::traffic::capacity`]).
+/// `targets` mode). With `previous`, what an earlier round's instance
+/// carries over, its traffic side lends what does not change between
+/// rounds ([`crate::traffic::capacity`]).
 pub fn with_capacity(
     inst: &mut Instance,
     cfg: &Config,
@@ -260,13 +290,12 @@ pub fn with_capacity(
     radio: &crate::coverage::Radio,
     sets: &[Vec<Vec<u32>>],
     traffic: Option<&crate::traffic::ItemTraffic>,
-    previous: Option<Instance>,
+    previous: Option<Carry>,
 ) {
-    let mut previous = previous;
-    let previous_cap = previous
-        .as_mut()
-        .and_then(|p| p.params.capacity.take())
-        .map(|c| std::sync::Arc::try_unwrap(c).unwrap_or_else(|shared| (*shared).clone()));
+    let (old_capacity, old_choice) = match previous {
+        Some(c) => (c.capacity, c.choice_site),
+        None => (None, Vec::new()),
+    };
     let p = &cfg.phases;
     let years: Vec<u8> = inst
         .requirements
@@ -289,10 +318,7 @@ pub fn with_capacity(
         traffic,
         years,
         cfg.objective.mode == ModeName::Targets,
-        previous
-            .as_ref()
-            .zip(previous_cap)
-            .map(|(p, c)| (c, p.choice_site.as_slice())),
+        old_capacity.map(|c| (c, old_choice.as_slice())),
     );
     inst.params.capacity = Some(std::sync::Arc::new(cap));
 }

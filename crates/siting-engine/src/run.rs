@@ -212,7 +212,7 @@ pub fn run_with(
         let tune = |inst: &mut crate::problem::Instance,
                     prep: &Prepared,
                     covered: &Covered,
-                    previous: Option<crate::problem::Instance>| {
+                    previous: Option<crate::problem::Carry>| {
             inst.params.time_limit = options.time_limit;
             if let Some(m) = options.search_moves {
                 inst.params.search_moves = m;
@@ -255,11 +255,12 @@ pub fn run_with(
                 let more = self::rings(&loaded, &mut prep, &mut covered, &left, rings.len() + 1)?;
                 rings.extend(more);
                 t0 = step("second round's rings", t0);
-                // The first round's instance lends what does not change.
-                let next = instance(&loaded.cfg, &prep, &covered.sets, demand_file, Some(&inst))?;
-                let previous = std::mem::replace(&mut inst, next);
+                // The first round's instance lends what does not change,
+                // and its problem is freed first.
+                let carry = inst.carry();
+                inst = instance(&loaded.cfg, &prep, &covered.sets, demand_file, Some(&carry))?;
                 t0 = step("second round's instance", t0);
-                tune(&mut inst, &prep, &covered, Some(previous));
+                tune(&mut inst, &prep, &covered, Some(carry));
                 t0 = step("second round's capacity model", t0);
                 solution = siting_optimize::solve_with_cheap_bound(&inst.problem, &inst.params)?;
                 t0 = step("second round's solve", t0);

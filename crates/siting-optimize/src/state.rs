@@ -597,18 +597,14 @@ impl<'a> State<'a> {
 
     fn inverse(&mut self, o: usize) -> &Csr<u32> {
         if self.inverse[o].is_none() {
-            let p = self.p;
-            let pairs = p
-                .sites
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| !s.existing)
-                .flat_map(move |(s, site)| {
-                    site.coverage[o]
-                        .iter()
-                        .map(move |&d| (d as usize, s as u32))
-                });
-            self.inverse[o] = Some(Arc::new(Csr::from_pairs(p.weights.len(), pairs)));
+            // Every operator's at once, in parallel: a placement on a
+            // candidate soon needs the others'.
+            let built = item_sites_where(self.p, |s, _| !self.p.sites[s].existing);
+            for (slot, csr) in self.inverse.iter_mut().zip(built) {
+                if slot.is_none() {
+                    *slot = Some(Arc::new(csr));
+                }
+            }
         }
         self.inverse[o].as_deref().expect("built above")
     }
