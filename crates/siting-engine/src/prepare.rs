@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::environment::classify;
 use crate::inputs::RawLayers;
 use crate::EngineError;
+use rayon::prelude::*;
 use siting_crs::Projector;
 use siting_index::{PointIndex, PolygonIndex};
 use siting_layers::{
@@ -319,9 +320,24 @@ pub fn prepare(cfg: &Config, config_file: &str, raw: &RawLayers) -> Result<Prepa
         },
     };
 
-    for (i, s) in sites.iter().enumerate() {
-        let p = [s.xy.x, s.xy.y];
-        let Some(d) = prep.district_at(p) else {
+    // Each site's district, verdict and ground, in parallel; the first
+    // site (in input order) that fails stops the run.
+    let per_site: Vec<(Option<u32>, Verdict, Result<f64, EngineError>)> = sites
+        .par_iter()
+        .map(|s| {
+            let d = prep.district_at([s.xy.x, s.xy.y]);
+            let mut verdict = judge(s, &prep.surroundings(cfg, s), &cfg.book, &cfg.costs);
+            if developed_ids.contains(&s.id) {
+                verdict.rules.push("R10");
+                verdict.rules.sort_unstable();
+                verdict.rules.dedup();
+            }
+            let g = prep.ground(&|| format!("site {}", s.id), s.lonlat);
+            (d, verdict, g)
+        })
+        .collect();
+    for (i, (s, (d, verdict, g))) in sites.iter().zip(per_site).enumerate() {
+        let Some(d) = d else {
             let (file, index) = if i < n_existing {
                 (&raw.sites_existing.file, i)
             } else {
@@ -335,15 +351,8 @@ pub fn prepare(cfg: &Config, config_file: &str, raw: &RawLayers) -> Result<Prepa
             });
         };
         prep.site_district.push(d);
-        let mut verdict = judge(s, &prep.surroundings(cfg, s), &cfg.book, &cfg.costs);
-        if developed_ids.contains(&s.id) {
-            verdict.rules.push("R10");
-            verdict.rules.sort_unstable();
-            verdict.rules.dedup();
-        }
         prep.verdicts.push(verdict);
-        let g = prep.ground(&|| format!("site {}", s.id), s.lonlat)?;
-        prep.site_ground_m.push(g);
+        prep.site_ground_m.push(g?);
     }
     prep.model.sites = sites;
 
@@ -360,7 +369,22 @@ pub fn prepare(cfg: &Config, config_file: &str, raw: &RawLayers) -> Result<Prepa
     let mut items = std::mem::take(&mut prep.items);
     let n = prep.model.demand.len() + prep.model.townships.len();
     items.xy.reserve(n);
-    for (i, d) in prep.model.demand.iter().enumerate() {
+    // Each cell's district, zone classes and ground, in parallel.
+    let located: Vec<(Option<u32>, Vec<ZoneClass>, Result<f64, EngineError>)> = prep
+        .model
+        .demand
+        .par_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let p = [d.xy.x, d.xy.y];
+            (
+                prep.district_at(p),
+                prep.zone_classes(p),
+                prep.ground(&|| format!("{} feature #{i}", raw.demand.file), d.lonlat),
+            )
+        })
+        .collect();
+    for ((i, d), (district, classes, ground)) in prep.model.demand.iter().enumerate().zip(located) {
         let p = [d.xy.x, d.xy.y];
         let cell_m = d.cell_m.or(cfg.environment.default_cell_m).ok_or_else(|| {
             siting_layers::LayerError::Feature {
@@ -380,18 +404,12 @@ pub fn prepare(cfg: &Config, config_file: &str, raw: &RawLayers) -> Result<Prepa
             }
             .into());
         }
-        let district = prep.district_at(p);
         items.xy.push(p);
         items.lonlat.push([d.lonlat.lon, d.lonlat.lat]);
-        items.environment.push(classify(
-            &cfg.environment,
-            d.weight,
-            cell_m,
-            &prep.zone_classes(p),
-        ));
         items
-            .ground_m
-            .push(prep.ground(&|| format!("{} feature #{i}", raw.demand.file), d.lonlat)?);
+            .environment
+            .push(classify(&cfg.environment, d.weight, cell_m, &classes));
+        items.ground_m.push(ground?);
         items.residents.push(d.weight);
         items.cell_m.push(cell_m);
         items

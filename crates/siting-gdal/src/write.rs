@@ -346,10 +346,12 @@ fn write_all(
     fail: &dyn Fn(gdal::errors::GdalError) -> GdalLayerError,
 ) -> Result<(), GdalLayerError> {
     for l in layers {
+        // Field names in the order first seen (a set keeps it linear).
         let mut names: Vec<String> = Vec::new();
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for (_, props) in &l.features {
             for k in props.keys() {
-                if !names.contains(k) {
+                if seen.insert(k.as_str()) {
                     names.push(k.clone());
                 }
             }
