@@ -54,6 +54,9 @@ pub fn check(source: &ConfigSource, plan: &Path) -> Result<CheckReport, EngineEr
     let loaded = load(source, None)?;
     let cfg = &loaded.cfg;
     let mut prep = prepare(cfg, &loaded.config_file, &loaded.raw)?;
+    // The scoring of T4 below starts from the layers as they are, before
+    // this check adds the plan's ring towers.
+    let fresh = prep.clone();
     let plan_file = if plan.is_dir() {
         plan.join("plan.geojson")
     } else {
@@ -335,7 +338,7 @@ pub fn check(source: &ConfigSource, plan: &Path) -> Result<CheckReport, EngineEr
     }
 
     sharing_first(&loaded, &prep, &sites, &judged, &mut out);
-    figures(&loaded, &prep, &sites, plan, &mut out)?;
+    figures(&loaded, &prep, fresh, &sites, plan, &mut out)?;
     out.violations.sort_by_key(|v| v.site_id.is_none());
     Ok(out)
 }
@@ -435,6 +438,7 @@ fn sharing_first(
 fn figures(
     loaded: &crate::run::Loaded,
     prep: &Prepared,
+    fresh: Prepared,
     sites: &[PlanSite],
     plan: &Path,
     out: &mut CheckReport,
@@ -570,7 +574,6 @@ fn figures(
         0.0,
     );
     // T4's coverage, recomputed by `siting score` on the config's demand.
-    let fresh = prepare(&loaded.cfg, &loaded.config_file, &loaded.raw)?;
     let score = crate::score::score_sites(loaded, fresh, sites, &out.plan.clone())?;
     for op in Operator::ALL {
         let c = &score.coverage[op];

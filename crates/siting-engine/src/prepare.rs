@@ -66,6 +66,7 @@ impl Items {
 }
 
 /// Everything the stages between the layers and coverage produce.
+#[derive(Clone)]
 pub struct Prepared {
     /// The model in the metric CRS (sites: existing, then candidates, then
     /// any search-ring towers).
