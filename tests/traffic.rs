@@ -368,3 +368,85 @@ fn a_traffic_plan_is_the_same_at_one_and_two_threads() {
         "plan or report differ between 1 and 2 threads"
     );
 }
+
+/// A second round (more ring towers, appended to the model) built from
+/// what the first round's instance carries over — R1's blockers, the
+/// existing 4G stations, the known sites' path losses — is the instance
+/// built afresh, to the last field.
+#[test]
+fn a_second_round_built_from_the_first_equals_one_built_afresh() {
+    use siting_engine::prepare::prepare;
+    use siting_engine::problem::{instance, with_capacity};
+    use siting_engine::rings::unservable;
+    use siting_engine::run::{cover, load, rings};
+    use siting_model::OperatorSet;
+
+    let dir = small_copy();
+    let config = dir.path().join("plan.toml");
+    let text = fs::read_to_string(&config).unwrap().replace(
+        "[objective]\nmode = \"targets\"",
+        "[objective]\nmode = \"targets\"\nsearch_rings = true",
+    );
+    fs::write(&config, format!("{text}\n{}", traffic_table(2000.0))).unwrap();
+    let source = siting_engine::ConfigSource::File(config);
+    let loaded = load(&source, None).expect("layers");
+    let cfg = &loaded.cfg;
+    assert!(cfg.objective.search_rings && cfg.book.params.r1.is_some());
+    let mut prep = prepare(cfg, &loaded.config_file, &loaded.raw).expect("prepare");
+    let mut covered = cover(&loaded, &prep);
+    let short = unservable(&prep, &covered.sets);
+    rings(&loaded, &mut prep, &mut covered, &short, 1).expect("rings");
+    let demand = &loaded.raw.demand.file;
+    let traffic = siting_engine::traffic::item_traffic(cfg, &loaded.config_file, &prep, demand)
+        .expect("traffic")
+        .expect("a [traffic] table");
+    let mut first = instance(cfg, &prep, &covered.sets, demand, None).expect("instance");
+    with_capacity(
+        &mut first,
+        cfg,
+        &prep,
+        &loaded.radio,
+        &covered.sets,
+        Some(&traffic),
+        None,
+    );
+    assert!(first.params.capacity.is_some());
+    // The second round: ring towers around some demand cells.
+    let all = OperatorSet::from_bits(0b111);
+    let more: Vec<(u32, OperatorSet)> = (0..prep.items.cells as u32)
+        .step_by(11)
+        .take(6)
+        .map(|d| (d, all))
+        .collect();
+    rings(&loaded, &mut prep, &mut covered, &more, 100).expect("rings");
+    assert!(
+        prep.model.sites.len() > first.model_sites,
+        "no tower was added"
+    );
+    let carry = first.carry();
+    let mut reused = instance(cfg, &prep, &covered.sets, demand, Some(&carry)).expect("instance");
+    with_capacity(
+        &mut reused,
+        cfg,
+        &prep,
+        &loaded.radio,
+        &covered.sets,
+        Some(&traffic),
+        Some(carry),
+    );
+    let mut fresh = instance(cfg, &prep, &covered.sets, demand, None).expect("instance");
+    with_capacity(
+        &mut fresh,
+        cfg,
+        &prep,
+        &loaded.radio,
+        &covered.sets,
+        Some(&traffic),
+        None,
+    );
+    assert!(!fresh.problem.sites.is_empty());
+    assert_eq!(reused.blockers, fresh.blockers);
+    assert_eq!(reused.choice_site, fresh.choice_site);
+    assert_eq!(reused.problem, fresh.problem);
+    assert_eq!(reused.params, fresh.params);
+}
