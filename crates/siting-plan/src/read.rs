@@ -35,8 +35,42 @@ pub fn read_plan(path: &Path) -> Result<Vec<PlanSite>, PlanReadError> {
     parse_plan(&label, &text)
 }
 
+/// The top of a FeatureCollection, its features left unparsed.
+#[derive(serde::Deserialize)]
+struct RawCollection<'a> {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    #[serde(borrow)]
+    features: Option<Vec<&'a serde_json::value::RawValue>>,
+}
+
 /// Parses the text of a `plan.geojson`; `file` names it in errors.
+///
+/// A well-formed FeatureCollection has its features parsed in parallel;
+/// anything else takes the one-piece path, whose errors name the problem.
+/// Either way the first failing feature (in file order) is the one named.
 pub fn parse_plan(file: &str, text: &str) -> Result<Vec<PlanSite>, PlanReadError> {
+    use rayon::prelude::*;
+    match serde_json::from_str::<RawCollection<'_>>(text) {
+        Ok(RawCollection {
+            kind: Some(kind),
+            features: Some(raw),
+        }) if kind == "FeatureCollection" => {
+            let parsed: Vec<Result<Value, serde_json::Error>> = raw
+                .par_iter()
+                .map(|r| serde_json::from_str::<Value>(r.get()))
+                .collect();
+            match parsed.into_iter().collect::<Result<Vec<Value>, _>>() {
+                Ok(features) => sites_of(file, &features),
+                Err(_) => parse_whole(file, text),
+            }
+        }
+        _ => parse_whole(file, text),
+    }
+}
+
+/// [`parse_plan`] in one piece.
+fn parse_whole(file: &str, text: &str) -> Result<Vec<PlanSite>, PlanReadError> {
     let whole = |problem: String| PlanReadError {
         file: file.into(),
         place: String::new(),
@@ -50,9 +84,17 @@ pub fn parse_plan(file: &str, text: &str) -> Result<Vec<PlanSite>, PlanReadError
         .get("features")
         .and_then(Value::as_array)
         .ok_or_else(|| whole("no \"features\" array".into()))?;
+    sites_of(file, features)
+}
+
+/// The plan sites of a collection's features, in parallel; the first
+/// failing feature in file order is the one named.
+fn sites_of(file: &str, features: &[Value]) -> Result<Vec<PlanSite>, PlanReadError> {
+    use rayon::prelude::*;
+    let read: Vec<Result<PlanSite, String>> = features.par_iter().map(feature).collect();
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(features.len());
-    for (i, f) in features.iter().enumerate() {
+    for (i, (f, site)) in features.iter().zip(read).enumerate() {
         let id = f
             .pointer("/properties/site_id")
             .and_then(Value::as_str)
@@ -65,7 +107,7 @@ pub fn parse_plan(file: &str, text: &str) -> Result<Vec<PlanSite>, PlanReadError
             },
             problem,
         };
-        let site = feature(f).map_err(err)?;
+        let site = site.map_err(err)?;
         if !seen.insert(site.site_id.clone()) {
             return Err(err(format!("site_id {:?} appears twice", site.site_id)));
         }
