@@ -228,7 +228,11 @@ pub fn run_with(
             );
         };
         let step = |what: &str, since: std::time::Instant| {
-            tracing::debug!("optimise: {what} in {:.2} s", since.elapsed().as_secs_f64());
+            let mib = crate::memory::rss_bytes().map_or(0.0, |b| b as f64 / 1_048_576.0);
+            tracing::debug!(
+                "optimise: {what} in {:.2} s ({mib:.0} MiB resident after it)",
+                since.elapsed().as_secs_f64()
+            );
             std::time::Instant::now()
         };
         let t0 = std::time::Instant::now();

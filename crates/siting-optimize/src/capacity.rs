@@ -1225,18 +1225,14 @@ pub(crate) fn outcome(
             .count(),
     };
     let kept_years = |kk: usize| (!st.removed[kk]).then(|| years[kk]);
-    let mut asg: Vec<Vec<Assignment<'_>>> = (0..k)
-        .into_par_iter()
-        .map(|o| {
-            (0..cap.years)
-                .into_par_iter()
-                .map(|y| assignment(st, cap, o, y, kept_years))
-                .collect()
-        })
-        .collect();
-    for (o, per_year) in asg.iter_mut().enumerate() {
+    for o in 0..k {
+        // One operator's years at a time, in parallel.
+        let per_year: Vec<Assignment<'_>> = (0..cap.years)
+            .into_par_iter()
+            .map(|y| assignment(st, cap, o, y, kept_years))
+            .collect();
         let row = &mut out.traffic[o];
-        for (y, a) in per_year.iter_mut().enumerate() {
+        for (y, a) in per_year.iter().enumerate() {
             row.push(a.figures());
             out.groups[o].push(a.group_figures());
             for (j, &kk) in kept.iter().enumerate() {

@@ -171,8 +171,6 @@ pub(crate) struct State<'a> {
     /// Under R1: per operator and item, existing sites where the operator
     /// could still be placed that cover it.
     reach: Vec<Vec<u32>>,
-    /// Under R1, built on first need: per operator, item → candidates covering it.
-    inverse: Vec<Option<Arc<Csr<u32>>>>,
     /// Built on first need and shared by clones: per operator, item →
     /// every site covering it ([`item_sites`]).
     all_sites: Arc<OnceLock<Arc<Vec<Csr<u32>>>>>,
@@ -326,7 +324,6 @@ impl<'a> State<'a> {
             req_achievable,
             req_target,
             reach: Vec::new(),
-            inverse: vec![None; k],
             all_sites: Arc::default(),
             sites_total,
             shared_total,
@@ -566,10 +563,12 @@ impl<'a> State<'a> {
             if freed.is_empty() {
                 continue;
             }
-            let inv = self.inverse(o2);
+            let all = self.item_sites();
+            let sites = &self.p.sites;
             let mut cands: Vec<u32> = freed
                 .iter()
-                .flat_map(|&d| inv.row(d as usize).iter().copied())
+                .flat_map(|&d| all[o2].row(d as usize).iter().copied())
+                .filter(|&c| !sites[c as usize].existing)
                 .collect();
             cands.sort_unstable();
             cands.dedup();
@@ -593,20 +592,6 @@ impl<'a> State<'a> {
         self.all_sites
             .get_or_init(|| Arc::new(item_sites(self.p)))
             .clone()
-    }
-
-    fn inverse(&mut self, o: usize) -> &Csr<u32> {
-        if self.inverse[o].is_none() {
-            // Every operator's at once, in parallel: a placement on a
-            // candidate soon needs the others'.
-            let built = item_sites_where(self.p, |s, _| !self.p.sites[s].existing);
-            for (slot, csr) in self.inverse.iter_mut().zip(built) {
-                if slot.is_none() {
-                    *slot = Some(Arc::new(csr));
-                }
-            }
-        }
-        self.inverse[o].as_deref().expect("built above")
     }
 
     /// What taking placement `k` out would lose: objective weight and, per
@@ -776,8 +761,8 @@ impl<'a> State<'a> {
     /// Brings the plan back to what it was at `mark`, exactly: every
     /// journalled placement and removal inverted, newest first (the tables
     /// hold counts, so the inverse of each step is exact), the small fields
-    /// and the lists' lengths as they were. Caches built meanwhile (the R1
-    /// inverse index) stay: they depend on the problem alone.
+    /// and the lists' lengths as they were. Caches built meanwhile (the
+    /// item → sites index) stay: they depend on the problem alone.
     pub(crate) fn undo(&mut self, mark: Mark) {
         let p = self.p;
         let ops = |mask: u8| (0..8usize).filter(move |o| mask & (1 << o) != 0);
