@@ -371,7 +371,8 @@ pub fn prepare(cfg: &Config, config_file: &str, raw: &RawLayers) -> Result<Prepa
     let n = prep.model.demand.len() + prep.model.townships.len();
     items.xy.reserve(n);
     // Each cell's district, zone classes and ground, in parallel.
-    let located: Vec<(Option<u32>, Vec<ZoneClass>, Result<f64, EngineError>)> = prep
+    type Located = (Option<u32>, Vec<ZoneClass>, Result<f64, EngineError>);
+    let located: Vec<Located> = prep
         .model
         .demand
         .par_iter()
