@@ -67,26 +67,6 @@ pub struct Carry {
 }
 
 impl Instance {
-    /// Frees the engine's copy of the coverage sets of the problem's sites
-    /// while the optimiser works on its own (the problem holds the same
-    /// sets): `sets[i]` is emptied for every model site `i` of the problem.
-    /// [`Instance::swap_sets`] then moves them back.
-    pub fn lend_sets(&self, sets: &mut [Vec<Vec<u32>>]) {
-        for &i in &self.choice_site {
-            sets[i] = Vec::new();
-        }
-    }
-
-    /// Swaps the coverage sets of the problem's sites with the engine's
-    /// `sets[i]` of the same model sites: after [`Instance::lend_sets`],
-    /// the sets go back to the engine and the problem is left without
-    /// them (and must not be solved or bounded until swapped again).
-    pub fn swap_sets(&mut self, sets: &mut [Vec<Vec<u32>>]) {
-        for (site, &i) in self.problem.sites.iter_mut().zip(&self.choice_site) {
-            std::mem::swap(&mut sets[i], &mut site.coverage);
-        }
-    }
-
     /// The parts of this instance a later round can reuse; the rest is
     /// dropped.
     pub fn carry(self) -> Carry {

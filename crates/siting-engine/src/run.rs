@@ -239,8 +239,6 @@ pub fn run_with(
         let mut inst = instance(&loaded.cfg, &prep, &covered.sets, demand_file, None)?;
         let t0 = step("instance", t0);
         tune(&mut inst, &prep, &covered, None);
-        // One copy of the coverage sets while the optimiser runs: its own.
-        inst.lend_sets(&mut covered.sets);
         let t0 = step("capacity model", t0);
         // The tight bound (LP or Lagrangian) only for the solution kept: a
         // second round replaces the first.
@@ -250,8 +248,6 @@ pub fn run_with(
         // Where a requirement is still short because every site that reaches
         // its demand is full, a second round of rings and towers, then the solve again.
         if loaded.cfg.objective.search_rings {
-            // The rings read the engine's sets.
-            inst.swap_sets(&mut covered.sets);
             let left = left_unserved(
                 &prep,
                 &covered.sets,
@@ -269,20 +265,14 @@ pub fn run_with(
                 inst = instance(&loaded.cfg, &prep, &covered.sets, demand_file, Some(&carry))?;
                 t0 = step("second round's instance", t0);
                 tune(&mut inst, &prep, &covered, Some(carry));
-                inst.lend_sets(&mut covered.sets);
                 t0 = step("second round's capacity model", t0);
                 solution = siting_optimize::solve_with_cheap_bound(&inst.problem, &inst.params)?;
                 t0 = step("second round's solve", t0);
-            } else {
-                // The bound needs the problem's sets again.
-                inst.swap_sets(&mut covered.sets);
             }
             progress.advance(1);
         }
         siting_optimize::tighten_bound(&inst.problem, &inst.params, &mut solution);
         step("bound", t0);
-        // The assembly reads the engine's sets, not the problem's.
-        inst.swap_sets(&mut covered.sets);
         log_search(&solution);
         Ok::<_, EngineError>((inst, solution))
     })?;
