@@ -263,6 +263,20 @@ impl LinkBudgetModel {
     /// within its footprint, and `None` beyond. Knife-edge diffraction is
     /// left out: a receiver it would cut off is not covered at all.
     pub fn path_loss_db(&self, tx: &Transmitter, rx: &Receiver, distance_m: f64) -> Option<f64> {
+        self.path_loss_with(tx, rx, distance_m, |e, h| self.prepared(e, h))
+    }
+
+    /// [`LinkBudgetModel::path_loss_db`], with the prepared model for the
+    /// receiver's environment and the effective height taken from
+    /// `prepare` (which must give what [`LinkBudgetModel::prepared`]
+    /// gives: a caller may keep them).
+    fn path_loss_with(
+        &self,
+        tx: &Transmitter,
+        rx: &Receiver,
+        distance_m: f64,
+        prepare: impl FnOnce(Environment, f64) -> Prepared,
+    ) -> Option<f64> {
         let d = distance_m.max(1.0);
         let freq_mhz = self.models[0].geometry.freq_mhz;
         if tx.indoor {
@@ -273,10 +287,7 @@ impl LinkBudgetModel {
             return None;
         }
         let h = self.loss_height(tx, rx);
-        Some(
-            self.prepared(rx.environment, h).loss_db(d)
-                + self.penetration_db[rx.environment.index()],
-        )
+        Some(prepare(rx.environment, h).loss_db(d) + self.penetration_db[rx.environment.index()])
     }
 
     /// The effective antenna height the path loss to `rx` is computed at,
@@ -528,29 +539,20 @@ impl TransmitterLosses<'_> {
     /// carries, dB, with the receiver's penetration loss; `None` where it
     /// carries none. Equal to [`MultiBandModel::path_loss_db`].
     pub fn path_loss_db(&mut self, rx: &Receiver, distance_m: f64) -> Option<f64> {
-        let tx = self.tx;
         let mut best: Option<f64> = None;
         for (b, (_, m)) in self.model.bands.iter().enumerate() {
-            let loss = if tx.indoor || m.indoor_only {
-                m.path_loss_db(&tx, rx, distance_m)
-            } else {
-                let e = rx.environment.index();
-                let h = m.loss_height(&tx, rx);
-                let key = (b, e, h.to_bits());
-                let prepared = match self
-                    .memo
-                    .iter()
-                    .find(|(mb, me, mh, _)| (*mb, *me, *mh) == key)
-                {
+            let memo = &mut self.memo;
+            let loss = m.path_loss_with(&self.tx, rx, distance_m, |e, h| {
+                let key = (b, e.index(), h.to_bits());
+                match memo.iter().find(|(mb, me, mh, _)| (*mb, *me, *mh) == key) {
                     Some(&(_, _, _, p)) => p,
                     None => {
-                        let p = m.prepared(rx.environment, h);
-                        self.memo.push((b, e, key.2, p));
+                        let p = m.prepared(e, h);
+                        memo.push((key.0, key.1, key.2, p));
                         p
                     }
-                };
-                Some(prepared.loss_db(distance_m.max(1.0)) + m.penetration_db[e])
-            };
+                }
+            });
             best = match (best, loss) {
                 (Some(a), Some(l)) => Some(a.min(l)),
                 (a, l) => a.or(l),
