@@ -285,19 +285,13 @@ pub fn capacity(
     });
     let kind_index = |kind: SiteKind| SiteKind::ALL.iter().position(|&k| k == kind).unwrap_or(0);
     let bps = |op: Operator, kind: SiteKind| table[op][kind_index(kind)];
-    let (reused_existing, mut known) = match previous {
-        Some((old, old_choice)) => (
-            Some(old.existing),
-            old_choice
-                .iter()
-                .copied()
-                .zip(old.loss_cdb)
-                .collect::<std::collections::HashMap<usize, Vec<Vec<CentiDb>>>>(),
-        ),
-        None => (None, Default::default()),
-    };
-    match reused_existing {
-        Some(existing) => cap.existing = existing,
+    // Per model site, the path losses known from an earlier round.
+    let mut known: std::collections::HashMap<usize, Vec<Vec<CentiDb>>> = Default::default();
+    match previous {
+        Some((old, old_choice)) => {
+            cap.existing = old.existing;
+            known = old_choice.iter().copied().zip(old.loss_cdb).collect();
+        }
         None => {
             // Stations before the plan: every existing site's 4G tenants,
             // also on sites a rule keeps out of the plan.

@@ -520,13 +520,7 @@ impl<'a> Assignment<'a> {
         let (moved, _) = self.leaves(id, servers);
         // Per group touched: (covered lost, served change).
         let mut delta: Vec<(u32, Bps, f64)> = Vec::new();
-        let mut bump = |g: u32, lost: Bps, served: f64| match delta.iter_mut().find(|d| d.0 == g) {
-            Some(d) => {
-                d.1 += lost;
-                d.2 += served;
-            }
-            None => delta.push((g, lost, served)),
-        };
+        let mut bump = |g: u32, lost: Bps, served: f64| change(&mut delta, g, lost, served);
         let f = self.fraction(id, self.load[id as usize]);
         for &(g, t) in &self.by_group[id as usize] {
             bump(g, 0, -f * t as f64);
@@ -606,13 +600,7 @@ impl<'a> Assignment<'a> {
         }
         // Per group touched: (covered change, served change).
         let mut delta: Vec<(u32, Bps, f64)> = Vec::new();
-        let mut bump = |g: u32, cov: Bps, served: f64| match delta.iter_mut().find(|d| d.0 == g) {
-            Some(d) => {
-                d.1 += cov;
-                d.2 += served;
-            }
-            None => delta.push((g, cov, served)),
-        };
+        let mut bump = |g: u32, cov: Bps, served: f64| change(&mut delta, g, cov, served);
         let sources = servers_in(&moved);
         for &s in &sources {
             let load = self.load[s as usize];
@@ -704,6 +692,17 @@ fn tally(moved: &mut Vec<(u32, u32, Bps)>, s: u32, g: u32, t: Bps) {
     match moved.iter_mut().find(|m| m.0 == s && m.1 == g) {
         Some(m) => m.2 += t,
         None => moved.push((s, g, t)),
+    }
+}
+
+/// Adds a covered and a served change to group `g`'s entry of `delta`.
+fn change(delta: &mut Vec<(u32, Bps, f64)>, g: u32, covered: Bps, served: f64) {
+    match delta.iter_mut().find(|d| d.0 == g) {
+        Some(d) => {
+            d.1 += covered;
+            d.2 += served;
+        }
+        None => delta.push((g, covered, served)),
     }
 }
 
@@ -1224,12 +1223,11 @@ pub(crate) fn outcome(
             .filter(|&&kk| st.causes[kk] != Cause::Capacity && drivers[kk] == YearDriver::Load)
             .count(),
     };
-    let kept_years = |kk: usize| (!st.removed[kk]).then(|| years[kk]);
     for o in 0..k {
         // One operator's years at a time, in parallel.
         let per_year: Vec<Assignment<'_>> = (0..cap.years)
             .into_par_iter()
-            .map(|y| assignment(st, cap, o, y, kept_years))
+            .map(|y| assignment(st, cap, o, y, |kk| Some(years[kk])))
             .collect();
         let row = &mut out.traffic[o];
         for (y, a) in per_year.iter().enumerate() {
