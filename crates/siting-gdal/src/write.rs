@@ -109,7 +109,7 @@ fn line(ps: &[[f64; 2]]) -> gdal::errors::Result<Geometry> {
 }
 
 /// The OGR field type that holds every value of a column.
-fn field_type(values: impl Iterator<Item = Option<Value>>) -> OGRFieldType::Type {
+fn field_type<'a>(values: impl Iterator<Item = Option<&'a Value>>) -> OGRFieldType::Type {
     let mut ty = None;
     for v in values.flatten() {
         let t = match v {
@@ -369,7 +369,7 @@ fn write_all(
                 Some(FieldKind::Integer) => OGRFieldType::OFTInteger64,
                 Some(FieldKind::Boolean) => OGRFieldType::OFTInteger,
                 Some(FieldKind::Text) => OGRFieldType::OFTString,
-                None => field_type(l.features.iter().map(|(_, p)| p.get(n).cloned())),
+                None => field_type(l.features.iter().map(|(_, p)| p.get(n))),
             })
             .collect();
         let kinds: std::collections::BTreeSet<&str> =
