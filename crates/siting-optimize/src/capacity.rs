@@ -307,6 +307,7 @@ type Reassigned = (u32, (CentiDb, u32));
 const EPSILON_BPS: f64 = 0.5;
 
 /// One operator's best servers and loads in one year.
+#[derive(Clone)]
 struct Assignment<'a> {
     cap: &'a Capacity,
     p: &'a Problem,
@@ -821,7 +822,7 @@ pub(crate) fn serve(
     for y in 0..cap.years {
         let mut asg: Vec<Assignment<'_>> = (0..k)
             .into_par_iter()
-            .map(|o| assignment(st, cap, o, y, |kk| Some(years[kk])))
+            .map(|o| assignment(st, Assignment::new(cap, p, o, y), |kk| Some(years[kk])))
             .collect();
         // The rank of option (site, operator) now, if it closes anything.
         type Placements = std::collections::HashMap<(u32, u8), usize>;
@@ -976,24 +977,24 @@ fn item_servers(
         .collect()
 }
 
-/// Operator `o`'s assignment in year `y` with the kept placements standing
-/// by then (`year_of(kk)`, `None` for one left out).
+/// `base` (an operator's [`Assignment::new`] in a year: the stations
+/// before the plan alone) with the kept placements standing by its year
+/// put up (`year_of(kk)`, `None` for one left out). A copy of a kept base
+/// is far cheaper than putting every existing station up again.
 fn assignment<'a>(
     st: &State<'a>,
-    cap: &'a Capacity,
-    o: usize,
-    y: usize,
+    mut base: Assignment<'a>,
     year_of: impl Fn(usize) -> Option<u8>,
 ) -> Assignment<'a> {
-    let e = cap.existing.len() as u32;
-    let mut a = Assignment::new(cap, st.p, o, y);
+    let (o, y) = (base.o, base.y);
+    let e = base.cap.existing.len() as u32;
     for kk in (0..st.placed.len()).filter(|&kk| !st.removed[kk]) {
         let (s, oo) = st.placed[kk];
         if oo as usize == o && year_of(kk).is_some_and(|yy| yy as usize <= y) {
-            a.add(e + s);
+            base.add(e + s);
         }
     }
-    a
+    base
 }
 
 /// Whether assignment `after` serves every group at least what `before`
@@ -1068,13 +1069,23 @@ pub(crate) fn cleanup(
     let mut req_by_year: Vec<u64> = (0..p.requirements.len())
         .map(|r| covered_by_year(st, years, &placement, r))
         .collect();
-    // Per operator and year, the assignment now.
-    let mut asg: Vec<Vec<Assignment<'_>>> = (0..p.operators)
+    // Per operator and year, the stations before the plan alone, and the
+    // assignment now.
+    let base: Vec<Vec<Assignment<'_>>> = (0..p.operators)
         .into_par_iter()
         .map(|o| {
             (0..cap.years)
                 .into_par_iter()
-                .map(|y| assignment(st, cap, o, y, |kk| Some(years[kk])))
+                .map(|y| Assignment::new(cap, p, o, y))
+                .collect()
+        })
+        .collect();
+    let mut asg: Vec<Vec<Assignment<'_>>> = base
+        .par_iter()
+        .map(|per_year| {
+            per_year
+                .par_iter()
+                .map(|b| assignment(st, b.clone(), |kk| Some(years[kk])))
                 .collect()
         })
         .collect();
@@ -1161,9 +1172,9 @@ pub(crate) fn cleanup(
                             .map_or(years[kk], |pl| pl.1)
                     })
                 };
-                let fresh: Vec<Assignment<'_>> = (from..cap.years)
-                    .into_par_iter()
-                    .map(|y| assignment(st, cap, o, y, year_of))
+                let fresh: Vec<Assignment<'_>> = base[o][from..]
+                    .par_iter()
+                    .map(|b| assignment(st, b.clone(), year_of))
                     .collect();
                 if !fresh.iter().zip(&asg[o][from..]).all(|(a, b)| keeps(b, a)) {
                     continue;
@@ -1227,7 +1238,7 @@ pub(crate) fn outcome(
         // One operator's years at a time, in parallel.
         let per_year: Vec<Assignment<'_>> = (0..cap.years)
             .into_par_iter()
-            .map(|y| assignment(st, cap, o, y, |kk| Some(years[kk])))
+            .map(|y| assignment(st, Assignment::new(cap, p, o, y), |kk| Some(years[kk])))
             .collect();
         let row = &mut out.traffic[o];
         for (y, a) in per_year.iter().enumerate() {
