@@ -108,26 +108,23 @@ fn line(ps: &[[f64; 2]]) -> gdal::errors::Result<Geometry> {
     Ok(l)
 }
 
-/// The OGR field type that holds every value of a column.
-fn field_type<'a>(values: impl Iterator<Item = Option<&'a Value>>) -> OGRFieldType::Type {
-    let mut ty = None;
-    for v in values.flatten() {
-        let t = match v {
-            Value::Null => continue,
-            Value::Bool(_) => OGRFieldType::OFTInteger,
-            Value::Number(n) if n.is_i64() || n.is_u64() => OGRFieldType::OFTInteger64,
-            Value::Number(_) => OGRFieldType::OFTReal,
-            _ => OGRFieldType::OFTString,
-        };
-        ty = Some(match (ty, t) {
-            (None, t) => t,
-            (Some(a), b) if a == b => a,
-            (Some(OGRFieldType::OFTInteger64), OGRFieldType::OFTReal)
-            | (Some(OGRFieldType::OFTReal), OGRFieldType::OFTInteger64) => OGRFieldType::OFTReal,
-            _ => OGRFieldType::OFTString,
-        });
-    }
-    ty.unwrap_or(OGRFieldType::OFTString)
+/// The OGR field type that holds both a column's type so far (`None`: no
+/// value seen yet) and value `v`; nulls change nothing.
+fn widen(ty: Option<OGRFieldType::Type>, v: &Value) -> Option<OGRFieldType::Type> {
+    let t = match v {
+        Value::Null => return ty,
+        Value::Bool(_) => OGRFieldType::OFTInteger,
+        Value::Number(n) if n.is_i64() || n.is_u64() => OGRFieldType::OFTInteger64,
+        Value::Number(_) => OGRFieldType::OFTReal,
+        _ => OGRFieldType::OFTString,
+    };
+    Some(match (ty, t) {
+        (None, t) => t,
+        (Some(a), b) if a == b => a,
+        (Some(OGRFieldType::OFTInteger64), OGRFieldType::OFTReal)
+        | (Some(OGRFieldType::OFTReal), OGRFieldType::OFTInteger64) => OGRFieldType::OFTReal,
+        _ => OGRFieldType::OFTString,
+    })
 }
 
 fn field_value(v: &Value, ty: OGRFieldType::Type) -> Option<FieldValue> {
@@ -346,30 +343,37 @@ fn write_all(
     fail: &dyn Fn(gdal::errors::GdalError) -> GdalLayerError,
 ) -> Result<(), GdalLayerError> {
     for l in layers {
-        // Field names in the order first seen (a set keeps it linear).
+        // Field names in the order first seen, and per name its column.
         let mut names: Vec<String> = Vec::new();
-        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut column: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for (_, props) in &l.features {
             for k in props.keys() {
-                if seen.insert(k.as_str()) {
+                if !column.contains_key(k.as_str()) {
+                    column.insert(k.as_str(), names.len());
                     names.push(k.clone());
                 }
             }
         }
         let declared = |n: &str| l.declared.iter().find(|(d, _)| d == n).map(|(_, k)| *k);
-        let all_null = |n: &str| {
-            l.features
-                .iter()
-                .all(|(_, p)| p.get(n).is_none_or(Value::is_null))
-        };
+        // Per column, the type its values need (`None`: all null), from
+        // one pass over the features.
+        let mut found: Vec<Option<OGRFieldType::Type>> = vec![None; names.len()];
+        for (_, props) in &l.features {
+            for (k, v) in props {
+                let c = column[k.as_str()];
+                found[c] = widen(found[c], v);
+            }
+        }
+        // A column of nulls takes its declared type, else text.
         let types: Vec<OGRFieldType::Type> = names
             .iter()
-            .map(|n| match declared(n).filter(|_| all_null(n)) {
-                Some(FieldKind::Real) => OGRFieldType::OFTReal,
-                Some(FieldKind::Integer) => OGRFieldType::OFTInteger64,
-                Some(FieldKind::Boolean) => OGRFieldType::OFTInteger,
-                Some(FieldKind::Text) => OGRFieldType::OFTString,
-                None => field_type(l.features.iter().map(|(_, p)| p.get(n))),
+            .zip(&found)
+            .map(|(n, f)| match (f, declared(n)) {
+                (Some(t), _) => *t,
+                (None, Some(FieldKind::Real)) => OGRFieldType::OFTReal,
+                (None, Some(FieldKind::Integer)) => OGRFieldType::OFTInteger64,
+                (None, Some(FieldKind::Boolean)) => OGRFieldType::OFTInteger,
+                (None, Some(FieldKind::Text)) | (None, None) => OGRFieldType::OFTString,
             })
             .collect();
         let kinds: std::collections::BTreeSet<&str> =
@@ -405,14 +409,10 @@ fn write_all(
             .zip(types.iter().copied())
             .collect();
         for (name, ty) in &defs {
+            // Integer columns come only from booleans (numbers are 64-bit)
+            // or a declared Boolean column of nulls.
             let booleans = *ty == OGRFieldType::OFTInteger
-                && declared(name).is_none_or(|k| k == FieldKind::Boolean)
-                && l.features.iter().all(|(_, p)| {
-                    matches!(
-                        p.get(*name),
-                        None | Some(Value::Null) | Some(Value::Bool(_))
-                    )
-                });
+                && declared(name).is_none_or(|k| k == FieldKind::Boolean);
             if booleans {
                 boolean_field(&layer, name).map_err(fail)?;
             } else {
@@ -435,8 +435,9 @@ fn write_all(
                 };
                 f.set_geometry(geom).map_err(fail)?;
             }
-            for (i, (name, ty)) in names.iter().zip(&types).enumerate() {
-                if let Some(v) = props.get(name).and_then(|v| field_value(v, *ty)) {
+            for (k, v) in props {
+                let i = column[k.as_str()];
+                if let Some(v) = field_value(v, types[i]) {
                     f.set_field(i, &v).map_err(fail)?;
                 }
             }
