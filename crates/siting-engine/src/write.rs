@@ -400,33 +400,50 @@ pub fn write_with_options(
             siting_plan::markdown::report_markdown(&o.report).into_bytes(),
         ));
         progress.advance(1);
-        let t = std::time::Instant::now();
-        files.push(("plan.gpkg".into(), plan_gpkg(out, options)?));
-        tracing::debug!("plan.gpkg built in {:.2} s", t.elapsed().as_secs_f64());
-        progress.advance(1);
-        let t = std::time::Instant::now();
-        let html = siting_map::report_html(&o.report, &o.sites, &out.map).map_err(|e| {
-            siting_plan::WriteError {
-                path: "report.html".into(),
-                source: std::io::Error::other(e.to_string()),
-            }
-        })?;
-        files.push(("report.html".into(), html.into_bytes()));
-        progress.advance(1);
-        let (svg, png) = crate::map::pictures(
-            &out.map,
-            crate::map::titles(Some(&o.report), &o.sites),
-            None,
-        )?;
-        files.push(("map.svg".into(), svg.into_bytes()));
-        files.push(("map.png".into(), png));
-        progress.advance(2);
-        tracing::debug!(
-            "report.html, map.svg, map.png built in {:.2} s",
-            t.elapsed().as_secs_f64()
-        );
-        files.extend(coverage_tiffs(out)?);
-        progress.advance(1);
+        // plan.gpkg (mostly SQLite, on this thread) beside the pictures and
+        // rasters (on another); the files keep their order, and where both
+        // fail the GeoPackage's error is the one reported.
+        let pictures = || -> Result<Vec<(String, Vec<u8>)>, EngineError> {
+            let t = std::time::Instant::now();
+            let html = siting_map::report_html(&o.report, &o.sites, &out.map).map_err(|e| {
+                siting_plan::WriteError {
+                    path: "report.html".into(),
+                    source: std::io::Error::other(e.to_string()),
+                }
+            })?;
+            progress.advance(1);
+            let (svg, png) = crate::map::pictures(
+                &out.map,
+                crate::map::titles(Some(&o.report), &o.sites),
+                None,
+            )?;
+            progress.advance(2);
+            tracing::debug!(
+                "report.html, map.svg, map.png built in {:.2} s",
+                t.elapsed().as_secs_f64()
+            );
+            let mut built = vec![
+                ("report.html".into(), html.into_bytes()),
+                ("map.svg".into(), svg.into_bytes()),
+                ("map.png".into(), png),
+            ];
+            built.extend(coverage_tiffs(out)?);
+            progress.advance(1);
+            Ok(built)
+        };
+        let (gpkg, built) = std::thread::scope(|scope| {
+            let other = scope.spawn(pictures);
+            let t = std::time::Instant::now();
+            let gpkg = plan_gpkg(out, options);
+            tracing::debug!("plan.gpkg built in {:.2} s", t.elapsed().as_secs_f64());
+            progress.advance(1);
+            let built = other
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (gpkg, built)
+        });
+        files.push(("plan.gpkg".into(), gpkg?));
+        files.extend(built?);
         for f in approvals {
             files.push(f);
             progress.advance(1);
