@@ -96,6 +96,43 @@ fn a_plan_passes_the_check_and_a_site_moved_into_a_heritage_zone_fails_it_on_r3(
     );
 }
 
+/// `siting plan`'s check, which starts from the layers the run read and
+/// prepared before planning, judges a plan as `siting check` reading the
+/// files afresh does: the same report for the plan as written and for one
+/// with a site moved into a heritage zone.
+#[test]
+fn the_check_from_the_runs_layers_equals_the_check_from_the_files() {
+    let dir = small_copy();
+    add_heritage(dir.path());
+    let source = siting_engine::ConfigSource::File(dir.path().join("plan.toml"));
+    let options = siting_engine::RunOptions {
+        keep_for_check: true,
+        ..Default::default()
+    };
+    let run = siting_engine::run_with(&source, &options, &siting_engine::Silent).unwrap();
+    let out = dir.path().join("out");
+    siting_engine::write(&run, &out).unwrap();
+    let before = run.before_plan.clone().expect("the layers kept");
+    let kept = siting_engine::check_prepared(&before, &out).unwrap();
+    assert_eq!(kept, siting_engine::check(&source, &out).unwrap());
+    assert!(kept.violations.is_empty(), "{:?}", kept.violations);
+    assert!(kept.checks > kept.sites);
+
+    let path = out.join("plan.geojson");
+    let mut p = json(&path);
+    let f = p["features"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|f| f["properties"]["camouflage"] == false && f["properties"]["adcode"] == "500902")
+        .expect("a site to move");
+    f["geometry"]["coordinates"] = serde_json::json!([106.53, 29.58]);
+    std::fs::write(&path, serde_json::to_string(&p).unwrap()).unwrap();
+    let kept = siting_engine::check_prepared(&before, &out).unwrap();
+    assert!(!kept.violations.is_empty());
+    assert_eq!(kept, siting_engine::check(&source, &out).unwrap());
+}
+
 #[test]
 fn a_book_from_a_file_switches_a_rule_and_a_bad_book_is_named() {
     let dir = small_copy();

@@ -185,8 +185,9 @@ fn plan(a: PlanArgs, bars: &Bars) -> Result<()> {
     let options = siting_engine::RunOptions {
         time_limit: time_limit(a.time_limit)?,
         search_moves: a.search_moves,
+        keep_for_check: !a.no_check,
     };
-    let out = siting_engine::run_with(&source, &options, bars)?;
+    let mut out = siting_engine::run_with(&source, &options, bars)?;
     let write_options = siting_engine::WriteOptions {
         demand_points: a.demand_points,
     };
@@ -216,9 +217,16 @@ fn plan(a: PlanArgs, bars: &Bars) -> Result<()> {
     for w in &written {
         println!("wrote {}", w.display());
     }
+    // The check starts from the layers the run read and prepared before
+    // planning (the same files), and the plan's own data is freed first.
+    let before = out.before_plan.take();
+    drop(out);
     if !a.no_check {
         let clock = std::time::Instant::now();
-        let c = siting_engine::check(&source, &a.out)?;
+        let c = match &before {
+            Some(b) => siting_engine::check_prepared(b, &a.out)?,
+            None => siting_engine::check(&source, &a.out)?,
+        };
         tracing::info!("check: {:.2} s", clock.elapsed().as_secs_f64());
         print_violations(&c);
         if !c.violations.is_empty() {

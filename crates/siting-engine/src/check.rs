@@ -1,8 +1,10 @@
 //! `siting check`: a written plan checked against every rule and target,
 //! from the config's layers and the written files alone.
 //!
-//! The pass trusts nothing the optimiser kept: it reloads the layers,
-//! re-judges every plan site at the position the plan gives it with the
+//! The pass trusts nothing the optimiser kept: it reloads the layers (after
+//! `siting plan`, [`check_prepared`] starts instead from a copy of the
+//! layers as that run read and prepared them before planning: the same
+//! files, not read twice), re-judges every plan site at the position the plan gives it with the
 //! tenants it has after the plan, recomputes each site's costs, its EIA
 //! authority, its phase against R8's lead time, R1's share against the
 //! existing sites still free after the plan, and recomputes the target
@@ -12,7 +14,7 @@
 use crate::config::ConfigSource;
 use crate::outcome::eia_authority;
 use crate::prepare::{prepare, Prepared};
-use crate::run::load;
+use crate::run::{load, BeforePlan};
 use crate::sharing_first::{Reach, ShareScratch};
 use crate::EngineError;
 use serde::Serialize;
@@ -52,11 +54,21 @@ pub struct CheckReport {
 /// a plan.geojson whose report.json, if any, lies beside it).
 pub fn check(source: &ConfigSource, plan: &Path) -> Result<CheckReport, EngineError> {
     let loaded = load(source, None)?;
+    let prep = prepare(&loaded.cfg, &loaded.config_file, &loaded.raw)?;
+    check_prepared(&BeforePlan { loaded, prep }, plan)
+}
+
+/// [`check`] from the layers a run read and prepared before planning
+/// ([`RunOptions::keep_for_check`](crate::RunOptions::keep_for_check)),
+/// for the plan that run wrote at `plan`: the same as reading the same
+/// files again, without doing so.
+pub fn check_prepared(before: &BeforePlan, plan: &Path) -> Result<CheckReport, EngineError> {
+    let loaded = &before.loaded;
     let cfg = &loaded.cfg;
-    let mut prep = prepare(cfg, &loaded.config_file, &loaded.raw)?;
-    // The scoring of T4 below starts from the layers as they are, before
-    // this check adds the plan's ring towers.
-    let fresh = prep.clone();
+    // This check adds the plan's ring towers to its copy; the scoring of T4
+    // below starts from the layers as they are.
+    let mut prep = before.prep.clone();
+    let fresh = before.prep.clone();
     let plan_file = if plan.is_dir() {
         plan.join("plan.geojson")
     } else {

@@ -61,10 +61,10 @@ pub mod terrain;
 pub mod traffic;
 pub mod write;
 
-pub use check::{check, CheckReport, Violation};
+pub use check::{check, check_prepared, CheckReport, Violation};
 pub use config::{Config, ConfigSource};
 pub use error::EngineError;
 pub use progress::{Progress, Silent, Stage, StageDone};
-pub use run::{run, run_with, RunOptions, RunOutput};
+pub use run::{run, run_with, BeforePlan, RunOptions, RunOutput};
 pub use score::{score, Score};
 pub use write::{write, write_with, write_with_options, WriteOptions};

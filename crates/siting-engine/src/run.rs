@@ -27,6 +27,31 @@ pub struct RunOptions {
     /// Work budget of the local search, in trials (default
     /// [`siting_optimize::problem::DEFAULT_SEARCH_MOVES`]); 0 turns it off.
     pub search_moves: Option<u64>,
+    /// Keep the layers as read and prepared, before planning, in
+    /// [`RunOutput::before_plan`], for [`check_prepared`](crate::check::check_prepared)
+    /// of the plan written (`siting plan` without `--no-check`): a copy of
+    /// the prepared layers stays in memory through the run.
+    pub keep_for_check: bool,
+}
+
+/// The layers of a run as read and prepared, before planning changed them
+/// (no search-ring tower added), without the demand's raw features (the
+/// prepared demand holds them).
+pub struct BeforePlan {
+    /// The config and the layers as read.
+    pub loaded: Loaded,
+    /// The layers prepared.
+    pub prep: Prepared,
+}
+
+impl std::fmt::Debug for BeforePlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BeforePlan")
+            .field("config_file", &self.loaded.config_file)
+            .field("sites", &self.prep.model.sites.len())
+            .field("demand_items", &self.prep.items.len())
+            .finish()
+    }
 }
 
 fn log_search(solution: &siting_optimize::Solution) {
@@ -77,6 +102,8 @@ pub struct RunOutput {
     pub eirp_dbm: Option<siting_rules::KindCosts>,
     /// What the maps draw (`map.svg`, `map.png`, `report.html`).
     pub map: siting_map::MapLayers,
+    /// With [`RunOptions::keep_for_check`], the layers before planning.
+    pub before_plan: Option<std::sync::Arc<BeforePlan>>,
 }
 
 /// The config, parsed once, and every layer it names.
@@ -192,6 +219,7 @@ pub fn run_with(
     // per point, about 0.4 GB on the 1.3-million-cell instance) are not
     // read again (the layer's file and fingerprint stay).
     loaded.raw.demand.features = Vec::new();
+    let kept = options.keep_for_check.then(|| prep.clone());
     let n_sites = prep.model.sites.len() as u64;
     let mut covered = stage(progress, Stage::Coverage, Some(n_sites), t, || {
         cover_with(&loaded, &prep, progress)
@@ -311,5 +339,6 @@ pub fn run_with(
             .as_ref()
             .map(|r6| r6.eirp_dbm.clone()),
         map,
+        before_plan: kept.map(|prep| std::sync::Arc::new(BeforePlan { loaded, prep })),
     })
 }
