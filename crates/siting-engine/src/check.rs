@@ -349,8 +349,8 @@ pub fn check_prepared(before: &BeforePlan, plan: &Path) -> Result<CheckReport, E
         judged.push(Some(index));
     }
 
-    sharing_first(&loaded, &prep, &sites, &judged, &mut out);
-    figures(&loaded, &prep, fresh, &sites, plan, &mut out)?;
+    sharing_first(loaded, &prep, &sites, &judged, &mut out);
+    figures(loaded, &prep, fresh, &sites, plan, &mut out)?;
     out.violations.sort_by_key(|v| v.site_id.is_none());
     Ok(out)
 }
