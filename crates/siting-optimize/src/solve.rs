@@ -69,9 +69,9 @@ pub struct Solution {
     pub bound: Bound,
     /// The plan's value against the bound, 0..1: in `targets`
     /// `(cost − bound) / cost`, otherwise `(bound − objective) / bound`;
-    /// `None` in `targets` when the plan misses a requirement it could meet
-    /// or a served-traffic share (the bound holds for plans that meet them
-    /// all).
+    /// `None` in `targets` when the plan misses a requirement it could meet,
+    /// a served-traffic share or the sharing floor (the bound holds for
+    /// plans that meet them all).
     pub gap: Option<f64>,
     /// The price of a unit of sharing the solve settled on (yuan in
     /// `targets`, weight in the other modes; 0 when the floor needed none).
@@ -484,7 +484,7 @@ fn finish(
         year_drivers,
         capacity,
     };
-    let (bound, gap) = bound_of(p, params, &sol, false);
+    let (bound, gap) = bound_of(p, params, &sol, None);
     sol.bound = bound;
     sol.gap = gap;
     sol
@@ -495,41 +495,142 @@ fn finish(
 /// Lagrangian relaxation, where either beats the cheaper bound [`solve()`]
 /// without it gives ([`solve_with_cheap_bound`]); the gap follows.
 pub fn tighten_bound(p: &Problem, params: &Params, sol: &mut Solution) {
-    let (bound, gap) = bound_of(p, params, sol, true);
+    let basis = Basis::of(sol);
+    let tight = tight_bound(p, params, &basis, sol.sharing.floor_met, value(params, sol));
+    let (bound, gap) = bound_of(p, params, sol, Some(tight));
     sol.bound = bound;
     sol.gap = gap;
 }
 
+/// [`solve()`], with the tight bound (LP or Lagrangian) computed beside
+/// the solve rather than after it, so that the two share the cores: the
+/// Lagrangian ascent's step rule aims at `incumbent` (a plan's value for
+/// `p`, cost in `targets` and objective otherwise, such as an earlier
+/// round's plan for a problem with fewer sites) instead of the plan found,
+/// and the bound assumes the plan meets the floor, computed again after the
+/// solve if it does not. The plan is [`solve()`]'s; the bound is as valid,
+/// and may differ from [`solve()`]'s in its last digits (another target).
+pub fn solve_beside_bound(
+    p: &Problem,
+    params: &Params,
+    incumbent: u64,
+) -> Result<Solution, ProblemError> {
+    p.validate(params)?;
+    let (sol, tight) = rayon::join(
+        || solve_with_cheap_bound(p, params),
+        || {
+            let st = State::new(p, params.sharing_first, None);
+            let basis = Basis {
+                req_target: st.req_target.clone(),
+                req_before: st.req_before.clone(),
+            };
+            drop(st);
+            (tight_bound(p, params, &basis, true, incumbent), basis)
+        },
+    );
+    let mut sol = sol?;
+    let (mut tight, basis) = tight;
+    if !sol.sharing.floor_met {
+        tight = tight_bound(p, params, &basis, false, value(params, &sol));
+    }
+    let (bound, gap) = bound_of(p, params, &sol, Some(tight));
+    sol.bound = bound;
+    sol.gap = gap;
+    Ok(sol)
+}
+
+/// The plan's value the Lagrangian step rule aims at: its cost in
+/// `targets`, its objective otherwise.
+fn value(params: &Params, sol: &Solution) -> u64 {
+    match params.mode {
+        Mode::Targets => sol.cost_yuan,
+        _ => sol.objective,
+    }
+}
+
+/// What the bounds take from a plan's requirements, which the problem alone
+/// decides: per requirement its target (capped at what is achievable) and
+/// its weight covered before.
+struct Basis {
+    req_target: Vec<Weight>,
+    req_before: Vec<Weight>,
+}
+
+impl Basis {
+    fn of(sol: &Solution) -> Basis {
+        Basis {
+            req_target: sol
+                .requirements
+                .iter()
+                .map(|r| r.requested.min(r.achievable))
+                .collect(),
+            req_before: sol.requirements.iter().map(|r| r.covered_before).collect(),
+        }
+    }
+}
+
+/// The LP relaxation's or the Lagrangian relaxation's bound, if either
+/// applies: `floor_met` whether the plan it bounds meets the floor (the
+/// floor binds only such plans), `incumbent` the Lagrangian's step target.
+enum Tight {
+    Lp(u64),
+    Lagrangian(crate::lagrangian::LagrangianBound),
+    None,
+}
+
+fn tight_bound(
+    p: &Problem,
+    params: &Params,
+    basis: &Basis,
+    floor_met: bool,
+    incumbent: u64,
+) -> Tight {
+    let floor = params.min_sharing_rate.filter(|_| floor_met);
+    match params.mode {
+        Mode::Targets => {
+            let goal = LpGoal::Cost {
+                targets: &basis.req_target,
+                before: &basis.req_before,
+            };
+            if let Some(v) = lp_relaxation(p, goal, params.min_sharing_rate) {
+                return Tight::Lp(v);
+            }
+            lagrangian_bound(p, goal, incumbent, floor).map_or(Tight::None, Tight::Lagrangian)
+        }
+        mode => {
+            if let Some(v) = lp_relaxation(p, LpGoal::Coverage(mode), floor) {
+                return Tight::Lp(v);
+            }
+            lagrangian_bound(p, LpGoal::Coverage(mode), incumbent, None)
+                .map_or(Tight::None, Tight::Lagrangian)
+        }
+    }
+}
+
 /// The bound on the optimum for `sol`'s instance and the plan's gap to it:
-/// the cheaper bounds, and with `tight` the LP or Lagrangian relaxation
-/// where it beats them.
-fn bound_of(p: &Problem, params: &Params, sol: &Solution, tight: bool) -> (Bound, Option<f64>) {
-    let req_target: Vec<Weight> = sol
-        .requirements
-        .iter()
-        .map(|r| r.requested.min(r.achievable))
-        .collect();
-    let req_before: Vec<Weight> = sol.requirements.iter().map(|r| r.covered_before).collect();
+/// the cheaper bounds, and the `tight` one where it beats them.
+fn bound_of(
+    p: &Problem,
+    params: &Params,
+    sol: &Solution,
+    tight: Option<Tight>,
+) -> (Bound, Option<f64>) {
+    let Basis {
+        req_target,
+        req_before,
+    } = Basis::of(sol);
     let unmet = sol
         .requirements
         .iter()
         .zip(&req_target)
         .filter(|(r, &t)| r.covered < t)
         .count();
-    let floor_met = sol.sharing.floor_met;
     let (cost, objective, capacity) = (sol.cost_yuan, sol.objective, &sol.capacity);
     match params.mode {
         Mode::Targets => {
             let mut b = cost_lower_bound(p, &req_target, &req_before, params.min_sharing_rate);
-            let goal = LpGoal::Cost {
-                targets: &req_target,
-                before: &req_before,
-            };
-            match tight
-                .then(|| lp_relaxation(p, goal, params.min_sharing_rate))
-                .flatten()
-            {
-                Some(v) if v >= b.value => {
+            match tight {
+                Some(Tight::Lp(v)) if v >= b.value => {
                     b = Bound {
                         value: v,
                         method: format!(
@@ -538,30 +639,25 @@ fn bound_of(p: &Problem, params: &Params, sol: &Solution, tight: bool) -> (Bound
                         ),
                     };
                 }
-                Some(_) => {}
-                None if tight => {
-                    // The floor binds the bound only for plans that meet it.
-                    let floor = params.min_sharing_rate.filter(|_| floor_met);
-                    if let Some(l) = lagrangian_bound(p, goal, cost, floor) {
-                        if l.value > b.value {
-                            b = Bound {
-                                value: l.value,
-                                method: format!(
-                                    "{LAGRANGIAN_METHOD} (least cost, {} subgradient iterations; the instance is too large for the LP); it exceeds the cheaper bound ({})",
-                                    l.iterations, b.method
-                                ),
-                            };
-                        }
-                    }
+                Some(Tight::Lagrangian(l)) if l.value > b.value => {
+                    b = Bound {
+                        value: l.value,
+                        method: format!(
+                            "{LAGRANGIAN_METHOD} (least cost, {} subgradient iterations; the instance is too large for the LP); it exceeds the cheaper bound ({})",
+                            l.iterations, b.method
+                        ),
+                    };
                 }
-                None => {}
+                _ => {}
             }
             // A plan short of a served share is not one the bound bounds.
             let shares_met = capacity.as_ref().is_none_or(|c| {
                 c.traffic.iter().flatten().all(|t| t.met())
                     && c.groups.iter().flatten().flatten().all(|t| t.met())
             });
-            let gap = if unmet > 0 || !shares_met {
+            // Nor one short of the floor: the floor's cost is in the bound.
+            let floor_kept = params.min_sharing_rate.is_none() || sol.sharing.floor_met;
+            let gap = if unmet > 0 || !shares_met || !floor_kept {
                 None
             } else if cost > 0 {
                 Some((cost as f64 - b.value as f64).max(0.0) / cost as f64)
@@ -572,13 +668,8 @@ fn bound_of(p: &Problem, params: &Params, sol: &Solution, tight: bool) -> (Bound
         }
         mode => {
             let mut b = coverage_upper_bound(p, &mode);
-            // The floor tightens the LP only for plans that meet it.
-            let floor = params.min_sharing_rate.filter(|_| floor_met);
-            match tight
-                .then(|| lp_relaxation(p, LpGoal::Coverage(mode), floor))
-                .flatten()
-            {
-                Some(v) if v <= b.value => {
+            match tight {
+                Some(Tight::Lp(v)) if v <= b.value => {
                     b = Bound {
                         value: v,
                         method: format!(
@@ -587,21 +678,16 @@ fn bound_of(p: &Problem, params: &Params, sol: &Solution, tight: bool) -> (Bound
                         ),
                     };
                 }
-                Some(_) => {}
-                None if tight => {
-                    if let Some(l) = lagrangian_bound(p, LpGoal::Coverage(mode), objective, None) {
-                        if l.value < b.value {
-                            b = Bound {
-                                value: l.value,
-                                method: format!(
-                                    "{LAGRANGIAN_METHOD} (most coverage, {} subgradient iterations; the instance is too large for the LP); it is below the cheaper bound ({})",
-                                    l.iterations, b.method
-                                ),
-                            };
-                        }
-                    }
+                Some(Tight::Lagrangian(l)) if l.value < b.value => {
+                    b = Bound {
+                        value: l.value,
+                        method: format!(
+                            "{LAGRANGIAN_METHOD} (most coverage, {} subgradient iterations; the instance is too large for the LP); it is below the cheaper bound ({})",
+                            l.iterations, b.method
+                        ),
+                    };
                 }
-                None => {}
+                _ => {}
             }
             let gap = if b.value > 0 {
                 (b.value as f64 - objective as f64).max(0.0) / b.value as f64

@@ -560,6 +560,41 @@ fn a_cheap_bound_tightened_is_the_solve_bound() {
     assert!(tighter > 0);
 }
 
+/// The solve with its tight bound computed beside it gives `solve`'s plan;
+/// aiming at the plan's own value it gives `solve`'s whole solution, and a
+/// floor the plan misses has the bound computed again without it.
+#[test]
+fn a_bound_beside_the_solve_is_the_solve_bound() {
+    let mut missed = 0;
+    for seed in 0..40 {
+        let (p, cap) = instance(seed, 2);
+        for floor in [None, Some(0.9)] {
+            let params = Params {
+                min_sharing_rate: floor,
+                ..params(cap.clone())
+            };
+            let full = solve(&p, &params).expect("valid");
+            missed += usize::from(!full.sharing.floor_met);
+            let beside =
+                siting_optimize::solve_beside_bound(&p, &params, full.cost_yuan).expect("valid");
+            assert_eq!(beside, full, "seed {seed}, floor {floor:?}");
+            // Another target changes no plan (and no LP bound).
+            let other = siting_optimize::solve_beside_bound(&p, &params, 3 * full.cost_yuan + 7)
+                .expect("valid");
+            assert_eq!(other.placements, full.placements, "seed {seed}");
+            assert_eq!(other.gap.is_some(), full.gap.is_some(), "seed {seed}");
+            assert!(
+                other.gap.is_none() || other.bound.value <= other.cost_yuan,
+                "seed {seed}: {:?} above {}",
+                other.bound,
+                other.cost_yuan
+            );
+        }
+    }
+    // Some plans miss the 90% floor, so the second bound is exercised.
+    assert!(missed > 0);
+}
+
 /// In `budget` the capacity step and its clean-up never lose coverage: the
 /// plan with traffic covers at least what the plan without it covers.
 #[test]
