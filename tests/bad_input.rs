@@ -486,3 +486,44 @@ fn model_option_the_model_does_not_read() {
         ],
     );
 }
+
+/// A candidate whose id is the one the run gives a search-ring tower is
+/// refused when the tower is added, naming the candidates file and the id
+/// (however many sites the layers hold, the check is a look-up).
+#[test]
+fn a_candidate_with_a_ring_towers_id_is_refused_when_the_tower_comes() {
+    use siting_engine::prepare::prepare;
+    use siting_engine::run::{cover, load, rings};
+    use siting_model::OperatorSet;
+
+    let dir = small_copy();
+    let path = dir.path().join("candidates.geojson");
+    let text = fs::read_to_string(&path).unwrap();
+    let text = text.replacen("\"site_id\":\"T500901001\"", "\"site_id\":\"ring-001\"", 1);
+    assert!(text.contains("ring-001"));
+    fs::write(&path, text).unwrap();
+    let config = dir.path().join("plan.toml");
+    let text = fs::read_to_string(&config).unwrap().replace(
+        "[objective]\nmode = \"targets\"",
+        "[objective]\nmode = \"targets\"\nsearch_rings = true",
+    );
+    fs::write(&config, text).unwrap();
+    let source = siting_engine::ConfigSource::File(config);
+    let loaded = load(&source, None).expect("layers");
+    assert!(loaded.cfg.objective.search_rings);
+    let mut prep = prepare(&loaded.cfg, &loaded.config_file, &loaded.raw).expect("prepare");
+    let mut covered = cover(&loaded, &prep);
+    let all = OperatorSet::from_bits(0b111);
+    let cells: Vec<(u32, OperatorSet)> = (0..prep.items.cells as u32)
+        .step_by(7)
+        .take(8)
+        .map(|d| (d, all))
+        .collect();
+    let e = rings(&loaded, &mut prep, &mut covered, &cells, 1)
+        .expect_err("the tower's id is taken")
+        .to_string();
+    assert!(
+        e.contains("candidates.geojson") && e.contains("\"ring-001\""),
+        "{e}"
+    );
+}

@@ -88,6 +88,10 @@ pub struct Prepared {
     dem: Option<siting_layers::Grid>,
     dem_file: String,
     candidates_file: String,
+    /// The id of every site in `model.sites`, for the search-ring towers'
+    /// check that their ids are free (sites are added only through
+    /// [`Prepared::add_candidate`], which keeps it).
+    site_ids: std::collections::HashSet<String>,
 }
 
 /// The defaults a config sets for the site layers.
@@ -188,7 +192,12 @@ impl Prepared {
         site: Site,
         site_acquisition: bool,
     ) -> Result<Option<usize>, EngineError> {
-        if let Some(other) = self.model.sites.iter().find(|s| s.id == site.id) {
+        if let Some(other) = self
+            .site_ids
+            .contains(&site.id)
+            .then(|| self.model.sites.iter().find(|s| s.id == site.id))
+            .flatten()
+        {
             return Err(EngineError::Config {
                 file: self.candidates_file.clone(),
                 message: format!(
@@ -208,6 +217,7 @@ impl Prepared {
         self.site_ground_m.push(ground);
         self.verdicts.push(verdict);
         self.site_acquisition.push(site_acquisition);
+        self.site_ids.insert(site.id.clone());
         self.model.sites.push(site);
         Ok(Some(self.model.sites.len() - 1))
     }
@@ -311,6 +321,7 @@ pub fn prepare(cfg: &Config, config_file: &str, raw: &RawLayers) -> Result<Prepa
         dem: raw.dem.as_ref().map(|(_, g)| g.clone()),
         dem_file: raw.dem.as_ref().map(|(f, _)| f.clone()).unwrap_or_default(),
         candidates_file: raw.candidates.file.clone(),
+        site_ids: std::collections::HashSet::new(),
         model: Model {
             metric_crs: metric,
             districts,
@@ -355,6 +366,7 @@ pub fn prepare(cfg: &Config, config_file: &str, raw: &RawLayers) -> Result<Prepa
         prep.verdicts.push(verdict);
         prep.site_ground_m.push(g?);
     }
+    prep.site_ids = sites.iter().map(|s| s.id.clone()).collect();
     prep.model.sites = sites;
 
     for d in crate::outcome::defaulted_attributes(cfg, raw) {
