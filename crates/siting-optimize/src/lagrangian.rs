@@ -278,15 +278,30 @@ fn touched_sums(rx: &Relaxed, u: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-/// Per multiplier, how many taken options touch it.
+/// Per multiplier, how many taken options touch it (counted in parallel
+/// over the options, the counts whole numbers, so the same in any order).
 fn touch_counts(rx: &Relaxed, take: &[bool]) -> Vec<f64> {
-    let mut cnt = vec![0.0; rx.weight.len()];
-    for (i, _) in take.iter().enumerate().filter(|(_, t)| **t) {
-        for &m in rx.touched(i) {
-            cnt[m as usize] += 1.0;
-        }
-    }
-    cnt
+    let m = rx.weight.len();
+    let counts = (0..take.len())
+        .into_par_iter()
+        .with_min_len(8192)
+        .fold(
+            || vec![0u32; m],
+            |mut cnt, i| {
+                if take[i] {
+                    for &x in rx.touched(i) {
+                        cnt[x as usize] += 1;
+                    }
+                }
+                cnt
+            },
+        )
+        .reduce_with(|mut a, b| {
+            a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
+            a
+        })
+        .unwrap_or_else(|| vec![0; m]);
+    counts.into_iter().map(f64::from).collect()
 }
 
 /// The step factor's schedule: halved after [`STALL`] iterations without a
@@ -542,7 +557,8 @@ fn cost_bound(
         })
         .collect();
     let mut line_of: Vec<usize> = Vec::new();
-    let mut keyed: Vec<(f64, u32)> = Vec::new();
+    // Per requirement, its items by price per weight.
+    let mut keyed: Vec<Vec<(f64, u32)>> = vec![Vec::new(); rx.groups.len()];
     while iterations < MAX_ITERATIONS {
         iterations += 1;
         // Stations: a station is worth Σu − c (minus its reduced cost).
@@ -633,17 +649,32 @@ fn cost_bound(
             let slope = f * (sites_before + opened) - (shared_before + shared);
             (value - lambda * (f * sites_before - shared_before), slope)
         };
+        // The slope alone, in parallel: its counts are whole numbers, so
+        // their sum is exact in any grouping.
+        let slope_at = |lambda: f64| -> f64 {
+            let (opened, shared) = sensitive
+                .par_iter()
+                .with_min_len(4096)
+                .map(|&s| {
+                    let s = s as usize;
+                    let (_, l) = best_line(&lines[line_of[s]..line_of[s + 1]], lambda);
+                    (u64::from(l.2), u64::from(l.3))
+                })
+                .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+            let opened = constant_opened + opened as f64;
+            f * (sites_before + opened) - (shared_before + shared as f64)
+        };
         let lambda = match floor {
-            Some(_) if eval(0.0).1 > 0.0 => {
+            Some(_) if slope_at(0.0) > 0.0 => {
                 // Bracketed around the previous price, then 24 halvings.
-                let (mut lo, mut hi) = if last_lambda > 0.0 && eval(last_lambda).1 > 0.0 {
+                let (mut lo, mut hi) = if last_lambda > 0.0 && slope_at(last_lambda) > 0.0 {
                     (last_lambda, last_lambda * 2.0)
                 } else if last_lambda > 0.0 {
                     (0.0, last_lambda)
                 } else {
                     (0.0, 1.0)
                 };
-                while eval(hi).1 > 0.0 && hi < 1e15 {
+                while slope_at(hi) > 0.0 && hi < 1e15 {
                     lo = hi;
                     hi *= 4.0;
                 }
@@ -667,30 +698,40 @@ fn cost_bound(
         };
         let (lambda, station_value) = lambda;
         last_lambda = lambda;
-        for t in take.iter_mut() {
-            *t = false;
-        }
-        for (s, st) in stations.iter().enumerate() {
-            let (j, _) = best_line(&lines[line_of[s]..line_of[s + 1]], lambda);
-            for &i in &st.joiners[..j] {
-                take[i as usize] = true;
-            }
-            if st.any_overlay {
-                for &i in &rx.of_site[s] {
-                    if !rx.options[i].2 && sums[i] - rx.options[i].1 > 0.0 {
-                        take[i] = true;
-                    }
-                }
-            }
-        }
+        // Per site, its best count of joiners at λ; per option (in
+        // parallel), whether it is one of them, or an overlay worth taking.
+        let chosen: Vec<usize> = (0..stations.len())
+            .into_par_iter()
+            .with_min_len(1024)
+            .map(|s| best_line(&lines[line_of[s]..line_of[s + 1]], lambda).0)
+            .collect();
+        take.par_iter_mut()
+            .enumerate()
+            .with_min_len(4096)
+            .for_each(|(i, t)| {
+                let (s, c, joins) = rx.options[i];
+                let st = &stations[s];
+                *t = if joins {
+                    st.joiners[..chosen[s]].contains(&(i as u32))
+                } else {
+                    st.any_overlay && sums[i] - c > 0.0
+                };
+            });
         // Items: per requirement, the fractional knapsack at prices u.
+        // (The requirements' items sorted in parallel, each into its own
+        // buffer; the sum then runs in the same order as one loop would.)
+        keyed
+            .par_iter_mut()
+            .zip(&rx.groups)
+            .for_each(|(keyed, &(a, b, _))| {
+                keyed.clear();
+                keyed.extend((a..b).map(|x| (u[x] / rx.weight[x], x as u32)));
+                keyed.sort_unstable_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+            });
         let mut items = 0.0;
-        for &(a, b, deficit) in &rx.groups {
-            keyed.clear();
-            keyed.extend((a..b).map(|x| (u[x] / rx.weight[x], x as u32)));
-            keyed.sort_unstable_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+        for (keyed, &(_, _, deficit)) in keyed.iter().zip(&rx.groups) {
             let mut left = deficit;
-            for &(_, x) in &keyed {
+            for &(_, x) in keyed {
                 let x = x as usize;
                 let t = if left > 0.0 {
                     (left / rx.weight[x]).min(1.0)
