@@ -39,7 +39,9 @@
 //! price. On the embedded Chongqing run (60,779 sites, 106,554 multipliers)
 //! the 150 iterations took 3.5–4.2 s on the loaded 2-core machine
 //! (2026-12-01), and the engine computes the bound once, for the solution
-//! it keeps ([`crate::tighten_bound`]). Everything is summed in a fixed
+//! it keeps: beside the second round's solve ([`crate::solve_beside_bound`],
+//! its step rule aiming at the first round's plan), or after a single
+//! round's ([`crate::tighten_bound`]). Everything is summed in a fixed
 //! order (per option in parallel, each sum sequential), so the bound is the
 //! same at any thread count. The bound is reported rounded outwards after a relative 10⁻⁹ for
 //! floating-point error (costs and weights are whole numbers).
