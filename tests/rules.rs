@@ -53,21 +53,9 @@ fn add_heritage(dir: &Path) {
     std::fs::write(&path, serde_json::to_string(&z).unwrap()).unwrap();
 }
 
-#[test]
-fn a_plan_passes_the_check_and_a_site_moved_into_a_heritage_zone_fails_it_on_r3() {
-    let dir = small_copy();
-    add_heritage(dir.path());
-    let cfg = dir.path().join("plan.toml");
-    let out = dir.path().join("out");
-    let o = plan(&cfg, &out, &["-q"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = check(&cfg, &out);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let c: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(c["violations"], serde_json::json!([]));
-    assert!(c["checks"].as_u64().unwrap() > c["sites"].as_u64().unwrap());
-
-    // Move one uncamouflaged municipal site into the heritage zone.
+/// Moves one uncamouflaged municipal site of the plan in `out` into the
+/// zone [`add_heritage`] adds; its id.
+fn move_into_heritage(out: &Path) -> String {
     let path = out.join("plan.geojson");
     let mut p = json(&path);
     let f = p["features"]
@@ -83,6 +71,24 @@ fn a_plan_passes_the_check_and_a_site_moved_into_a_heritage_zone_fails_it_on_r3(
     let id = f["properties"]["site_id"].as_str().unwrap().to_string();
     f["geometry"]["coordinates"] = serde_json::json!([106.53, 29.58]);
     std::fs::write(&path, serde_json::to_string(&p).unwrap()).unwrap();
+    id
+}
+
+#[test]
+fn a_plan_passes_the_check_and_a_site_moved_into_a_heritage_zone_fails_it_on_r3() {
+    let dir = small_copy();
+    add_heritage(dir.path());
+    let cfg = dir.path().join("plan.toml");
+    let out = dir.path().join("out");
+    let o = plan(&cfg, &out, &["-q"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = check(&cfg, &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let c: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(c["violations"], serde_json::json!([]));
+    assert!(c["checks"].as_u64().unwrap() > c["sites"].as_u64().unwrap());
+
+    let id = move_into_heritage(&out);
     let o = check(&cfg, &out);
     assert!(!o.status.success());
     let c: Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -118,16 +124,7 @@ fn the_check_from_the_runs_layers_equals_the_check_from_the_files() {
     assert!(kept.violations.is_empty(), "{:?}", kept.violations);
     assert!(kept.checks > kept.sites);
 
-    let path = out.join("plan.geojson");
-    let mut p = json(&path);
-    let f = p["features"]
-        .as_array_mut()
-        .unwrap()
-        .iter_mut()
-        .find(|f| f["properties"]["camouflage"] == false && f["properties"]["adcode"] == "500902")
-        .expect("a site to move");
-    f["geometry"]["coordinates"] = serde_json::json!([106.53, 29.58]);
-    std::fs::write(&path, serde_json::to_string(&p).unwrap()).unwrap();
+    move_into_heritage(&out);
     let kept = siting_engine::check_prepared(&before, &out).unwrap();
     assert!(!kept.violations.is_empty());
     assert_eq!(kept, siting_engine::check(&source, &out).unwrap());
