@@ -4,12 +4,12 @@
 //! The pass trusts nothing the optimiser kept: it reloads the layers (after
 //! `siting plan`, [`check_prepared`] starts instead from a copy of the
 //! layers as that run read and prepared them before planning: the same
-//! files, not read twice), re-judges every plan site at the position the plan gives it with the
-//! tenants it has after the plan, recomputes each site's costs, its EIA
-//! authority, its phase against R8's lead time, R1's share against the
-//! existing sites still free after the plan, and recomputes the target
-//! figures (T1, T2, T3, T4 and the 4G total) from plan.geojson and the
-//! layers, comparing them with report.json.
+//! files, not read twice), re-judges every plan site at the position the
+//! plan gives it with the tenants it has after the plan, recomputes each
+//! site's costs, its EIA authority, its phase against R8's lead time, R1's
+//! share against the existing sites still free after the plan, and
+//! recomputes the target figures (T1, T2, T3, T4 and the 4G total) from
+//! plan.geojson and the layers, comparing them with report.json.
 
 use crate::config::ConfigSource;
 use crate::outcome::eia_authority;
