@@ -637,19 +637,16 @@ fn cost_bound(
             }
         }
         // The floor's price: L is concave in it; bisection on the sign of
-        // its slope f·(sites + opened) − (shared + made shared).
-        let eval = |lambda: f64| -> (f64, f64) {
-            let (mut value, mut opened, mut shared) = (constant, constant_opened, 0.0);
+        // its slope f·(sites + opened) − (shared + made shared), then the
+        // stations' value at the better end, summed in site order.
+        let value_at = |lambda: f64| -> f64 {
+            let mut value = constant;
             for &s in &sensitive {
                 let s = s as usize;
-                let mine = &lines[line_of[s]..line_of[s + 1]];
-                let (_, l) = best_line(mine, lambda);
+                let (_, l) = best_line(&lines[line_of[s]..line_of[s + 1]], lambda);
                 value += l.0 + l.1 * lambda;
-                opened += f64::from(u8::from(l.2));
-                shared += f64::from(u8::from(l.3));
             }
-            let slope = f * (sites_before + opened) - (shared_before + shared);
-            (value - lambda * (f * sites_before - shared_before), slope)
+            value - lambda * (f * sites_before - shared_before)
         };
         // The slope alone, in parallel: its counts are whole numbers, so
         // their sum is exact in any grouping.
@@ -689,14 +686,14 @@ fn cost_bound(
                 };
                 (lo, hi) = sites.halve(&sensitive, constant_opened, &slope, lo, hi, 24);
                 // The better end of the bracket (the smaller station value).
-                let (at_lo, at_hi) = (eval(lo).0, eval(hi).0);
+                let (at_lo, at_hi) = (value_at(lo), value_at(hi));
                 if at_lo <= at_hi {
                     (lo, at_lo)
                 } else {
                     (hi, at_hi)
                 }
             }
-            _ => (0.0, eval(0.0).0),
+            _ => (0.0, value_at(0.0)),
         };
         let (lambda, station_value) = lambda;
         last_lambda = lambda;
