@@ -497,7 +497,7 @@ fn finish(
 pub fn tighten_bound(p: &Problem, params: &Params, sol: &mut Solution) {
     let basis = Basis::of(sol);
     let tight = tight_bound(p, params, &basis, sol.sharing.floor_met, value(params, sol));
-    let (bound, gap) = bound_of(p, params, sol, Some(tight));
+    let (bound, gap) = bound_of(p, params, sol, tight);
     sol.bound = bound;
     sol.gap = gap;
 }
@@ -533,7 +533,7 @@ pub fn solve_beside_bound(
     if !sol.sharing.floor_met {
         tight = tight_bound(p, params, &basis, false, value(params, &sol));
     }
-    let (bound, gap) = bound_of(p, params, &sol, Some(tight));
+    let (bound, gap) = bound_of(p, params, &sol, tight);
     sol.bound = bound;
     sol.gap = gap;
     Ok(sol)
@@ -569,22 +569,23 @@ impl Basis {
     }
 }
 
-/// The LP relaxation's or the Lagrangian relaxation's bound, if either
-/// applies: `floor_met` whether the plan it bounds meets the floor (the
-/// floor binds only such plans), `incumbent` the Lagrangian's step target.
+/// A tight bound: the LP relaxation's value or the Lagrangian relaxation's.
 enum Tight {
     Lp(u64),
     Lagrangian(crate::lagrangian::LagrangianBound),
-    None,
 }
 
+/// The LP relaxation's bound where the instance fits, else the Lagrangian
+/// relaxation's, if either applies: `floor_met` whether the plan it bounds
+/// meets the floor (the floor binds only such plans), `incumbent` the
+/// Lagrangian's step target.
 fn tight_bound(
     p: &Problem,
     params: &Params,
     basis: &Basis,
     floor_met: bool,
     incumbent: u64,
-) -> Tight {
+) -> Option<Tight> {
     let floor = params.min_sharing_rate.filter(|_| floor_met);
     match params.mode {
         Mode::Targets => {
@@ -592,18 +593,17 @@ fn tight_bound(
                 targets: &basis.req_target,
                 before: &basis.req_before,
             };
-            if let Some(v) = lp_relaxation(p, goal, params.min_sharing_rate) {
-                return Tight::Lp(v);
+            match lp_relaxation(p, goal, params.min_sharing_rate) {
+                Some(v) => Some(Tight::Lp(v)),
+                None => lagrangian_bound(p, goal, incumbent, floor).map(Tight::Lagrangian),
             }
-            lagrangian_bound(p, goal, incumbent, floor).map_or(Tight::None, Tight::Lagrangian)
         }
-        mode => {
-            if let Some(v) = lp_relaxation(p, LpGoal::Coverage(mode), floor) {
-                return Tight::Lp(v);
+        mode => match lp_relaxation(p, LpGoal::Coverage(mode), floor) {
+            Some(v) => Some(Tight::Lp(v)),
+            None => {
+                lagrangian_bound(p, LpGoal::Coverage(mode), incumbent, None).map(Tight::Lagrangian)
             }
-            lagrangian_bound(p, LpGoal::Coverage(mode), incumbent, None)
-                .map_or(Tight::None, Tight::Lagrangian)
-        }
+        },
     }
 }
 
