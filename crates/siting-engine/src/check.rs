@@ -14,7 +14,7 @@
 use crate::config::ConfigSource;
 use crate::outcome::eia_authority;
 use crate::prepare::{prepare, Prepared};
-use crate::run::{load, BeforePlan};
+use crate::run::{load, BeforePlan, Loaded};
 use crate::sharing_first::{Reach, ShareScratch};
 use crate::EngineError;
 use serde::Serialize;
@@ -55,7 +55,7 @@ pub struct CheckReport {
 pub fn check(source: &ConfigSource, plan: &Path) -> Result<CheckReport, EngineError> {
     let loaded = load(source, None)?;
     let prep = prepare(&loaded.cfg, &loaded.config_file, &loaded.raw)?;
-    check_prepared(&BeforePlan { loaded, prep }, plan)
+    check_layers(&loaded, prep, plan)
 }
 
 /// [`check`] from the layers a run read and prepared before planning
@@ -63,12 +63,20 @@ pub fn check(source: &ConfigSource, plan: &Path) -> Result<CheckReport, EngineEr
 /// for the plan that run wrote at `plan`: the same as reading the same
 /// files again, without doing so.
 pub fn check_prepared(before: &BeforePlan, plan: &Path) -> Result<CheckReport, EngineError> {
-    let loaded = &before.loaded;
+    check_layers(&before.loaded, before.prep.clone(), plan)
+}
+
+/// The check of the plan at `plan` against `loaded` and its layers as
+/// prepared, `prep`, to which it adds the plan's ring towers.
+fn check_layers(
+    loaded: &Loaded,
+    mut prep: Prepared,
+    plan: &Path,
+) -> Result<CheckReport, EngineError> {
     let cfg = &loaded.cfg;
-    // This check adds the plan's ring towers to its copy; the scoring of T4
-    // below starts from the layers as they are.
-    let mut prep = before.prep.clone();
-    let fresh = before.prep.clone();
+    // The scoring of T4 below starts from the layers as they are, before
+    // this check adds the plan's ring towers.
+    let fresh = prep.clone();
     let plan_file = if plan.is_dir() {
         plan.join("plan.geojson")
     } else {
