@@ -6,10 +6,10 @@
 //! parallel with `rayon`. Sets come out sorted, so the result is the same at
 //! any thread count.
 //!
-//! - [`sets`]: [`coverage_sets`] and [`CoverageSets`].
+//! - [`sets`]: [`coverage_sets`], [`CoverageSets`] and the shared [`ItemSet`].
 
 #![warn(missing_docs)]
 
 pub mod sets;
 
-pub use sets::{coverage_sets, coverage_sets_with, CoverageSets, Demand, SiteRadio};
+pub use sets::{coverage_sets, coverage_sets_with, CoverageSets, Demand, ItemSet, SiteRadio};

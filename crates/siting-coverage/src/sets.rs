@@ -4,6 +4,7 @@ use rayon::prelude::*;
 use siting_index::PointIndex;
 use siting_model::Environment;
 use siting_radio::{CoverageModel, Receiver, Transmitter};
+use std::sync::Arc;
 
 /// The demand side: positions (through their index) and environments.
 #[derive(Debug, Clone, Copy)]
@@ -27,8 +28,13 @@ pub struct SiteRadio {
     pub tx: Transmitter,
 }
 
+/// The demand items one station covers, ascending. Shared and read-only:
+/// the optimiser's problem holds the same sets (on a province they are
+/// gigabytes), so a clone is a reference count, not a copy.
+pub type ItemSet = Arc<[u32]>;
+
 /// Per site, per operator, the covered demand items, ascending.
-pub type CoverageSets = Vec<Vec<Vec<u32>>>;
+pub type CoverageSets = Vec<Vec<ItemSet>>;
 
 /// Computes the coverage set of every (site, operator) pair: `models[o]` is
 /// operator `o`'s model.
@@ -48,7 +54,7 @@ pub type CoverageSets = Vec<Vec<Vec<u32>>>;
 /// let models: Vec<&dyn CoverageModel> = vec![&model];
 /// let site = SiteRadio { xy: [0.0, 0.0], tx: Transmitter { height_m: 30.0, ground_m: 0.0, lowest_ground_m: 0.0, position: [0.0, 0.0], indoor: false, footprint_m: 0.0 } };
 /// let sets = coverage_sets(&[site], &models, Demand { index: &index, environment: &env, ground_m: &[0.0; 3], position: &[[0.0; 2]; 3] });
-/// assert_eq!(sets[0][0], vec![0, 1]);
+/// assert_eq!(&sets[0][0][..], [0, 1]);
 /// ```
 pub fn coverage_sets(
     sites: &[SiteRadio],
@@ -88,9 +94,13 @@ pub fn coverage_sets_with(
                     }
                 }
             }
-            for set in &mut sets {
-                set.sort_unstable();
-            }
+            let sets = sets
+                .into_iter()
+                .map(|mut set| {
+                    set.sort_unstable();
+                    ItemSet::from(set)
+                })
+                .collect();
             site_done();
             sets
         })

@@ -81,7 +81,7 @@ proptest! {
                     })
                     .map(|i| i as u32)
                     .collect();
-                prop_assert_eq!(&sets[s][o], &want, "site {} operator {}", s, o);
+                prop_assert_eq!(&sets[s][o][..], &want[..], "site {} operator {}", s, o);
             }
         }
     }

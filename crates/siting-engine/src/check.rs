@@ -18,6 +18,7 @@ use crate::run::{load, BeforePlan, Loaded};
 use crate::sharing_first::{Reach, ShareScratch};
 use crate::EngineError;
 use serde::Serialize;
+use siting_coverage::ItemSet;
 use siting_model::{Operator, OperatorSet, PerOperator, Site, SiteKind, SiteOrigin};
 use siting_plan::{read_plan, Origin, PlanSite, Sharing};
 use siting_rules::judge;
@@ -398,12 +399,12 @@ fn sharing_first(
     let mut before = PerOperator::from_fn(|_| vec![false; n]);
     for i in 0..prep.n_existing {
         for op in m.sites[i].lte().iter() {
-            for &d in &sets[at[&i]][op.index()] {
+            for &d in sets[at[&i]][op.index()].iter() {
                 before[op][d as usize] = true;
             }
         }
     }
-    let existing: Vec<Vec<Vec<u32>>> = (0..prep.n_existing).map(|i| sets[at[&i]].clone()).collect();
+    let existing: Vec<Vec<ItemSet>> = (0..prep.n_existing).map(|i| sets[at[&i]].clone()).collect();
     let usable = |s: usize, op: Operator| {
         let v = &prep.verdicts[s];
         v.excluded.is_none()

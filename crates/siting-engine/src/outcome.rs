@@ -6,6 +6,7 @@ use crate::prepare::Prepared;
 use crate::problem::{Instance, RequirementKind, WEIGHT_SCALE};
 use crate::rings::Ring;
 use crate::traffic::BPS_PER_MBPS;
+use siting_coverage::ItemSet;
 use siting_model::{Operator, OperatorSet, PerOperator, SiteKind, SiteOrigin};
 use siting_optimize::{Purpose, Solution, StationKind, YearDriver};
 use siting_plan::coverage::townships_missed;
@@ -38,7 +39,7 @@ pub struct Assembly<'a> {
     /// Radio model per operator.
     pub models: &'a [MultiBandModel],
     /// Coverage sets per site and operator.
-    pub sets: &'a [Vec<Vec<u32>>],
+    pub sets: &'a [Vec<ItemSet>],
     /// The optimiser's instance.
     pub instance: &'a Instance,
     /// The optimiser's answer.
@@ -102,7 +103,7 @@ pub fn assemble(a: Assembly<'_>) -> Outcome {
         let v = &prep.verdicts[s];
         let mut gain = 0.0;
         let mut town = false;
-        for &d in &a.sets[s][op.index()] {
+        for &d in a.sets[s][op.index()].iter() {
             let c = &mut after[op][d as usize];
             if !*c {
                 *c = true;

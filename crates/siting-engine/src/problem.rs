@@ -6,6 +6,7 @@ use crate::config::{Config, ModeName};
 use crate::prepare::Prepared;
 use crate::sharing_first::{Reach, ShareScratch};
 use crate::EngineError;
+use siting_coverage::ItemSet;
 use siting_model::{Operator, PerOperator};
 use siting_optimize::{Mode, OtherSites, Params, Problem, Requirement, SiteChoice};
 
@@ -95,7 +96,7 @@ fn yuan(x: f64) -> u64 {
 pub fn instance(
     cfg: &Config,
     prep: &Prepared,
-    sets: &[Vec<Vec<u32>>],
+    sets: &[Vec<ItemSet>],
     demand_file: &str,
     previous: Option<&Carry>,
 ) -> Result<Instance, EngineError> {
@@ -104,7 +105,7 @@ pub fn instance(
     let mut covered_before = PerOperator::from_fn(|_| vec![false; n]);
     for (i, site) in prep.model.sites.iter().enumerate() {
         for op in site.lte().iter() {
-            for &d in &sets[i][op.index()] {
+            for &d in sets[i][op.index()].iter() {
                 covered_before[op][d as usize] = true;
             }
         }
@@ -288,7 +289,7 @@ pub fn with_capacity(
     cfg: &Config,
     prep: &Prepared,
     radio: &crate::coverage::Radio,
-    sets: &[Vec<Vec<u32>>],
+    sets: &[Vec<ItemSet>],
     traffic: Option<&crate::traffic::ItemTraffic>,
     previous: Option<Carry>,
 ) {
@@ -332,7 +333,7 @@ pub fn with_capacity(
 pub fn r1_blockers(
     cfg: &Config,
     prep: &Prepared,
-    sets: &[Vec<Vec<u32>>],
+    sets: &[Vec<ItemSet>],
     covered_before: &PerOperator<Vec<bool>>,
 ) -> std::collections::BTreeMap<usize, Vec<Vec<u32>>> {
     r1_blockers_from(cfg, prep, sets, covered_before, prep.n_existing)
@@ -342,7 +343,7 @@ pub fn r1_blockers(
 fn r1_blockers_from(
     cfg: &Config,
     prep: &Prepared,
-    sets: &[Vec<Vec<u32>>],
+    sets: &[Vec<ItemSet>],
     covered_before: &PerOperator<Vec<bool>>,
     from: usize,
 ) -> std::collections::BTreeMap<usize, Vec<Vec<u32>>> {

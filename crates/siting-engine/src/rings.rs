@@ -5,6 +5,7 @@
 use crate::config::Config;
 use crate::prepare::Prepared;
 use crate::EngineError;
+use siting_coverage::ItemSet;
 use siting_crs::Projector;
 use siting_index::PointIndex;
 use siting_model::{LonLat, Operator, OperatorSet, PerOperator, Site, SiteKind, SiteOrigin};
@@ -49,14 +50,14 @@ fn fits(site: &Site, v: &siting_rules::Verdict, op: Operator, tenants_now: Opera
 /// Per operator, which items some site could serve: covered before, or
 /// in the coverage set of a site the operator can go on (not kept out by a
 /// rule, no 4G of its own there yet, a tenant or a free slot).
-pub fn servable(prep: &Prepared, sets: &[Vec<Vec<u32>>]) -> PerOperator<Vec<bool>> {
+pub fn servable(prep: &Prepared, sets: &[Vec<ItemSet>]) -> PerOperator<Vec<bool>> {
     let n = prep.items.len();
     let mut out = PerOperator::from_fn(|_| vec![false; n]);
     for (i, (site, v)) in prep.model.sites.iter().zip(&prep.verdicts).enumerate() {
         let lte = site.lte();
         for op in Operator::ALL {
             if lte.contains(op) || fits(site, v, op, site.tenants) {
-                for &d in &sets[i][op.index()] {
+                for &d in sets[i][op.index()].iter() {
                     out[op][d as usize] = true;
                 }
             }
@@ -67,7 +68,7 @@ pub fn servable(prep: &Prepared, sets: &[Vec<Vec<u32>>]) -> PerOperator<Vec<bool
 
 /// Items no site could ever serve for some operator: `(item, operators)`,
 /// for demand cells with residents and for township centres.
-pub fn unservable(prep: &Prepared, sets: &[Vec<Vec<u32>>]) -> Vec<(u32, OperatorSet)> {
+pub fn unservable(prep: &Prepared, sets: &[Vec<ItemSet>]) -> Vec<(u32, OperatorSet)> {
     let items = &prep.items;
     let can = servable(prep, sets);
     (0..items.len())
@@ -88,7 +89,7 @@ pub fn unservable(prep: &Prepared, sets: &[Vec<Vec<u32>>]) -> Vec<(u32, Operator
 /// to the model's, `requirements` gives each requirement's operator and items.
 pub fn left_unserved(
     prep: &Prepared,
-    sets: &[Vec<Vec<u32>>],
+    sets: &[Vec<ItemSet>],
     choice_site: &[usize],
     problem: &siting_optimize::Problem,
     solution: &Solution,
@@ -104,7 +105,7 @@ pub fn left_unserved(
         let op = Operator::ALL[pl.operator as usize];
         tenants[s].insert(op);
         added[s].insert(op);
-        for &d in &sets[s][op.index()] {
+        for &d in sets[s][op.index()].iter() {
             after[op][d as usize] = true;
         }
     }
@@ -112,7 +113,7 @@ pub fn left_unserved(
     for (i, (site, v)) in prep.model.sites.iter().zip(&prep.verdicts).enumerate() {
         for op in Operator::ALL {
             if !added[i].contains(op) && fits(site, v, op, tenants[i]) {
-                for &d in &sets[i][op.index()] {
+                for &d in sets[i][op.index()].iter() {
                     open[op][d as usize] = true;
                 }
             }

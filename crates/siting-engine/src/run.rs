@@ -11,6 +11,7 @@ use crate::problem::{instance, with_capacity};
 use crate::progress::{stage, Progress, Silent, Stage};
 use crate::rings::{left_unserved, ring_tower, search_rings, unservable, Ring};
 use crate::EngineError;
+use siting_coverage::ItemSet;
 use siting_index::PointIndex;
 use siting_plan::Outcome;
 use std::path::PathBuf;
@@ -139,7 +140,7 @@ pub struct Covered {
     /// R-tree over the items' metric positions.
     pub index: PointIndex,
     /// Per site, per operator, the covered items.
-    pub sets: Vec<Vec<Vec<u32>>>,
+    pub sets: Vec<Vec<ItemSet>>,
 }
 
 /// Stage 3: coverage sets of every site of the model, in parallel.

@@ -165,7 +165,7 @@ pub fn score_sites(
     let mut before = PerOperator::from_fn(|_| vec![false; n]);
     for &i in &needed {
         for op in prep.model.sites[i].lte().iter() {
-            for &d in &sets[at[&i]][op.index()] {
+            for &d in sets[at[&i]][op.index()].iter() {
                 before[op][d as usize] = true;
             }
         }
@@ -173,7 +173,7 @@ pub fn score_sites(
     let mut after = before.clone();
     for (i, ops) in &stations {
         for op in ops.iter() {
-            for &d in &sets[at[i]][op.index()] {
+            for &d in sets[at[i]][op.index()].iter() {
                 after[op][d as usize] = true;
             }
         }

@@ -10,6 +10,7 @@
 //! `siting check` applies the same test to a written plan with the slots
 //! still free after it.
 
+use siting_coverage::ItemSet;
 use siting_model::Operator;
 
 /// Per operator, demand item → existing sites the operator may use that
@@ -35,7 +36,7 @@ impl Reach {
     /// Indexes `sets` (per site, per operator, covered items) of the sites
     /// `usable(site, operator)` allows, over `n_items` items.
     pub fn new(
-        sets: &[Vec<Vec<u32>>],
+        sets: &[Vec<ItemSet>],
         n_items: usize,
         usable: &dyn Fn(usize, Operator) -> bool,
     ) -> Reach {
@@ -44,7 +45,7 @@ impl Reach {
         for (s, per_op) in sets.iter().enumerate() {
             for op in Operator::ALL {
                 if usable(s, op) {
-                    for &d in &per_op[op.index()] {
+                    for &d in per_op[op.index()].iter() {
                         offsets[op.index()][d as usize + 1] += 1;
                     }
                 }
@@ -61,7 +62,7 @@ impl Reach {
             for op in Operator::ALL {
                 if usable(s, op) {
                     let o = op.index();
-                    for &d in &per_op[o] {
+                    for &d in per_op[o].iter() {
                         sites[o][fill[o][d as usize]] = s as u32;
                         fill[o][d as usize] += 1;
                     }
@@ -184,7 +185,7 @@ mod tests {
     #[test]
     fn reused_working_space_gives_the_shares_a_fresh_one_gives() {
         // 40 sites over 300 items, each covering a seeded run of items.
-        let sets: Vec<Vec<Vec<u32>>> = (0..40u32)
+        let sets: Vec<Vec<ItemSet>> = (0..40u32)
             .map(|s| {
                 (0..3u32)
                     .map(|o| {
@@ -224,8 +225,8 @@ mod tests {
     fn the_best_existing_share() {
         // Site 0 covers items 0..9 for every operator, site 1 items 5..10.
         let sets = vec![
-            vec![(0..9).collect::<Vec<u32>>(); 3],
-            vec![(5..10).collect::<Vec<u32>>(); 3],
+            vec![ItemSet::from_iter(0..9); 3],
+            vec![ItemSet::from_iter(5..10); 3],
         ];
         let reach = Reach::new(&sets, 10, &|s, op| !(s == 0 && op == Operator::Ctcc));
         let w = |_d: u32| 1.0;

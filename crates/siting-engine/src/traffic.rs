@@ -16,6 +16,7 @@ use crate::coverage::Radio;
 use crate::prepare::Prepared;
 use crate::EngineError;
 use rayon::prelude::*;
+use siting_coverage::ItemSet;
 use siting_model::{Operator, PerOperator, SiteKind};
 use siting_optimize::capacity::{centi_db, Bps, Capacity, CentiDb, Server};
 use siting_radio::Receiver;
@@ -168,7 +169,7 @@ pub fn losses(
     radio: &Radio,
     prep: &Prepared,
     sites: &[usize],
-    sets: &[Vec<Vec<u32>>],
+    sets: &[Vec<ItemSet>],
 ) -> Vec<Vec<Vec<CentiDb>>> {
     let radios = radio.site_radios(prep, sites);
     let items = &prep.items;
@@ -216,7 +217,7 @@ pub fn capacity(
     cfg: &Config,
     prep: &Prepared,
     radio: &Radio,
-    sets: &[Vec<Vec<u32>>],
+    sets: &[Vec<ItemSet>],
     choice_site: &[usize],
     traffic: Option<&ItemTraffic>,
     requirement_years: Vec<u8>,

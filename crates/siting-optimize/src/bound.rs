@@ -56,7 +56,7 @@ fn singles(p: &Problem) -> Vec<Single> {
             let before = &p.covered_before[o];
             let mut objective = 0;
             let mut req = vec![0; p.requirements.len()];
-            for &d in &s.coverage[o] {
+            for &d in s.coverage[o].iter() {
                 if before[d as usize] {
                     continue;
                 }
@@ -360,7 +360,7 @@ pub fn lp_relaxation(p: &Problem, goal: LpGoal<'_>, floor: Option<f64>) -> Optio
     }
     let mut covers: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); n]; k];
     for (i, &(s, o)) in options.iter().enumerate() {
-        for &d in &p.sites[s].coverage[o] {
+        for &d in p.sites[s].coverage[o].iter() {
             let d = d as usize;
             if wanted[o][d] && !p.covered_before[o][d] {
                 covers[o][d].push(i);

@@ -40,6 +40,7 @@ use crate::problem::{Problem, ProblemError, StationKind};
 use crate::state::{item_sites_where, Cause, Csr, State};
 use rayon::prelude::*;
 use std::collections::BinaryHeap;
+use std::sync::Arc;
 
 /// Traffic, bit/s.
 pub type Bps = u64;
@@ -62,8 +63,9 @@ pub struct Server {
     pub operator: u8,
     /// Busy-hour traffic it carries at most, bit/s.
     pub capacity_bps: Bps,
-    /// The demand items it covers, ascending.
-    pub coverage: Vec<u32>,
+    /// The demand items it covers, ascending (shared with whoever computed
+    /// them).
+    pub coverage: Arc<[u32]>,
     /// Path loss to each of them (aligned with `coverage`).
     pub loss_cdb: Vec<CentiDb>,
 }
@@ -1102,7 +1104,7 @@ pub(crate) fn cleanup(
             // requirement's year need another station by then.
             let mut pulls: Vec<(usize, u8)> = Vec::new();
             let mut lost: Vec<(usize, u64)> = Vec::new();
-            for &d in &p.sites[s as usize].coverage[o] {
+            for &d in p.sites[s as usize].coverage[o].iter() {
                 if p.covered_before[o][d as usize] {
                     continue;
                 }
@@ -1284,7 +1286,7 @@ mod tests {
                 Server {
                     operator: 0,
                     capacity_bps: rng.gen_range(1..8) * 1_000_000,
-                    coverage,
+                    coverage: coverage.into(),
                     loss_cdb,
                 }
             })
@@ -1301,7 +1303,7 @@ mod tests {
                 build_cost_yuan: 1000,
                 overlay_cost_yuan: 100,
                 tenant_cost_yuan: 100,
-                coverage: vec![c],
+                coverage: vec![c.into()],
             });
             losses.push(vec![l]);
             bps.push(vec![rng.gen_range(1..8) * 1_000_000]);

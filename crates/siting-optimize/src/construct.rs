@@ -657,7 +657,7 @@ mod tests {
             build_cost_yuan: 0,
             overlay_cost_yuan: 100,
             tenant_cost_yuan: 100,
-            coverage: vec![vec![0, 1, 2, 3]],
+            coverage: vec![vec![0, 1, 2, 3].into()],
         };
         let mut p = Problem {
             operators: 1,
@@ -677,7 +677,7 @@ mod tests {
             // Site 1 covers items 4..8 instead, of weight w1.
             p.weights.extend([w1; 4]);
             p.covered_before[0].extend([false; 4]);
-            p.sites[1].coverage[0] = vec![4, 5, 6, 7];
+            p.sites[1].coverage[0] = vec![4, 5, 6, 7].into();
             p.requirements[0].items = (0..8).map(|d| (d, 1)).collect();
         }
         p

@@ -113,7 +113,7 @@ fn relax(p: &Problem, goal: &LpGoal<'_>) -> Relaxed {
     }
     let mut coverable = vec![vec![false; n]; k];
     for &(s, o) in &option_of {
-        for &d in &p.sites[s].coverage[o] {
+        for &d in p.sites[s].coverage[o].iter() {
             coverable[o][d as usize] = true;
         }
     }
@@ -155,7 +155,7 @@ fn relax(p: &Problem, goal: &LpGoal<'_>) -> Relaxed {
     let mut offsets = vec![0];
     let mut touch = Vec::new();
     for &(s, o) in &option_of {
-        for &d in &p.sites[s].coverage[o] {
+        for &d in p.sites[s].coverage[o].iter() {
             touch.extend_from_slice(&of_item[o][d as usize]);
         }
         offsets.push(touch.len());

@@ -131,7 +131,7 @@ impl Neighbours {
     fn of(&self, st: &State<'_>, ruined: &[(usize, usize)]) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
         for &(s, o) in ruined {
-            for &d in &st.p.sites[s].coverage[o] {
+            for &d in st.p.sites[s].coverage[o].iter() {
                 out.extend(
                     self.sites_of[o]
                         .row(d as usize)
@@ -278,7 +278,7 @@ fn keeps_r1(t: &State<'_>) -> bool {
     for k in (0..t.placed.len()).filter(|&k| !t.removed[k]) {
         let (s, o) = (t.placed[k].0 as usize, t.placed[k].1 as usize);
         let mut new = false;
-        for &d in &p.sites[s].coverage[o] {
+        for &d in p.sites[s].coverage[o].iter() {
             if !covered[o][d as usize] {
                 covered[o][d as usize] = true;
                 new = true;
@@ -556,7 +556,7 @@ pub(crate) mod tests {
             build_cost_yuan: 0,
             overlay_cost_yuan: cost,
             tenant_cost_yuan: cost,
-            coverage: vec![coverage],
+            coverage: vec![coverage.into()],
         };
         Problem {
             operators: 1,

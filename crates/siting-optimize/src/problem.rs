@@ -1,5 +1,7 @@
 //! The instance: demand items, sites with their options, requirements, modes.
 
+use std::sync::Arc;
+
 /// Demand weight, an integer so that sums are exact and order-free.
 pub type Weight = u64;
 /// Money, whole yuan.
@@ -51,8 +53,10 @@ pub struct SiteChoice {
     /// existing site, a station on a candidate.
     pub tenant_cost_yuan: Yuan,
     /// Per operator, the demand items a 4G station of that operator here
-    /// would cover, ascending, no duplicates.
-    pub coverage: Vec<Vec<u32>>,
+    /// would cover, ascending, no duplicates. Shared (`Arc`) with whoever
+    /// computed them: on a province the sets are gigabytes, and the
+    /// optimiser only reads them.
+    pub coverage: Vec<Arc<[u32]>>,
 }
 
 impl SiteChoice {

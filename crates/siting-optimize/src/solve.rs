@@ -358,7 +358,7 @@ fn replay(p: &Problem, params: &Params, st: &State<'_>) -> Replay {
         let kind = site.kind_for(o);
         let mut gain = 0;
         let mut first_req: Option<usize> = None;
-        for &d in &site.coverage[o] {
+        for &d in site.coverage[o].iter() {
             let c = &mut count[o][d as usize];
             if !*c {
                 *c = true;

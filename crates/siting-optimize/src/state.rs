@@ -282,7 +282,7 @@ impl<'a> State<'a> {
         for s in &p.sites {
             for (o, row) in coverable.iter_mut().enumerate() {
                 if s.fits(o, s.tenants) {
-                    for &d in &s.coverage[o] {
+                    for &d in s.coverage[o].iter() {
                         row[d as usize] = true;
                     }
                 }
@@ -350,7 +350,7 @@ impl<'a> State<'a> {
                 }
                 for o in 0..k {
                     if st.available(s, o) {
-                        for &d in &site.coverage[o] {
+                        for &d in site.coverage[o].iter() {
                             st.reach[o][d as usize] += 1;
                         }
                     }
@@ -427,7 +427,7 @@ impl<'a> State<'a> {
         let restrict = self.sharing_first && !site.existing;
         let count = &self.count[o];
         let mut g = Gains::default();
-        for &d in &site.coverage[o] {
+        for &d in site.coverage[o].iter() {
             let d = d as usize;
             if count[d] != 0 || (restrict && self.reach[o][d] != 0) {
                 continue;
@@ -513,7 +513,7 @@ impl<'a> State<'a> {
             Vec::new()
         };
         let (tenants_was, added_was) = (self.tenants[s], self.added[s]);
-        for &d in &site.coverage[o] {
+        for &d in site.coverage[o].iter() {
             let c = &mut self.count[o][d as usize];
             if *c == 0 {
                 self.objective += p.weights[d as usize];
@@ -553,7 +553,7 @@ impl<'a> State<'a> {
             }
             reach_ops |= 1 << o2;
             let mut freed = Vec::new();
-            for &d in &site.coverage[o2] {
+            for &d in site.coverage[o2].iter() {
                 let r = &mut self.reach[o2][d as usize];
                 *r -= 1;
                 if *r == 0 && self.count[o2][d as usize] == 0 {
@@ -600,7 +600,7 @@ impl<'a> State<'a> {
         let (s, o) = (self.placed[k].0 as usize, self.placed[k].1 as usize);
         let mut objective = 0;
         let mut req = [0 as Weight; MAX_REQUIREMENTS_PER_OPERATOR];
-        for &d in &self.p.sites[s].coverage[o] {
+        for &d in self.p.sites[s].coverage[o].iter() {
             if self.count[o][d as usize] == 1 {
                 objective += self.p.weights[d as usize];
                 for &(l, w) in self.item_req[o].row(d as usize) {
@@ -696,7 +696,7 @@ impl<'a> State<'a> {
                 freed_ops: freed.iter().fold(0u8, |m, &o2| m | 1 << o2),
             });
         }
-        for &d in &site.coverage[o] {
+        for &d in site.coverage[o].iter() {
             let c = &mut self.count[o][d as usize];
             *c -= 1;
             if *c == 0 {
@@ -710,7 +710,7 @@ impl<'a> State<'a> {
             }
         }
         for o2 in freed {
-            for &d in &site.coverage[o2] {
+            for &d in site.coverage[o2].iter() {
                 self.reach[o2][d as usize] += 1;
             }
         }
@@ -777,14 +777,14 @@ impl<'a> State<'a> {
                 } => {
                     let (s, o) = (s as usize, o as usize);
                     let site = &p.sites[s];
-                    for &d in &site.coverage[o] {
+                    for &d in site.coverage[o].iter() {
                         self.count[o][d as usize] -= 1;
                         if !site.existing {
                             self.cand_count[o][d as usize] -= 1;
                         }
                     }
                     for o2 in ops(reach_ops) {
-                        for &d in &site.coverage[o2] {
+                        for &d in site.coverage[o2].iter() {
                             self.reach[o2][d as usize] += 1;
                         }
                     }
@@ -800,14 +800,14 @@ impl<'a> State<'a> {
                     let k = k as usize;
                     let (s, o) = (self.placed[k].0 as usize, self.placed[k].1 as usize);
                     let site = &p.sites[s];
-                    for &d in &site.coverage[o] {
+                    for &d in site.coverage[o].iter() {
                         self.count[o][d as usize] += 1;
                         if !site.existing {
                             self.cand_count[o][d as usize] += 1;
                         }
                     }
                     for o2 in ops(freed_ops) {
-                        for &d in &site.coverage[o2] {
+                        for &d in site.coverage[o2].iter() {
                             self.reach[o2][d as usize] -= 1;
                         }
                     }
@@ -901,7 +901,7 @@ mod tests {
                 build_cost_yuan: if existing { 0 } else { 50 },
                 overlay_cost_yuan: 10,
                 tenant_cost_yuan: 20,
-                coverage,
+                coverage: coverage.into_iter().map(Into::into).collect(),
             };
         Problem {
             operators: 2,

@@ -46,7 +46,7 @@ fn evaluate(p: &Problem, chosen: &[(usize, usize)], floor: Option<f64>) -> Eval 
         };
         added[s] |= bit;
         tenants[s] |= bit;
-        for &d in &site.coverage[o] {
+        for &d in site.coverage[o].iter() {
             if !covered[o][d as usize] {
                 covered[o][d as usize] = true;
                 objective += p.weights[d as usize];
@@ -331,7 +331,7 @@ fn instance(rng: &mut ChaCha8Rng) -> Problem {
         for s in &sites {
             for (o, row) in covered_before.iter_mut().enumerate() {
                 if s.lte & (1 << o) != 0 {
-                    for &d in &s.coverage[o] {
+                    for &d in s.coverage[o].iter() {
                         row[d as usize] = true;
                     }
                 }
@@ -747,7 +747,7 @@ fn site(
         build_cost_yuan: build,
         overlay_cost_yuan: cost,
         tenant_cost_yuan: cost,
-        coverage,
+        coverage: coverage.into_iter().map(Into::into).collect(),
     }
 }
 
@@ -863,7 +863,7 @@ fn r1_builds_no_candidate_for_demand_an_existing_site_can_serve() {
         build_cost_yuan: if existing { 0 } else { 10 },
         overlay_cost_yuan: 25,
         tenant_cost_yuan: if existing { 25 } else { 8 },
-        coverage: vec![vec![0, 1, 2]; 2],
+        coverage: vec![vec![0, 1, 2].into(); 2],
     };
     let p = Problem {
         operators: 2,

@@ -47,7 +47,7 @@ fn instance(seed: u64, years: usize) -> (Problem, Capacity) {
                 existing_servers.push(Server {
                     operator: o as u8,
                     capacity_bps: rng.gen_range(2..12) * 1_000_000,
-                    coverage: coverage[o].clone(),
+                    coverage: coverage[o].clone().into(),
                     loss_cdb: loss[o].clone(),
                 });
             }
@@ -65,7 +65,7 @@ fn instance(seed: u64, years: usize) -> (Problem, Capacity) {
             },
             overlay_cost_yuan: rng.gen_range(10..40) * 1000,
             tenant_cost_yuan: rng.gen_range(30..90) * 1000,
-            coverage,
+            coverage: coverage.into_iter().map(Into::into).collect(),
         });
         losses.push(loss);
         station_bps.push((0..k).map(|_| rng.gen_range(2..12) * 1_000_000).collect());
@@ -75,7 +75,7 @@ fn instance(seed: u64, years: usize) -> (Problem, Capacity) {
     for s in &sites {
         for (o, row) in covered_before.iter_mut().enumerate() {
             if s.lte & (1 << o) != 0 {
-                for &d in &s.coverage[o] {
+                for &d in s.coverage[o].iter() {
                     row[d as usize] = true;
                 }
             }
@@ -172,7 +172,7 @@ fn check(p: &Problem, cap: &Capacity, chosen: &[(usize, usize)], y: usize) -> Ch
         cost += site.station_cost(o);
         added[s] |= bit;
         tenants[s] |= bit;
-        for &d in &site.coverage[o] {
+        for &d in site.coverage[o].iter() {
             covered[o][d as usize] = true;
         }
     }
@@ -409,7 +409,7 @@ fn a_station_capacity_makes_redundant_comes_out() {
         build_cost_yuan: build,
         overlay_cost_yuan: 10_000,
         tenant_cost_yuan: 50_000,
-        coverage: vec![coverage],
+        coverage: vec![coverage.into()],
     };
     let p = Problem {
         operators: 1,
@@ -439,7 +439,7 @@ fn a_station_capacity_makes_redundant_comes_out() {
         existing: vec![Server {
             operator: 0,
             capacity_bps: 6_000_000,
-            coverage: vec![2, 3],
+            coverage: vec![2, 3].into(),
             loss_cdb: vec![12_000, 12_000],
         }],
         loss_cdb: vec![vec![vec![11_000, 11_000]], vec![vec![10_000; 4]]],

@@ -224,7 +224,7 @@ fn replay(p: &Problem, sol: &Solution) -> (Vec<u8>, Vec<Vec<bool>>, u32) {
         if !p.sites[s].existing {
             opened[s] = true;
         }
-        for &d in &p.sites[s].coverage[o] {
+        for &d in p.sites[s].coverage[o].iter() {
             covered[o][d as usize] = true;
         }
     }
