@@ -384,10 +384,10 @@ fn r1_blockers_from(
                         .copied()
                         .filter(|&d| !covered_before[op][d as usize])
                         .collect();
-                    let centre = |d: u32| (d as usize) >= cells;
                     reach
-                        .shares_at_least(scratch, op, &new, &weight, &centre, r1.min_share)
+                        .shares_in(scratch, op, &new, &weight, &|d| (d as usize) >= cells)
                         .into_iter()
+                        .filter(|(_, share)| *share >= r1.min_share)
                         .map(|(s, _)| s)
                         .collect()
                 })

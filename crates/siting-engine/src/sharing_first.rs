@@ -19,9 +19,6 @@ pub struct Reach {
     /// Per operator, item `d`'s sites are `sites[o][offsets[o][d]..offsets[o][d + 1]]`.
     offsets: Vec<Vec<usize>>,
     sites: Vec<Vec<u32>>,
-    /// Per site, per operator, its covered items (shared with the caller's
-    /// sets), for the exact shares of the few sites a share test keeps.
-    by_site: Vec<Vec<ItemSet>>,
     /// Number of sites indexed.
     n_sites: usize,
 }
@@ -41,41 +38,41 @@ impl Reach {
     pub fn new(
         sets: &[Vec<ItemSet>],
         n_items: usize,
-        usable: &dyn Fn(usize, Operator) -> bool,
+        usable: &(dyn Fn(usize, Operator) -> bool + Sync),
     ) -> Reach {
-        let k = Operator::ALL.len();
-        let mut offsets = vec![vec![0usize; n_items + 1]; k];
-        for (s, per_op) in sets.iter().enumerate() {
-            for op in Operator::ALL {
-                if usable(s, op) {
-                    for &d in per_op[op.index()].iter() {
-                        offsets[op.index()][d as usize + 1] += 1;
+        use rayon::prelude::*;
+        // One compressed index per operator, the operators in parallel.
+        let (offsets, sites): (Vec<Vec<usize>>, Vec<Vec<u32>>) = Operator::ALL
+            .par_iter()
+            .map(|&op| {
+                let o = op.index();
+                let mut off = vec![0usize; n_items + 1];
+                for (s, per_op) in sets.iter().enumerate() {
+                    if usable(s, op) {
+                        for &d in per_op[o].iter() {
+                            off[d as usize + 1] += 1;
+                        }
                     }
                 }
-            }
-        }
-        for off in &mut offsets {
-            for d in 0..n_items {
-                off[d + 1] += off[d];
-            }
-        }
-        let mut fill: Vec<Vec<usize>> = offsets.clone();
-        let mut sites: Vec<Vec<u32>> = offsets.iter().map(|off| vec![0; off[n_items]]).collect();
-        for (s, per_op) in sets.iter().enumerate() {
-            for op in Operator::ALL {
-                if usable(s, op) {
-                    let o = op.index();
-                    for &d in per_op[o].iter() {
-                        sites[o][fill[o][d as usize]] = s as u32;
-                        fill[o][d as usize] += 1;
+                for d in 0..n_items {
+                    off[d + 1] += off[d];
+                }
+                let mut fill = off.clone();
+                let mut of_item = vec![0; off[n_items]];
+                for (s, per_op) in sets.iter().enumerate() {
+                    if usable(s, op) {
+                        for &d in per_op[o].iter() {
+                            of_item[fill[d as usize]] = s as u32;
+                            fill[d as usize] += 1;
+                        }
                     }
                 }
-            }
-        }
+                (off, of_item)
+            })
+            .unzip();
         Reach {
             offsets,
             sites,
-            by_site: sets.to_vec(),
             n_sites: sets.len(),
         }
     }
@@ -134,92 +131,6 @@ impl Reach {
         must: &dyn Fn(u32) -> bool,
     ) -> Vec<(u32, f64)> {
         self.shares_in(&mut ShareScratch::default(), op, new_items, weight, must)
-    }
-
-    /// The entries of [`Reach::shares_in`] whose share is at least
-    /// `min_share`, the same to the bit, found with less work where
-    /// `min_share` is large (R1's 0.9): a site reaching it must cover most
-    /// of the heaviest new items, so the heaviest items holding
-    /// 1 − `min_share`/2 of the weight are tallied first, the sites that
-    /// could not reach `min_share` even with every other item are dropped,
-    /// and only the rest get their exact share (their items among the new
-    /// ones, summed in the order of `new_items` as `shares_in` sums them).
-    /// `new_items` must be ascending.
-    pub fn shares_at_least(
-        &self,
-        scratch: &mut ShareScratch,
-        op: Operator,
-        new_items: &[u32],
-        weight: &dyn Fn(u32) -> f64,
-        must: &dyn Fn(u32) -> bool,
-        min_share: f64,
-    ) -> Vec<(u32, f64)> {
-        let total: f64 = new_items.iter().map(|&d| weight(d)).sum();
-        if total <= 0.0 {
-            return Vec::new();
-        }
-        if min_share <= 0.0 || min_share.is_nan() {
-            let mut all = self.shares_in(scratch, op, new_items, weight, must);
-            all.retain(|(_, share)| *share >= min_share);
-            return all;
-        }
-        let musts = new_items.iter().filter(|&&d| must(d)).count();
-        let mut heavy: Vec<(f64, u32)> = new_items
-            .iter()
-            .map(|&d| (weight(d), d))
-            .filter(|(w, _)| *w > 0.0)
-            .collect();
-        heavy.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let aim = total * (1.0 - min_share / 2.0);
-        let (mut head, mut k) = (0.0, 0);
-        while k < heavy.len() && head < aim {
-            head += heavy[k].0;
-            k += 1;
-        }
-        if scratch.got.len() < self.n_sites {
-            scratch.got.resize(self.n_sites, (0.0, 0, false));
-        }
-        for &(w, d) in &heavy[..k] {
-            for &s in self.of(op, d) {
-                let e = &mut scratch.got[s as usize];
-                if !e.2 {
-                    e.2 = true;
-                    scratch.touched.push(s);
-                }
-                e.0 += w;
-            }
-        }
-        // A site's share is at most (its head weight + all the rest) / total;
-        // the margin covers the sums' rounding, which only keeps a site more.
-        let rest = total - head;
-        let need = min_share * total - rest - 1e-9 * total;
-        scratch.touched.sort_unstable();
-        let mut out = Vec::new();
-        for &s in &scratch.touched {
-            if scratch.got[s as usize].0 < need {
-                continue;
-            }
-            let covered = &self.by_site[s as usize][op.index()];
-            let (mut got, mut m, mut j) = (0.0, 0, 0);
-            for &d in new_items {
-                while j < covered.len() && covered[j] < d {
-                    j += 1;
-                }
-                if j < covered.len() && covered[j] == d {
-                    got += weight(d);
-                    m += must(d) as usize;
-                }
-            }
-            let share = got / total;
-            if m == musts && share >= min_share {
-                out.push((s, share));
-            }
-        }
-        for &s in &scratch.touched {
-            scratch.got[s as usize] = (0.0, 0, false);
-        }
-        scratch.touched.clear();
-        out
     }
 
     /// [`Reach::shares`] with working space reused across calls: each
@@ -309,43 +220,6 @@ mod tests {
                 assert_eq!(share, got / total);
             }
         }
-    }
-
-    #[test]
-    fn the_shares_at_least_a_figure_are_those_of_all_shares_at_least_it() {
-        // 60 sites over 400 items with uneven weights, so that a few sites
-        // reach high shares of a run of new items.
-        let sets: Vec<Vec<ItemSet>> = (0..60u32)
-            .map(|s| {
-                (0..3u32)
-                    .map(|o| {
-                        let start = (s * 5 + o * 11) % 330;
-                        let len = 15 + (s * 7 + o) % 50;
-                        (start..start + len).filter(|d| (d + s) % 9 != 0).collect()
-                    })
-                    .collect()
-            })
-            .collect();
-        let reach = Reach::new(&sets, 400, &|s, op| (s + op.index()) % 7 != 0);
-        let w = |d: u32| {
-            f64::from((d * 37) % 23) * 0.31 + if d.is_multiple_of(13) { 40.0 } else { 0.0 }
-        };
-        let must = |d: u32| d % 89 == 5;
-        let mut scratch = ShareScratch::default();
-        let mut kept = 0;
-        for (k, op) in (0..80u32).zip(Operator::ALL.iter().cycle()) {
-            let new: Vec<u32> = (k * 4..k * 4 + 10 + k % 30).collect();
-            for min_share in [0.0, 0.3, 0.5, 0.75, 0.9, 0.99, 1.0] {
-                let mut want = reach.shares_in(&mut scratch, *op, &new, &w, &must);
-                want.retain(|(_, share)| *share >= min_share);
-                let got = reach.shares_at_least(&mut scratch, *op, &new, &w, &must, min_share);
-                assert_eq!(got, want, "op {op} items from {} at {min_share}", k * 4);
-                if min_share >= 0.9 {
-                    kept += got.len();
-                }
-            }
-        }
-        assert!(kept > 0, "some sites reach 90%: the test tests the pruning");
     }
 
     #[test]
