@@ -1,8 +1,9 @@
 //! Coverage sets: for every site and operator, the demand items a base
 //! station of that operator on that site would cover.
 //!
-//! The hot loop of the engine: per (site, operator) a range query on the demand
-//! R-tree, then one model evaluation per demand item found, over all sites in
+//! The hot loop of the engine: per site one range query on the demand index
+//! (its grid of buckets), then one model evaluation per operator and demand
+//! item found, over all sites in
 //! parallel with `rayon`. Sets come out sorted, so the result is the same at
 //! any thread count.
 //!

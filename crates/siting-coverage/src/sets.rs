@@ -82,7 +82,7 @@ pub fn coverage_sets_with(
             let reach: Vec<f64> = models.iter().map(|m| m.max_range_m(&site.tx)).collect();
             let radius = reach.iter().copied().fold(0.0, f64::max);
             let mut sets: Vec<Vec<u32>> = vec![Vec::new(); models.len()];
-            for (i, d) in demand.index.within(site.xy, radius) {
+            demand.index.each_within(site.xy, radius, |i, d| {
                 let rx = Receiver {
                     environment: demand.environment[i as usize],
                     ground_m: demand.ground_m[i as usize],
@@ -93,7 +93,7 @@ pub fn coverage_sets_with(
                         set.push(i);
                     }
                 }
-            }
+            });
             let sets = sets
                 .into_iter()
                 .map(|mut set| {

@@ -2,7 +2,8 @@
 //! goes through them.
 //!
 //! - [`points`]: [`PointIndex`], points with ids, for range and nearest queries
-//!   (demand, sites, township centres).
+//!   (demand, sites, township centres); range queries go through a grid of
+//!   buckets beside the tree, which dense queries scan faster.
 //! - [`polygons`]: [`PolygonIndex`], point-in-polygon over many polygons
 //!   (districts, zones), through an R-tree of edges and a tile cache.
 
