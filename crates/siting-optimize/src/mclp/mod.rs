@@ -108,7 +108,7 @@ impl Instance {
     pub fn covered_weight(&self, chosen: &[u32]) -> Weight {
         let mut covered = vec![false; self.weights.len()];
         for &c in chosen {
-            for &i in self.coverage[c as usize].iter() {
+            for &i in &self.coverage[c as usize] {
                 covered[i as usize] = true;
             }
         }
