@@ -293,6 +293,22 @@ pub fn with_capacity(
     traffic: Option<&crate::traffic::ItemTraffic>,
     previous: Option<Carry>,
 ) {
+    let cap = capacity_model(inst, cfg, prep, radio, sets, traffic, previous);
+    inst.params.capacity = Some(std::sync::Arc::new(cap));
+}
+
+/// The traffic side [`with_capacity`] gives the instance, computed from it
+/// without changing it (so that the optimiser's construction, which does
+/// not read it, can run beside: [`siting_optimize::construct`]).
+pub fn capacity_model(
+    inst: &Instance,
+    cfg: &Config,
+    prep: &Prepared,
+    radio: &crate::coverage::Radio,
+    sets: &[Vec<ItemSet>],
+    traffic: Option<&crate::traffic::ItemTraffic>,
+    previous: Option<Carry>,
+) -> siting_optimize::Capacity {
     let (old_capacity, old_choice) = match previous {
         Some(c) => (c.capacity, c.choice_site),
         None => (None, Vec::new()),
@@ -310,7 +326,7 @@ pub fn with_capacity(
             p.index_of(by) as u8
         })
         .collect();
-    let cap = crate::traffic::capacity(
+    crate::traffic::capacity(
         cfg,
         prep,
         radio,
@@ -320,8 +336,7 @@ pub fn with_capacity(
         years,
         cfg.objective.mode == ModeName::Targets,
         old_capacity.map(|c| (c, old_choice.as_slice())),
-    );
-    inst.params.capacity = Some(std::sync::Arc::new(cap));
+    )
 }
 
 /// R1 with its share: per candidate index, per operator, the existing

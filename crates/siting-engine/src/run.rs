@@ -7,7 +7,7 @@ use crate::coverage::{radio_models, Radio};
 use crate::inputs::{DemandOverride, RawLayers};
 use crate::outcome::{assemble, Assembly};
 use crate::prepare::{prepare, Prepared};
-use crate::problem::{instance, with_capacity};
+use crate::problem::{capacity_model, instance, with_capacity};
 use crate::progress::{stage, Progress, Silent, Stage};
 use crate::rings::{left_unserved, ring_tower, search_rings, unservable, Ring};
 use crate::EngineError;
@@ -238,23 +238,11 @@ pub fn run_with(
     let traffic =
         crate::traffic::item_traffic(&loaded.cfg, &loaded.config_file, &prep, demand_file)?;
     let inst = stage(progress, Stage::Optimise, Some(rounds), t, || {
-        let tune = |inst: &mut crate::problem::Instance,
-                    prep: &Prepared,
-                    covered: &Covered,
-                    previous: Option<crate::problem::Carry>| {
-            inst.params.time_limit = options.time_limit;
+        let tune = |params: &mut siting_optimize::Params| {
+            params.time_limit = options.time_limit;
             if let Some(m) = options.search_moves {
-                inst.params.search_moves = m;
+                params.search_moves = m;
             }
-            with_capacity(
-                inst,
-                &loaded.cfg,
-                prep,
-                &loaded.radio,
-                &covered.sets,
-                traffic.as_ref(),
-                previous,
-            );
         };
         let step = |what: &str, since: std::time::Instant| {
             let mib = crate::memory::rss_bytes().map_or(0.0, |b| b as f64 / 1_048_576.0);
@@ -267,13 +255,46 @@ pub fn run_with(
         let t0 = std::time::Instant::now();
         let mut inst = instance(&loaded.cfg, &prep, &covered.sets, demand_file, None)?;
         let t0 = step("instance", t0);
-        tune(&mut inst, &prep, &covered, None);
-        let t0 = step("capacity model", t0);
-        // The tight bound (LP or Lagrangian) only for the solution kept: a
-        // second round replaces the first.
-        let mut solution = siting_optimize::solve_with_cheap_bound(&inst.problem, &inst.params)?;
-        let mut t0 = step("solve", t0);
-        let mut bounded = false;
+        tune(&mut inst.params);
+        // The construction (mostly one core: a lazy greedy) beside the
+        // traffic side (parallel path losses), which it does not read.
+        let (built, capacity) = rayon::join(
+            || siting_optimize::construct(&inst.problem, &inst.params),
+            || {
+                capacity_model(
+                    &inst,
+                    &loaded.cfg,
+                    &prep,
+                    &loaded.radio,
+                    &covered.sets,
+                    traffic.as_ref(),
+                    None,
+                )
+            },
+        );
+        let built = built?;
+        inst.params.capacity = Some(std::sync::Arc::new(capacity));
+        let t0 = step("construction and capacity model", t0);
+        // The tight bound (LP or Lagrangian) only for the solution kept. A
+        // second round of rings replaces the first only where a requirement
+        // is left short; when the construction meets every one, the plan
+        // will too, so the bound runs beside the rest of the solve, its step
+        // rule aiming at the construction's plan.
+        let last_round = !loaded.cfg.objective.search_rings || built.meets_every_requirement();
+        let mut solution = if last_round {
+            siting_optimize::complete_beside_bound(&inst.problem, &inst.params, built)?
+        } else {
+            siting_optimize::complete(&inst.problem, &inst.params, built)?
+        };
+        let mut t0 = step(
+            if last_round {
+                "solve and bound"
+            } else {
+                "solve"
+            },
+            t0,
+        );
+        let mut bounded = last_round;
         progress.advance(1);
         // Where a requirement is still short because every site that reaches
         // its demand is full, a second round of rings and towers, then the solve again.
@@ -294,7 +315,16 @@ pub fn run_with(
                 let carry = inst.carry();
                 inst = instance(&loaded.cfg, &prep, &covered.sets, demand_file, Some(&carry))?;
                 t0 = step("second round's instance", t0);
-                tune(&mut inst, &prep, &covered, Some(carry));
+                tune(&mut inst.params);
+                with_capacity(
+                    &mut inst,
+                    &loaded.cfg,
+                    &prep,
+                    &loaded.radio,
+                    &covered.sets,
+                    traffic.as_ref(),
+                    Some(carry),
+                );
                 t0 = step("second round's capacity model", t0);
                 // The tight bound beside the solve, its step rule aiming at
                 // the first round's plan (one the second round could make

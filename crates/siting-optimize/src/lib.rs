@@ -74,7 +74,7 @@ pub use problem::{
     Yuan,
 };
 pub use solve::{
-    solve, solve_beside_bound, solve_with_cheap_bound, tighten_bound, RequirementOutcome,
-    SharingOutcome, Solution,
+    complete, complete_beside_bound, construct, solve, solve_beside_bound, solve_with_cheap_bound,
+    tighten_bound, Construction, RequirementOutcome, SharingOutcome, Solution,
 };
 pub use state::{Alternative, Placement, Purpose};

@@ -139,6 +139,44 @@ pub fn solve(p: &Problem, params: &Params) -> Result<Solution, ProblemError> {
 /// the same, and [`tighten_bound`] then gives the bound and gap
 /// [`solve()`] gives.
 pub fn solve_with_cheap_bound(p: &Problem, params: &Params) -> Result<Solution, ProblemError> {
+    let built = construct(p, params)?;
+    complete(p, params, built)
+}
+
+/// A plan the mode's construction made ([`construct`]: the greedy, the
+/// repair, the sharing fill, the clean-up and the floor's price or bonus
+/// search), before the local search, the traffic side and the bounds, which
+/// [`complete`] adds.
+pub struct Construction<'a> {
+    state: State<'a>,
+    price: u64,
+    start: Instant,
+}
+
+impl Construction<'_> {
+    /// The plan's value in `mode`: its cost in `targets` (yuan), its newly
+    /// covered objective weight otherwise; what a Lagrangian step rule can
+    /// aim at (the local search only improves on it).
+    pub fn value(&self, mode: Mode) -> u64 {
+        match mode {
+            Mode::Targets => self.state.cost_yuan(),
+            _ => self.state.objective(),
+        }
+    }
+
+    /// Whether the plan gives every requirement all the weight it asks
+    /// for. The local search never leaves more requirements short, so the
+    /// completed plan then meets them all too.
+    pub fn meets_every_requirement(&self) -> bool {
+        self.state.meets_every_requirement()
+    }
+}
+
+/// The first half of [`solve_with_cheap_bound`]: the mode's construction.
+/// It does not read [`Params::capacity`] (the traffic side binds from the
+/// local search on), so a caller may compute that beside it and put it in
+/// the params [`complete`] gets. The time limit counts from here.
+pub fn construct<'a>(p: &'a Problem, params: &Params) -> Result<Construction<'a>, ProblemError> {
     let start = Instant::now();
     p.validate(params)?;
     let floor = params.min_sharing_rate;
@@ -198,6 +236,28 @@ pub fn solve_with_cheap_bound(p: &Problem, params: &Params) -> Result<Solution, 
             st
         }),
     };
+    Ok(Construction {
+        state,
+        price,
+        start,
+    })
+}
+
+/// The second half of [`solve_with_cheap_bound`]: the local search, the
+/// traffic side ([`Params::capacity`]) and the cheaper bounds, on the plan
+/// [`construct`] made for `p` (with `params` as there, the traffic side
+/// added or not).
+pub fn complete(
+    p: &Problem,
+    params: &Params,
+    built: Construction<'_>,
+) -> Result<Solution, ProblemError> {
+    let Construction {
+        state,
+        price,
+        start,
+    } = built;
+    let floor = params.min_sharing_rate;
     let setting = Setting {
         mode: params.mode,
         floor,
@@ -516,18 +576,40 @@ pub fn solve_beside_bound(
     incumbent: u64,
 ) -> Result<Solution, ProblemError> {
     p.validate(params)?;
-    let (sol, tight) = rayon::join(
-        || solve_with_cheap_bound(p, params),
-        || {
-            let st = State::new(p, params.sharing_first, None);
-            let basis = Basis {
-                req_target: st.req_target.clone(),
-                req_before: st.req_before.clone(),
-            };
-            drop(st);
-            (tight_bound(p, params, &basis, true, incumbent), basis)
-        },
-    );
+    beside_bound(p, params, incumbent, || solve_with_cheap_bound(p, params))
+}
+
+/// [`complete`], with the tight bound (LP or Lagrangian) computed beside
+/// it as [`solve_beside_bound`] does, its step rule aiming at the
+/// construction's plan ([`Construction::value`]; the local search only
+/// improves on it). The plan is [`complete`]'s; the bound is as valid as
+/// [`tighten_bound`]'s, and may differ from it in its last digits.
+pub fn complete_beside_bound(
+    p: &Problem,
+    params: &Params,
+    built: Construction<'_>,
+) -> Result<Solution, ProblemError> {
+    let incumbent = built.value(params.mode);
+    beside_bound(p, params, incumbent, || complete(p, params, built))
+}
+
+/// `solve` (a solve of `p` under `params`) with the tight bound beside it,
+/// aiming at `incumbent`; see [`solve_beside_bound`].
+fn beside_bound(
+    p: &Problem,
+    params: &Params,
+    incumbent: u64,
+    solve: impl FnOnce() -> Result<Solution, ProblemError> + Send,
+) -> Result<Solution, ProblemError> {
+    let (sol, tight) = rayon::join(solve, || {
+        let st = State::new(p, params.sharing_first, None);
+        let basis = Basis {
+            req_target: st.req_target.clone(),
+            req_before: st.req_before.clone(),
+        };
+        drop(st);
+        (tight_bound(p, params, &basis, true, incumbent), basis)
+    });
     let mut sol = sol?;
     let (mut tight, basis) = tight;
     if !sol.sharing.floor_met {

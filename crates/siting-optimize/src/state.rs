@@ -450,6 +450,20 @@ impl<'a> State<'a> {
         self.station_yuan + self.build_yuan
     }
 
+    /// Objective weight newly covered now, all operators.
+    pub(crate) fn objective(&self) -> Weight {
+        self.objective
+    }
+
+    /// Whether every requirement has the weight it asks for (not only what
+    /// is achievable of it).
+    pub(crate) fn meets_every_requirement(&self) -> bool {
+        self.req_covered
+            .iter()
+            .zip(&self.p.requirements)
+            .all(|(&c, r)| c >= r.min_weight)
+    }
+
     /// What the requirements still lack, summed (each in its own weight).
     pub(crate) fn shortfall(&self) -> u64 {
         self.req_covered
