@@ -17,9 +17,11 @@ use crate::prepare::Prepared;
 use crate::EngineError;
 use rayon::prelude::*;
 use siting_coverage::ItemSet;
-use siting_model::{Operator, PerOperator, SiteKind};
+use siting_model::{Operator, OperatorSet, PerOperator, SiteKind};
 use siting_optimize::capacity::{centi_db, Bps, Capacity, CentiDb, Server};
 use siting_radio::Receiver;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Bit/s in a Mbit/s.
 pub const BPS_PER_MBPS: f64 = 1e6;
@@ -163,27 +165,32 @@ pub fn station_mbps(cfg: &Config, op: Operator, kind: SiteKind) -> f64 {
         .sum()
 }
 
-/// Path loss from each listed site to each item of its coverage sets, per
-/// operator (aligned with `sets[site][operator]`), in parallel.
+/// Path loss from each listed site to each item of its coverage sets, for
+/// the operators listed with it (aligned with `sets[site][operator]`; an
+/// empty row for the others), in parallel.
 pub fn losses(
     radio: &Radio,
     prep: &Prepared,
-    sites: &[usize],
+    sites: &[(usize, OperatorSet)],
     sets: &[Vec<ItemSet>],
-) -> Vec<Vec<Vec<CentiDb>>> {
-    let radios = radio.site_radios(prep, sites);
+) -> Vec<Vec<Arc<[CentiDb]>>> {
+    let ids: Vec<usize> = sites.iter().map(|&(i, _)| i).collect();
+    let radios = radio.site_radios(prep, &ids);
     let items = &prep.items;
     sites
         .par_iter()
         .zip(radios.par_iter())
-        .map(|(&i, sr)| {
+        .map(|(&(i, ops), sr)| {
             radio
                 .models
                 .iter()
-                .enumerate()
-                .map(|(o, model)| {
+                .zip(Operator::ALL)
+                .map(|(model, op)| {
+                    if !ops.contains(op) {
+                        return Arc::from([]);
+                    }
                     let mut from_site = model.losses_from(sr.tx);
-                    sets[i][o]
+                    sets[i][op.index()]
                         .iter()
                         .map(|&d| {
                             let d = d as usize;
@@ -287,46 +294,59 @@ pub fn capacity(
     let kind_index = |kind: SiteKind| SiteKind::ALL.iter().position(|&k| k == kind).unwrap_or(0);
     let bps = |op: Operator, kind: SiteKind| table[op][kind_index(kind)];
     // Per model site, the path losses known from an earlier round.
-    let mut known: std::collections::HashMap<usize, Vec<Vec<CentiDb>>> = Default::default();
+    let mut known: HashMap<usize, Vec<Arc<[CentiDb]>>> = Default::default();
+    // Stations before the plan: every existing site's 4G tenants, also on
+    // sites a rule keeps out of the plan (an earlier round has them).
+    let mut lte_sites: Vec<usize> = Vec::new();
     match previous {
         Some((old, old_choice)) => {
             cap.existing = old.existing;
             known = old_choice.iter().copied().zip(old.loss_cdb).collect();
         }
         None => {
-            // Stations before the plan: every existing site's 4G tenants,
-            // also on sites a rule keeps out of the plan.
-            let lte_sites: Vec<usize> = (0..prep.n_existing)
+            lte_sites = (0..prep.n_existing)
                 .filter(|&i| !prep.model.sites[i].lte().is_empty())
                 .collect();
-            let lte_loss = losses(radio, prep, &lte_sites, sets);
-            for (&i, loss) in lte_sites.iter().zip(lte_loss) {
-                let site = &prep.model.sites[i];
-                for (op, l) in Operator::ALL.iter().zip(loss) {
-                    if site.lte().contains(*op) {
-                        cap.existing.push(Server {
-                            operator: op.index() as u8,
-                            capacity_bps: bps(*op, site.kind),
-                            coverage: sets[i][op.index()].clone(),
-                            loss_cdb: l,
-                        });
-                    }
-                }
+        }
+    }
+    // One pass over the sites whose losses are not known: a choice's for
+    // every operator, a 4G site's for its 4G tenants; a 4G site that is
+    // also a choice shares them.
+    let mut wanted: std::collections::BTreeMap<usize, OperatorSet> = lte_sites
+        .iter()
+        .map(|&i| (i, prep.model.sites[i].lte()))
+        .collect();
+    for &i in choice_site {
+        if !known.contains_key(&i) {
+            wanted.insert(i, Operator::ALL.into_iter().collect());
+        }
+    }
+    let wanted: Vec<(usize, OperatorSet)> = wanted.into_iter().collect();
+    let mut computed: HashMap<usize, Vec<Arc<[CentiDb]>>> = wanted
+        .iter()
+        .map(|&(i, _)| i)
+        .zip(losses(radio, prep, &wanted, sets))
+        .collect();
+    for &i in &lte_sites {
+        let site = &prep.model.sites[i];
+        let loss = &computed[&i];
+        for op in Operator::ALL {
+            if site.lte().contains(op) {
+                cap.existing.push(Server {
+                    operator: op.index() as u8,
+                    capacity_bps: bps(op, site.kind),
+                    coverage: sets[i][op.index()].clone(),
+                    loss_cdb: loss[op.index()].clone(),
+                });
             }
         }
     }
-    let missing: Vec<usize> = choice_site
-        .iter()
-        .copied()
-        .filter(|i| !known.contains_key(i))
-        .collect();
-    let computed = losses(radio, prep, &missing, sets);
-    known.extend(missing.into_iter().zip(computed));
     cap.loss_cdb = choice_site
         .iter()
         .map(|i| {
             known
                 .remove(i)
+                .or_else(|| computed.remove(i))
                 .expect("every choice's losses are known or computed above")
         })
         .collect();

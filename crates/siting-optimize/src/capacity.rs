@@ -66,8 +66,9 @@ pub struct Server {
     /// The demand items it covers, ascending (shared with whoever computed
     /// them).
     pub coverage: Arc<[u32]>,
-    /// Path loss to each of them (aligned with `coverage`).
-    pub loss_cdb: Vec<CentiDb>,
+    /// Path loss to each of them (aligned with `coverage`; shared with
+    /// the site's [`Capacity::loss_cdb`] where the site is also a choice).
+    pub loss_cdb: Arc<[CentiDb]>,
 }
 
 /// The traffic side of an instance: what the demand offers each year and
@@ -86,8 +87,9 @@ pub struct Capacity {
     pub existing: Vec<Server>,
     /// Per site of the problem, per operator: path loss of a station there
     /// to each item of its coverage set (aligned with
-    /// [`SiteChoice::coverage`](crate::SiteChoice::coverage)).
-    pub loss_cdb: Vec<Vec<Vec<CentiDb>>>,
+    /// [`SiteChoice::coverage`](crate::SiteChoice::coverage)), shared with
+    /// whoever computed them.
+    pub loss_cdb: Vec<Vec<Arc<[CentiDb]>>>,
     /// Per site, per operator: the traffic a new station there carries at
     /// most, bit/s.
     pub station_bps: Vec<Vec<Bps>>,
@@ -960,7 +962,7 @@ fn item_servers(
                 .flat_map(|(i, sv)| {
                     sv.coverage
                         .iter()
-                        .zip(&sv.loss_cdb)
+                        .zip(sv.loss_cdb.iter())
                         .map(move |(&d, &l)| (d as usize, (i as u32, l)))
                 });
             let sites = p
@@ -971,7 +973,7 @@ fn item_servers(
                 .flat_map(move |(s, site)| {
                     site.coverage[o]
                         .iter()
-                        .zip(&cap.loss_cdb[s][o])
+                        .zip(cap.loss_cdb[s][o].iter())
                         .map(move |(&d, &l)| (d as usize, (e + s as u32, l)))
                 });
             Csr::from_pairs(p.weights.len(), existing.chain(sites))
@@ -1287,7 +1289,7 @@ mod tests {
                     operator: 0,
                     capacity_bps: rng.gen_range(1..8) * 1_000_000,
                     coverage: coverage.into(),
-                    loss_cdb,
+                    loss_cdb: loss_cdb.into(),
                 }
             })
             .collect();
@@ -1305,7 +1307,7 @@ mod tests {
                 tenant_cost_yuan: 100,
                 coverage: vec![c.into()],
             });
-            losses.push(vec![l]);
+            losses.push(vec![l.into()]);
             bps.push(vec![rng.gen_range(1..8) * 1_000_000]);
         }
         let traffic = vec![vec![(0..n).map(|_| rng.gen_range(0..1_000_000)).collect()]];

@@ -48,7 +48,7 @@ fn instance(seed: u64, years: usize) -> (Problem, Capacity) {
                     operator: o as u8,
                     capacity_bps: rng.gen_range(2..12) * 1_000_000,
                     coverage: coverage[o].clone().into(),
-                    loss_cdb: loss[o].clone(),
+                    loss_cdb: loss[o].clone().into(),
                 });
             }
         }
@@ -67,7 +67,7 @@ fn instance(seed: u64, years: usize) -> (Problem, Capacity) {
             tenant_cost_yuan: rng.gen_range(30..90) * 1000,
             coverage: coverage.into_iter().map(Into::into).collect(),
         });
-        losses.push(loss);
+        losses.push(loss.into_iter().map(Into::into).collect());
         station_bps.push((0..k).map(|_| rng.gen_range(2..12) * 1_000_000).collect());
     }
     let weights: Vec<u64> = (0..n).map(|_| rng.gen_range(1..50)).collect();
@@ -440,9 +440,12 @@ fn a_station_capacity_makes_redundant_comes_out() {
             operator: 0,
             capacity_bps: 6_000_000,
             coverage: vec![2, 3].into(),
-            loss_cdb: vec![12_000, 12_000],
+            loss_cdb: vec![12_000, 12_000].into(),
         }],
-        loss_cdb: vec![vec![vec![11_000, 11_000]], vec![vec![10_000; 4]]],
+        loss_cdb: vec![
+            vec![vec![11_000, 11_000].into()],
+            vec![vec![10_000; 4].into()],
+        ],
         station_bps: vec![vec![4_000_000], vec![20_000_000]],
         earliest_year: Vec::new(),
         requirement_year: vec![0],
