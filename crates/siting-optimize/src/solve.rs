@@ -576,7 +576,9 @@ pub fn solve_beside_bound(
     incumbent: u64,
 ) -> Result<Solution, ProblemError> {
     p.validate(params)?;
-    beside_bound(p, params, incumbent, || solve_with_cheap_bound(p, params))
+    beside_bound(p, params, incumbent, None, || {
+        solve_with_cheap_bound(p, params)
+    })
 }
 
 /// [`complete`], with the tight bound (LP or Lagrangian) computed beside
@@ -590,24 +592,26 @@ pub fn complete_beside_bound(
     built: Construction<'_>,
 ) -> Result<Solution, ProblemError> {
     let incumbent = built.value(params.mode);
-    beside_bound(p, params, incumbent, || complete(p, params, built))
+    let basis = Basis::of_state(&built.state);
+    beside_bound(p, params, incumbent, Some(basis), || {
+        complete(p, params, built)
+    })
 }
 
 /// `solve` (a solve of `p` under `params`) with the tight bound beside it,
-/// aiming at `incumbent`; see [`solve_beside_bound`].
+/// aiming at `incumbent`; see [`solve_beside_bound`]. `basis` is the
+/// problem's, from a plan of it at hand, or `None` to take it from an empty
+/// plan.
 fn beside_bound(
     p: &Problem,
     params: &Params,
     incumbent: u64,
+    basis: Option<Basis>,
     solve: impl FnOnce() -> Result<Solution, ProblemError> + Send,
 ) -> Result<Solution, ProblemError> {
     let (sol, tight) = rayon::join(solve, || {
-        let st = State::new(p, params.sharing_first, None);
-        let basis = Basis {
-            req_target: st.req_target.clone(),
-            req_before: st.req_before.clone(),
-        };
-        drop(st);
+        let basis =
+            basis.unwrap_or_else(|| Basis::of_state(&State::new(p, params.sharing_first, None)));
         (tight_bound(p, params, &basis, true, incumbent), basis)
     });
     let mut sol = sol?;
@@ -639,6 +643,15 @@ struct Basis {
 }
 
 impl Basis {
+    /// From any plan of the problem (the targets and the weight covered
+    /// before do not change as stations come and go).
+    fn of_state(st: &State<'_>) -> Basis {
+        Basis {
+            req_target: st.req_target.clone(),
+            req_before: st.req_before.clone(),
+        }
+    }
+
     fn of(sol: &Solution) -> Basis {
         Basis {
             req_target: sol
