@@ -318,7 +318,12 @@ impl LinkBudgetModel {
 
 /// The row of a radius table for an effective height: whole metres from 1 m.
 fn height_index(effective_height_m: f64) -> usize {
-    (effective_height_m.round().max(1.0) as usize).min(MAX_EFFECTIVE_HEIGHT_M) - 1
+    // As `round().max(1.0)`, without `f64::round`'s libm call (baseline
+    // x86-64 has no rounding instruction), once per site and receiver:
+    // the cast saturates (negative and NaN to 0, so to 1 m below).
+    let whole = effective_height_m as usize;
+    let rounded = whole.saturating_add(usize::from(effective_height_m - whole as f64 >= 0.5));
+    rounded.clamp(1, MAX_EFFECTIVE_HEIGHT_M) - 1
 }
 
 impl CoverageModel for LinkBudgetModel {
@@ -587,6 +592,21 @@ impl CoverageModel for MultiBandModel {
 mod tests {
     use super::*;
     use crate::{Geometry, ModelKind};
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn height_index_rounds_as_f64_round(h in prop_oneof![
+            -10.0f64..1000.0,
+            (0u32..2000).prop_map(|k| f64::from(k) / 2.0),
+            Just(f64::NAN),
+            Just(f64::INFINITY),
+            Just(1e300),
+        ]) {
+            let reference = (h.round().max(1.0) as usize).min(MAX_EFFECTIVE_HEIGHT_M) - 1;
+            prop_assert_eq!(height_index(h), reference);
+        }
+    }
 
     #[test]
     fn losses_from_a_transmitter_equal_the_direct_ones_to_the_bit() {
