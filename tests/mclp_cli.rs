@@ -94,6 +94,65 @@ fn geojson_fixture_finds_the_optimal_pair_with_a_matching_bound() {
     assert_eq!(r["metric_crs"], "EPSG:4545");
 }
 
+/// The fixture's demand with every weight multiplied by `factor`.
+fn scaled_demand(dir: &Path, factor: f64) -> PathBuf {
+    let mut d = json(&fx("demand.geojson"));
+    for f in d["features"].as_array_mut().unwrap() {
+        let w = f["properties"]["weight"].as_f64().unwrap();
+        f["properties"]["weight"] = serde_json::json!(w * factor);
+    }
+    let path = dir.join("demand-scaled.geojson");
+    std::fs::write(&path, d.to_string()).unwrap();
+    path
+}
+
+#[test]
+fn decimal_weights_are_solved_exactly_and_reported_as_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = dir.path().join("whole");
+    ok(&mclp(
+        &fx("candidates.geojson"),
+        &fx("demand.geojson"),
+        &whole,
+        &[],
+    ));
+    // Quarters: two decimals, the same plan, every figure a quarter.
+    let out = dir.path().join("quarters");
+    let demand = scaled_demand(dir.path(), 0.25);
+    ok(&mclp(&fx("candidates.geojson"), &demand, &out, &[]));
+    assert_eq!(
+        ids(&json(&out.join("sites.geojson"))),
+        ids(&json(&whole.join("sites.geojson")))
+    );
+    for f in json(&out.join("sites.geojson"))["features"]
+        .as_array()
+        .unwrap()
+    {
+        assert_eq!(f["properties"]["covered_weight_gain"], 2.75);
+    }
+    let r = json(&out.join("result.json"));
+    assert_eq!(r["objective"], 5.5);
+    assert_eq!(r["upper_bound"], 5.5);
+    assert_eq!(r["greedy_objective"], 4.25);
+    assert_eq!(r["total_weight"], 6.5);
+    assert_eq!(r["gap"], 0.0);
+    assert_eq!(r["weights"]["decimals"], 2);
+    assert_eq!(r["weights"]["rounded"], 0);
+    let w = json(&whole.join("result.json"));
+    assert_eq!(w["weights"]["decimals"], 0);
+    assert_eq!(w["covered_share"], r["covered_share"]);
+    // Finer than six decimals: rounded to six, counted, and said.
+    let out = dir.path().join("fine");
+    let demand = scaled_demand(dir.path(), 1.000_000_01);
+    let o = mclp(&fx("candidates.geojson"), &demand, &out, &[]);
+    ok(&o);
+    assert!(stderr(&o).contains("rounded to 6"), "{}", stderr(&o));
+    let r = json(&out.join("result.json"));
+    assert_eq!(r["weights"]["decimals"], 6);
+    assert_eq!(r["weights"]["rounded"], 9, "every weight but the zero one");
+    assert_eq!(r["objective"], 22.0);
+}
+
 #[test]
 fn geopackage_in_a_projected_crs_gives_the_same_plan() {
     let dir = tempfile::tempdir().unwrap();
@@ -294,8 +353,24 @@ fn bad_inputs_name_the_file_the_feature_and_the_problem() {
     );
     let e = fails_with(false, &fc(&[f(r#"{"id":"a","weight":-2}"#, POINT)]), &[]);
     assert!(e.contains("feature #0") && e.contains("negative"), "{e}");
-    let e = fails_with(false, &fc(&[f(r#"{"id":"a","weight":2.5}"#, POINT)]), &[]);
-    assert!(e.contains("not a whole number"), "{e}");
+    let e = fails_with(false, &fc(&[f(r#"{"id":"a","weight":1e300}"#, POINT)]), &[]);
+    assert!(
+        e.contains("feature #0") && e.contains("more than 2^53"),
+        "{e}"
+    );
+    let e = fails_with(
+        false,
+        &fc(&[
+            f(r#"{"id":"a","weight":4000000000.000001}"#, POINT),
+            f(r#"{"id":"b","weight":4000000000.000001}"#, POINT),
+            f(r#"{"id":"c","weight":4000000000.000001}"#, POINT),
+        ]),
+        &[],
+    );
+    assert!(
+        e.contains("bad.geojson") && e.contains("add up to") && e.contains("2^53"),
+        "{e}"
+    );
 
     let e = fails_with(
         true,

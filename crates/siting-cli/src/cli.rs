@@ -85,7 +85,7 @@ pub struct MclpArgs {
     /// Demand: a Point layer with a weight property, any CRS.
     #[arg(long, value_name = "FILE")]
     pub demand: PathBuf,
-    /// The demand property holding each point's weight (a whole number, 0 or more).
+    /// The demand property holding each point's weight (a number, 0 or more; decimals are kept exactly up to 6, finer ones rounded to 6 and counted in result.json).
     #[arg(long, default_value = "weight")]
     pub weight_prop: String,
     /// The candidate property holding its id (unique).

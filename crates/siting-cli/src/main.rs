@@ -88,13 +88,13 @@ fn mclp(a: MclpArgs) -> Result<()> {
         "{} of {} candidates chosen: covered weight {} ({:.2}% of {}), upper bound {} ({}), gap {:.3}%; plain greedy {}",
         s.chosen.len(),
         run.candidates.len(),
-        s.objective,
+        run.weight_scale.text(s.objective),
         100.0 * s.covered_share(),
-        s.total_weight,
-        s.upper_bound,
+        run.weight_scale.text(s.total_weight),
+        run.weight_scale.text(s.upper_bound),
         s.bound_method,
         100.0 * s.gap(),
-        s.greedy_objective
+        run.weight_scale.text(s.greedy_objective)
     );
     for w in &written {
         println!("wrote {}", w.display());

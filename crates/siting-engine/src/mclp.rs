@@ -25,7 +25,8 @@ pub struct MclpRequest {
     pub candidates: PathBuf,
     /// The demand layer (Points with a weight).
     pub demand: PathBuf,
-    /// The demand property holding each point's weight (a whole number ≥ 0).
+    /// The demand property holding each point's weight (a number ≥ 0; see
+    /// [`WeightScale`] for decimals).
     pub weight_prop: String,
     /// The candidate property holding its id (unique).
     pub id_prop: String,
@@ -82,6 +83,9 @@ pub struct MclpRun {
     pub candidates: Vec<McCandidate>,
     /// Number of demand points read.
     pub demand_points: usize,
+    /// How the weights became the solver's whole units; the solution's
+    /// weights are in those units.
+    pub weight_scale: WeightScale,
     /// The working metric CRS.
     pub metric_crs: String,
     /// The solution.
@@ -164,12 +168,108 @@ fn read_candidates(layer: &RawLayer, id_prop: &str) -> Result<Vec<McCandidate>, 
     Ok(out)
 }
 
-/// The demand points' positions and weights, checked: Points, weights whole
-/// numbers ≥ 0.
+/// The most decimals a demand weight keeps: finer ones are rounded to
+/// this many (and counted in [`WeightScale::rounded`]).
+pub const MAX_WEIGHT_DECIMALS: u32 = 6;
+
+/// How the demand weights (decimal numbers as read) became the whole
+/// numbers the solver adds exactly: each is multiplied by
+/// 10^[`decimals`](WeightScale::decimals), the fewest decimals that hold
+/// every weight as read (at most [`MAX_WEIGHT_DECIMALS`]). Whole weights
+/// keep `decimals == 0`, so their figures are the solver's integers.
+///
+/// ```
+/// use siting_engine::mclp::WeightScale;
+/// let (scale, units) = WeightScale::of(&[1.5, 2.25, 3.0]).unwrap();
+/// assert_eq!(scale.decimals, 2);
+/// assert_eq!(units, vec![150, 225, 300]);
+/// assert_eq!(scale.weight(375), 3.75);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WeightScale {
+    /// Decimals kept: a solver unit is 10^-decimals of a weight.
+    pub decimals: u32,
+    /// Weights with more than [`MAX_WEIGHT_DECIMALS`] decimals, rounded to
+    /// that many.
+    pub rounded: usize,
+}
+
+impl WeightScale {
+    /// The scale of `weights` (finite, ≥ 0) and each one in solver units;
+    /// `Err` with the reason when the units' total would pass 2^53 (the
+    /// bound's floating-point sums would no longer be exact).
+    pub fn of(weights: &[f64]) -> Result<(WeightScale, Vec<u64>), String> {
+        let holds = |w: f64, k: u32| {
+            let f = 10f64.powi(k as i32);
+            (w * f).round() / f == w
+        };
+        let decimals = weights
+            .iter()
+            .map(|&w| {
+                (0..=MAX_WEIGHT_DECIMALS)
+                    .find(|&k| holds(w, k))
+                    .unwrap_or(MAX_WEIGHT_DECIMALS)
+            })
+            .max()
+            .unwrap_or(0);
+        let f = 10f64.powi(decimals as i32);
+        let limit = 2f64.powi(53);
+        let mut total: u64 = 0;
+        let mut units = Vec::with_capacity(weights.len());
+        let mut rounded = 0;
+        for &w in weights {
+            let u = (w * f).round();
+            if u > limit {
+                return Err(format!(
+                    "a weight of {w} is {u} solver units at {decimals} decimals, more than 2^53"
+                ));
+            }
+            if !holds(w, decimals) {
+                rounded += 1;
+            }
+            total = total.saturating_add(u as u64);
+            units.push(u as u64);
+        }
+        if total > 1u64 << 53 {
+            return Err(format!(
+                "the weights add up to {total} solver units at {decimals} decimals, more than 2^53: scale them down"
+            ));
+        }
+        Ok((WeightScale { decimals, rounded }, units))
+    }
+
+    /// `units` solver units as a weight.
+    pub fn weight(&self, units: u64) -> f64 {
+        if self.decimals == 0 {
+            return units as f64;
+        }
+        round_to(
+            units as f64 / 10f64.powi(self.decimals as i32),
+            self.decimals as i32,
+        )
+    }
+
+    /// `units` as a JSON number: an integer when the weights are whole.
+    pub fn json(&self, units: u64) -> Value {
+        if self.decimals == 0 {
+            json!(units)
+        } else {
+            json!(self.weight(units))
+        }
+    }
+
+    /// `units` as text, with the scale's decimals.
+    pub fn text(&self, units: u64) -> String {
+        format!("{:.*}", self.decimals as usize, self.weight(units))
+    }
+}
+
+/// The demand points' positions and weights as read, checked: Points,
+/// weights finite numbers ≥ 0.
 fn read_demand(
     layer: &RawLayer,
     weight_prop: &str,
-) -> Result<(Vec<[f64; 2]>, Vec<u64>), LayerError> {
+) -> Result<(Vec<[f64; 2]>, Vec<f64>), LayerError> {
     if layer.features.is_empty() {
         return Err(LayerError::Empty {
             file: layer.file.clone(),
@@ -192,16 +292,19 @@ fn read_demand(
                 "{e} (the demand weight; choose another with --weight-prop)"
             ))
         })?;
+        if !w.is_finite() {
+            return Err(bad(format!("weight {weight_prop:?} is not finite ({w})")));
+        }
         if w < 0.0 {
             return Err(bad(format!("weight {weight_prop:?} is negative ({w})")));
         }
-        if w.fract() != 0.0 || w > 2f64.powi(53) {
+        if w > 2f64.powi(53) {
             return Err(bad(format!(
-                "weight {weight_prop:?} = {w} is not a whole number: the solver adds weights exactly as integers (scale them, e.g. by 1000)"
+                "weight {weight_prop:?} = {w} is more than 2^53: the solver adds weights exactly (scale them down)"
             )));
         }
         pts.push(point(layer, index, id.clone())?);
-        weights.push(w as u64);
+        weights.push(w);
     }
     Ok((pts, weights))
 }
@@ -233,7 +336,20 @@ pub fn run(req: &MclpRequest) -> Result<MclpRun, MclpRunError> {
         &Source::File(req.demand.clone()),
     )?;
     let candidates = read_candidates(&cand_layer, &req.id_prop)?;
-    let (demand_ll, weights) = read_demand(&demand_layer, &req.weight_prop)?;
+    let (demand_ll, weights_read) = read_demand(&demand_layer, &req.weight_prop)?;
+    let (weight_scale, weights) = WeightScale::of(&weights_read).map_err(|e| {
+        MclpRunError::Request(format!(
+            "{}: weight {:?}: {e}",
+            demand_layer.file, req.weight_prop
+        ))
+    })?;
+    if weight_scale.rounded > 0 {
+        tracing::warn!(
+            "{}: {} weights have more than {MAX_WEIGHT_DECIMALS} decimals and were rounded to {MAX_WEIGHT_DECIMALS} (result.json: weights.rounded)",
+            demand_layer.file,
+            weight_scale.rounded
+        );
+    }
     let metric_crs = match &req.metric_crs {
         Some(c) => c.clone(),
         None => {
@@ -272,6 +388,7 @@ pub fn run(req: &MclpRequest) -> Result<MclpRun, MclpRunError> {
     Ok(MclpRun {
         request: req.clone(),
         demand_points: demand_m.len(),
+        weight_scale,
         candidates,
         metric_crs,
         solution,
@@ -295,7 +412,7 @@ pub fn sites_geojson(run: &MclpRun) -> String {
         let cand = &run.candidates[c as usize];
         let f = json!({
             "type": "Feature",
-            "properties": {"id": cand.id, "rank": k + 1, "covered_weight_gain": gain},
+            "properties": {"id": cand.id, "rank": k + 1, "covered_weight_gain": run.weight_scale.json(gain)},
             "geometry": {"type": "Point", "coordinates": [round_to(cand.lonlat[0], 7), round_to(cand.lonlat[1], 7)]},
         });
         out.push_str(&f.to_string());
@@ -315,10 +432,11 @@ pub fn result_json(run: &MclpRun) -> Value {
         .find(|(n, _)| *n == "total")
         .map_or(0.0, |t| t.1);
     let ps = &s.presolve;
+    let w = |units: u64| run.weight_scale.json(units);
     json!({
-        "objective": s.objective,
+        "objective": w(s.objective),
         "covered_share": round_to(s.covered_share(), 6),
-        "upper_bound": s.upper_bound,
+        "upper_bound": w(s.upper_bound),
         "gap": round_to(s.gap(), 6),
         "gap_definition": "(upper_bound - objective) / objective",
         "bound_method": s.bound_method,
@@ -327,12 +445,17 @@ pub fn result_json(run: &MclpRun) -> Value {
         "chosen": s.chosen.len(),
         "candidates": run.candidates.len(),
         "demand_points": run.demand_points,
-        "total_weight": s.total_weight,
-        "coverable_weight": s.coverable_weight,
+        "total_weight": w(s.total_weight),
+        "coverable_weight": w(s.coverable_weight),
+        "weights": {
+            "decimals": run.weight_scale.decimals,
+            "rounded": run.weight_scale.rounded,
+            "solver_units_per_weight": 10u64.pow(run.weight_scale.decimals),
+        },
         "radius_m": run.request.radius_m,
         "metric_crs": run.metric_crs,
-        "greedy_objective": s.greedy_objective,
-        "swap_objective": s.swap_objective,
+        "greedy_objective": w(s.greedy_objective),
+        "swap_objective": w(s.swap_objective),
         "presolve": {
             "demand_items_in": ps.items_in,
             "demand_items_uncoverable": ps.items_uncoverable,
@@ -379,6 +502,28 @@ pub fn outputs(run: &MclpRun) -> Vec<(&'static str, Vec<u8>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weight_scale_keeps_the_fewest_decimals_that_hold_every_weight() {
+        let (s, u) = WeightScale::of(&[3.0, 0.0, 12.0]).unwrap();
+        assert_eq!((s.decimals, s.rounded), (0, 0));
+        assert_eq!(u, vec![3, 0, 12]);
+        assert_eq!(s.json(15), json!(15));
+        assert_eq!(s.text(15), "15");
+        // 0.1 and 5.61 are not exact in binary; their decimals are.
+        let (s, u) = WeightScale::of(&[0.1, 5.61, 7.0]).unwrap();
+        assert_eq!((s.decimals, s.rounded), (2, 0));
+        assert_eq!(u, vec![10, 561, 700]);
+        assert_eq!(s.weight(571), 5.71);
+        assert_eq!(s.text(1271), "12.71");
+        let (s, u) = WeightScale::of(&[1.0 / 3.0, 2.0]).unwrap();
+        assert_eq!((s.decimals, s.rounded), (MAX_WEIGHT_DECIMALS, 1));
+        assert_eq!(u, vec![333_333, 2_000_000]);
+        assert!(WeightScale::of(&[2f64.powi(52), 2f64.powi(52), 1.0])
+            .unwrap_err()
+            .contains("2^53"));
+        assert!(WeightScale::of(&[]).is_ok());
+    }
 
     #[test]
     fn coverage_is_inclusive_and_ascending() {
