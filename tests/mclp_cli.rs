@@ -154,6 +154,31 @@ fn decimal_weights_are_solved_exactly_and_reported_as_read() {
 }
 
 #[test]
+fn more_sites_than_candidates_chooses_them_all_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = siting()
+        .arg("mclp")
+        .arg("--candidates")
+        .arg(fx("candidates.geojson"))
+        .arg("--demand")
+        .arg(fx("demand.geojson"))
+        .args(["--radius-m", "1000", "--p", "9", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    ok(&o);
+    assert!(
+        stderr(&o).contains("--p 9 asks for more candidates than the layer's 5"),
+        "{}",
+        stderr(&o)
+    );
+    let r = json(&out.join("result.json"));
+    assert_eq!(r["p"], 9);
+    assert_eq!(r["objective"], r["coverable_weight"]);
+}
+
+#[test]
 fn geopackage_in_a_projected_crs_gives_the_same_plan() {
     let dir = tempfile::tempdir().unwrap();
     let mut gpkg = Vec::new();

@@ -336,6 +336,14 @@ pub fn run(req: &MclpRequest) -> Result<MclpRun, MclpRunError> {
         &Source::File(req.demand.clone()),
     )?;
     let candidates = read_candidates(&cand_layer, &req.id_prop)?;
+    if req.p > candidates.len() {
+        tracing::warn!(
+            "{}: --p {} asks for more candidates than the layer's {}: all of them are chosen",
+            cand_layer.file,
+            req.p,
+            candidates.len()
+        );
+    }
     let (demand_ll, weights_read) = read_demand(&demand_layer, &req.weight_prop)?;
     let (weight_scale, weights) = WeightScale::of(&weights_read).map_err(|e| {
         MclpRunError::Request(format!(
