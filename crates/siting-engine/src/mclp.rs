@@ -195,9 +195,10 @@ pub struct WeightScale {
 }
 
 impl WeightScale {
-    /// The scale of `weights` (finite, ≥ 0) and each one in solver units;
-    /// `Err` with the reason when the units' total would pass 2^53 (the
-    /// bound's floating-point sums would no longer be exact).
+    /// The scale of `weights` (finite, ≥ 0; one per feature, in order) and
+    /// each one in solver units; `Err` with the reason (and the feature,
+    /// for one weight) when a weight's units or their total would pass
+    /// 2^53 (the bound's floating-point sums would no longer be exact).
     pub fn of(weights: &[f64]) -> Result<(WeightScale, Vec<u64>), String> {
         let holds = |w: f64, k: u32| {
             let f = 10f64.powi(k as i32);
@@ -217,11 +218,11 @@ impl WeightScale {
         let mut total: u64 = 0;
         let mut units = Vec::with_capacity(weights.len());
         let mut rounded = 0;
-        for &w in weights {
+        for (i, &w) in weights.iter().enumerate() {
             let u = (w * f).round();
             if u > limit {
                 return Err(format!(
-                    "a weight of {w} is {u} solver units at {decimals} decimals, more than 2^53"
+                    "feature #{i}: {w} is {u} solver units at {decimals} decimals, more than 2^53: scale the weights down"
                 ));
             }
             if !holds(w, decimals) {
@@ -530,6 +531,8 @@ mod tests {
         assert!(WeightScale::of(&[2f64.powi(52), 2f64.powi(52), 1.0])
             .unwrap_err()
             .contains("2^53"));
+        let e = WeightScale::of(&[0.000_001, 1e12]).unwrap_err();
+        assert!(e.contains("feature #1") && e.contains("2^53"), "{e}");
         assert!(WeightScale::of(&[]).is_ok());
     }
 
