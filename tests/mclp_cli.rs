@@ -13,6 +13,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn mclp(candidates: &Path, demand: &Path, out: &Path, extra: &[&str]) -> Output {
+    mclp_p(candidates, demand, out, extra, 2)
+}
+
+/// [`mclp`] choosing `p` sites.
+fn mclp_p(candidates: &Path, demand: &Path, out: &Path, extra: &[&str], p: usize) -> Output {
     siting()
         .args(extra)
         .arg("mclp")
@@ -20,7 +25,7 @@ fn mclp(candidates: &Path, demand: &Path, out: &Path, extra: &[&str]) -> Output 
         .arg(candidates)
         .arg("--demand")
         .arg(demand)
-        .args(["--radius-m", "1000", "--p", "2", "--out"])
+        .args(["--radius-m", "1000", "--p", &p.to_string(), "--out"])
         .arg(out)
         .output()
         .expect("run siting")
@@ -157,16 +162,13 @@ fn decimal_weights_are_solved_exactly_and_reported_as_read() {
 fn more_sites_than_candidates_chooses_them_all_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let o = siting()
-        .arg("mclp")
-        .arg("--candidates")
-        .arg(fx("candidates.geojson"))
-        .arg("--demand")
-        .arg(fx("demand.geojson"))
-        .args(["--radius-m", "1000", "--p", "9", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let o = mclp_p(
+        &fx("candidates.geojson"),
+        &fx("demand.geojson"),
+        &out,
+        &[],
+        9,
+    );
     ok(&o);
     assert!(
         stderr(&o).contains("--p 9 asks for more candidates than the layer's 5"),

@@ -172,6 +172,20 @@ fn read_candidates(layer: &RawLayer, id_prop: &str) -> Result<Vec<McCandidate>, 
 /// this many (and counted in [`WeightScale::rounded`]).
 pub const MAX_WEIGHT_DECIMALS: u32 = 6;
 
+/// The most solver units a weight, or all of them together, may have:
+/// 2^53, up to which every whole number is exact in `f64`.
+pub const EXACT_UNITS: u64 = 1 << 53;
+
+/// Why demand weights cannot be scaled to exact solver units.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{problem}")]
+pub struct WeightScaleError {
+    /// The weight's index (its feature's), when one weight is at fault.
+    pub feature: Option<usize>,
+    /// What is wrong.
+    pub problem: String,
+}
+
 /// How the demand weights (decimal numbers as read) became the whole
 /// numbers the solver adds exactly: each is multiplied by
 /// 10^[`decimals`](WeightScale::decimals), the fewest decimals that hold
@@ -196,14 +210,11 @@ pub struct WeightScale {
 
 impl WeightScale {
     /// The scale of `weights` (finite, ≥ 0; one per feature, in order) and
-    /// each one in solver units; `Err` with the reason (and the feature,
-    /// for one weight) when a weight's units or their total would pass
-    /// 2^53 (the bound's floating-point sums would no longer be exact).
-    pub fn of(weights: &[f64]) -> Result<(WeightScale, Vec<u64>), String> {
-        let holds = |w: f64, k: u32| {
-            let f = 10f64.powi(k as i32);
-            (w * f).round() / f == w
-        };
+    /// each one in solver units; `Err` when a weight's units or their total
+    /// would pass [`EXACT_UNITS`] (the bound's floating-point sums would no
+    /// longer be exact).
+    pub fn of(weights: &[f64]) -> Result<(WeightScale, Vec<u64>), WeightScaleError> {
+        let holds = |w: f64, k: u32| round_to(w, k as i32) == w;
         let decimals = weights
             .iter()
             .map(|&w| {
@@ -214,16 +225,18 @@ impl WeightScale {
             .max()
             .unwrap_or(0);
         let f = 10f64.powi(decimals as i32);
-        let limit = 2f64.powi(53);
         let mut total: u64 = 0;
         let mut units = Vec::with_capacity(weights.len());
         let mut rounded = 0;
         for (i, &w) in weights.iter().enumerate() {
             let u = (w * f).round();
-            if u > limit {
-                return Err(format!(
-                    "feature #{i}: {w} is {u} solver units at {decimals} decimals, more than 2^53: scale the weights down"
-                ));
+            if u > EXACT_UNITS as f64 {
+                return Err(WeightScaleError {
+                    feature: Some(i),
+                    problem: format!(
+                        "{w} is {u} solver units at {decimals} decimals, more than 2^53: scale the weights down"
+                    ),
+                });
             }
             if !holds(w, decimals) {
                 rounded += 1;
@@ -231,19 +244,19 @@ impl WeightScale {
             total = total.saturating_add(u as u64);
             units.push(u as u64);
         }
-        if total > 1u64 << 53 {
-            return Err(format!(
-                "the weights add up to {total} solver units at {decimals} decimals, more than 2^53: scale them down"
-            ));
+        if total > EXACT_UNITS {
+            return Err(WeightScaleError {
+                feature: None,
+                problem: format!(
+                    "the weights add up to {total} solver units at {decimals} decimals, more than 2^53: scale them down"
+                ),
+            });
         }
         Ok((WeightScale { decimals, rounded }, units))
     }
 
     /// `units` solver units as a weight.
     pub fn weight(&self, units: u64) -> f64 {
-        if self.decimals == 0 {
-            return units as f64;
-        }
         round_to(
             units as f64 / 10f64.powi(self.decimals as i32),
             self.decimals as i32,
@@ -299,11 +312,6 @@ fn read_demand(
         if w < 0.0 {
             return Err(bad(format!("weight {weight_prop:?} is negative ({w})")));
         }
-        if w > 2f64.powi(53) {
-            return Err(bad(format!(
-                "weight {weight_prop:?} = {w} is more than 2^53: the solver adds weights exactly (scale them down)"
-            )));
-        }
         pts.push(point(layer, index, id.clone())?);
         weights.push(w);
     }
@@ -346,11 +354,19 @@ pub fn run(req: &MclpRequest) -> Result<MclpRun, MclpRunError> {
         );
     }
     let (demand_ll, weights_read) = read_demand(&demand_layer, &req.weight_prop)?;
-    let (weight_scale, weights) = WeightScale::of(&weights_read).map_err(|e| {
-        MclpRunError::Request(format!(
-            "{}: weight {:?}: {e}",
-            demand_layer.file, req.weight_prop
-        ))
+    let (weight_scale, weights) = WeightScale::of(&weights_read).map_err(|e| match e.feature {
+        Some(index) => MclpRunError::Layer(LayerError::Feature {
+            file: demand_layer.file.clone(),
+            feature: FeatureRef {
+                index,
+                id: property::feature_id(&demand_layer.features[index].properties),
+            },
+            problem: format!("weight {:?}: {}", req.weight_prop, e.problem),
+        }),
+        None => MclpRunError::Request(format!(
+            "{}: weight {:?}: {}",
+            demand_layer.file, req.weight_prop, e.problem
+        )),
     })?;
     if weight_scale.rounded > 0 {
         tracing::warn!(
@@ -530,9 +546,10 @@ mod tests {
         assert_eq!(u, vec![333_333, 2_000_000]);
         assert!(WeightScale::of(&[2f64.powi(52), 2f64.powi(52), 1.0])
             .unwrap_err()
+            .problem
             .contains("2^53"));
         let e = WeightScale::of(&[0.000_001, 1e12]).unwrap_err();
-        assert!(e.contains("feature #1") && e.contains("2^53"), "{e}");
+        assert!(e.feature == Some(1) && e.problem.contains("2^53"), "{e:?}");
         assert!(WeightScale::of(&[]).is_ok());
     }
 
