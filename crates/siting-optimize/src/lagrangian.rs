@@ -38,7 +38,10 @@
 //! (the relaxation is concave in each), to the budget's and the floor's
 //! price. On the embedded Chongqing run (60,779 sites, 106,554 multipliers)
 //! the 150 iterations took 3.5–4.2 s on the loaded 2-core machine
-//! (2026-12-01), and the engine computes the bound once, for the solution
+//! (2026-12-01), 2.6–2.8 s beside the solve on another (2026-12-04), and
+//! 2.1 s there once each requirement's knapsack was found by selection
+//! instead of a sort and the subgradient's counts by one pass over the
+//! options taken; the engine computes the bound once, for the solution
 //! it keeps: beside the second round's solve ([`crate::solve_beside_bound`],
 //! its step rule aiming at the first round's plan), or after a single
 //! round's ([`crate::tighten_bound`]). Everything is summed in a fixed
@@ -280,30 +283,56 @@ fn touched_sums(rx: &Relaxed, u: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-/// Per multiplier, how many taken options touch it (counted in parallel
-/// over the options, the counts whole numbers, so the same in any order).
-fn touch_counts(rx: &Relaxed, take: &[bool]) -> Vec<f64> {
-    let m = rx.weight.len();
-    let counts = (0..take.len())
-        .into_par_iter()
-        .with_min_len(8192)
-        .fold(
-            || vec![0u32; m],
-            |mut cnt, i| {
-                if take[i] {
-                    for &x in rx.touched(i) {
-                        cnt[x as usize] += 1;
-                    }
-                }
-                cnt
-            },
-        )
-        .reduce_with(|mut a, b| {
-            a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
-            a
-        })
-        .unwrap_or_else(|| vec![0; m]);
-    counts.into_iter().map(f64::from).collect()
+/// Per multiplier, how many taken options touch it, into `cnt` (resized
+/// to the multipliers). One pass over the taken options' multipliers:
+/// taken options are few beside the multipliers, so a per-thread table of
+/// every multiplier (zeroed and merged each iteration) cost more than the
+/// count itself. The counts are whole numbers, exact as `f64`.
+fn touch_counts(rx: &Relaxed, take: &[bool], cnt: &mut Vec<f64>) {
+    cnt.clear();
+    cnt.resize(rx.weight.len(), 0.0);
+    for (i, _) in take.iter().enumerate().filter(|(_, &t)| t) {
+        for &x in rx.touched(i) {
+            cnt[x as usize] += 1.0;
+        }
+    }
+}
+
+/// A requirement's fractional knapsack at prices `u`: `keyed` holds its
+/// multipliers as (price per unit weight, index), and on return its first
+/// `k` entries are the `k` cheapest (by price, then index), taken whole,
+/// and the returned pair is `k` and the next one, taken in part (its index
+/// and share, in (0, 1]), if the deficit `left` reaches into it. The same
+/// choice as sorting every entry and taking them in order, found by
+/// selection (expected linear time, deterministic): the entries past the
+/// cheapest that cover the deficit are never put in order.
+fn cheapest_cover(
+    keyed: &mut [(f64, u32)],
+    weight: &[f64],
+    mut left: f64,
+) -> (usize, Option<(u32, f64)>) {
+    let order = |x: &(f64, u32), y: &(f64, u32)| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1));
+    // keyed[..lo] taken whole; the cut lies in keyed[lo..hi]; everything in
+    // keyed[hi..] comes after all of keyed[..hi].
+    let (mut lo, mut hi) = (0, keyed.len());
+    while lo < hi && left > 0.0 {
+        let mid = (hi - lo) / 2;
+        let part = &mut keyed[lo..hi];
+        part.select_nth_unstable_by(mid, order);
+        let below: f64 = part[..mid].iter().map(|e| weight[e.1 as usize]).sum();
+        if below >= left {
+            hi = lo + mid;
+            continue;
+        }
+        left -= below;
+        let (x, w) = (part[mid].1, weight[part[mid].1 as usize]);
+        if w >= left {
+            return (lo + mid, Some((x, left / w)));
+        }
+        left -= w;
+        lo += mid + 1;
+    }
+    (lo, None)
 }
 
 /// The step factor's schedule: halved after [`STALL`] iterations without a
@@ -561,6 +590,7 @@ fn cost_bound(
     let mut line_of: Vec<usize> = Vec::new();
     // Per requirement, its items by price per weight.
     let mut keyed: Vec<Vec<(f64, u32)>> = vec![Vec::new(); rx.groups.len()];
+    let mut cnt = Vec::new();
     while iterations < MAX_ITERATIONS {
         iterations += 1;
         // Stations: a station is worth Σu − c (minus its reduced cost).
@@ -716,31 +746,28 @@ fn cost_bound(
                     st.any_overlay && sums[i] - c > 0.0
                 };
             });
-        // Items: per requirement, the fractional knapsack at prices u.
-        // (The requirements' items sorted in parallel, each into its own
-        // buffer; the sum then runs in the same order as one loop would.)
-        keyed
+        // Items: per requirement, the fractional knapsack at prices u (in
+        // parallel, each requirement in its own buffer), then summed in
+        // item order, whatever the thread count.
+        let cuts: Vec<(usize, Option<(u32, f64)>)> = keyed
             .par_iter_mut()
             .zip(&rx.groups)
-            .for_each(|(keyed, &(a, b, _))| {
+            .map(|(keyed, &(a, b, deficit))| {
                 keyed.clear();
                 keyed.extend((a..b).map(|x| (u[x] / rx.weight[x], x as u32)));
-                keyed.sort_unstable_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
-            });
+                cheapest_cover(keyed, &rx.weight, deficit)
+            })
+            .collect();
         let mut items = 0.0;
-        for (keyed, &(_, _, deficit)) in keyed.iter().zip(&rx.groups) {
-            let mut left = deficit;
-            for &(_, x) in keyed {
-                let x = x as usize;
-                let t = if left > 0.0 {
-                    (left / rx.weight[x]).min(1.0)
-                } else {
-                    0.0
-                };
-                z[x] = t;
-                items += t * u[x];
-                left -= t * rx.weight[x];
+        for ((keyed, &(a, b, _)), &(k, part)) in keyed.iter().zip(&rx.groups).zip(&cuts) {
+            z[a..b].iter_mut().for_each(|t| *t = 0.0);
+            for &(_, x) in &keyed[..k] {
+                z[x as usize] = 1.0;
             }
+            if let Some((x, t)) = part {
+                z[x as usize] = t;
+            }
+            items += (a..b).map(|x| z[x] * u[x]).sum::<f64>();
         }
         let l = items - station_value;
         let improved = !best.is_finite() || l > best + 1e-12 * best.abs().max(1.0);
@@ -751,7 +778,7 @@ fn cost_bound(
             break;
         }
         // Subgradient of L in u: z − (taken stations covering).
-        let cnt = touch_counts(rx, &take);
+        touch_counts(rx, &take, &mut cnt);
         let g: Vec<f64> = (0..m).map(|x| z[x] - cnt[x]).collect();
         let norm: f64 = (0..m)
             .filter(|&x| !(u[x] <= 0.0 && g[x] < 0.0))
@@ -795,6 +822,7 @@ fn coverage_bound(
     let mut schedule = Schedule::new();
     let mut iterations = 0;
     let mut take = vec![false; rx.options.len()];
+    let mut cnt = Vec::new();
     let mut sites = vec![(0.0, 0.0); p.sites.len()];
     let mut v = vec![0.0; rx.options.len()];
     while iterations < MAX_ITERATIONS {
@@ -846,7 +874,7 @@ fn coverage_bound(
             break;
         }
         // Subgradient of L in u: (taken stations covering) − z.
-        let cnt = touch_counts(rx, &take);
+        touch_counts(rx, &take, &mut cnt);
         let g: Vec<f64> = (0..m)
             .map(|x| cnt[x] - if rx.weight[x] > u[x] { 1.0 } else { 0.0 })
             .collect();
@@ -877,6 +905,46 @@ fn coverage_bound(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The selection takes what sorting every entry by price (then
+        /// index) and taking them in order until the deficit is met takes:
+        /// the same entries whole, the same one in part.
+        #[test]
+        fn cheapest_cover_is_the_sorted_knapsack(
+            entries in proptest::collection::vec((0u32..6, 1u32..9), 0..60),
+            deficit in 0u32..200,
+        ) {
+            let weight: Vec<f64> = entries.iter().map(|e| f64::from(e.1)).collect();
+            let mut keyed: Vec<(f64, u32)> = entries
+                .iter()
+                .enumerate()
+                .map(|(x, e)| (f64::from(e.0) / 2.0, x as u32))
+                .collect();
+            let mut sorted = keyed.clone();
+            sorted.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+            let (mut whole, mut part, mut left) = (Vec::new(), None, f64::from(deficit));
+            for &(_, x) in &sorted {
+                if left <= 0.0 {
+                    break;
+                }
+                let w = weight[x as usize];
+                if w >= left {
+                    part = Some((x, left / w));
+                    break;
+                }
+                whole.push(x);
+                left -= w;
+            }
+            let (k, got_part) = cheapest_cover(&mut keyed, &weight, f64::from(deficit));
+            let mut got: Vec<u32> = keyed[..k].iter().map(|e| e.1).collect();
+            got.sort_unstable();
+            whole.sort_unstable();
+            prop_assert_eq!(got, whole);
+            prop_assert_eq!(got_part, part);
+        }
+    }
 
     /// Site A covers items a, b for 10 yuan, B covers a for 4, C covers b for 7.
     fn three_sites() -> Problem {
