@@ -9,7 +9,6 @@ use siting_coverage::ItemSet;
 use siting_crs::Projector;
 use siting_index::PointIndex;
 use siting_model::{LonLat, Operator, OperatorSet, PerOperator, Site, SiteKind, SiteOrigin};
-use siting_optimize::Solution;
 use siting_plan::geojson::round_to;
 use siting_radio::MultiBandModel;
 
@@ -85,14 +84,16 @@ pub fn unservable(prep: &Prepared, sets: &[Vec<ItemSet>]) -> Vec<(u32, OperatorS
 
 /// Items of a requirement the plan leaves unmet that no site can serve any
 /// more once the plan is built (every site that covers them is full, or
-/// kept out): `(item, operators)`. `choice_site` maps the solution's sites
-/// to the model's, `requirements` gives each requirement's operator and items.
+/// kept out): `(item, operators)`. The plan is its `stations` as (problem
+/// site, operator) and, per requirement of `problem`, whether it is `met`;
+/// `choice_site` maps the problem's sites to the model's.
 pub fn left_unserved(
     prep: &Prepared,
     sets: &[Vec<ItemSet>],
     choice_site: &[usize],
     problem: &siting_optimize::Problem,
-    solution: &Solution,
+    stations: &[(u32, u8)],
+    met: &[bool],
 ) -> Vec<(u32, OperatorSet)> {
     let items = &prep.items;
     let n = items.len();
@@ -100,9 +101,9 @@ pub fn left_unserved(
         PerOperator::from_fn(|op| problem.covered_before[op.index()].clone());
     let mut tenants: Vec<OperatorSet> = prep.model.sites.iter().map(|s| s.tenants).collect();
     let mut added: Vec<OperatorSet> = vec![OperatorSet::EMPTY; prep.model.sites.len()];
-    for pl in &solution.placements {
-        let s = choice_site[pl.site as usize];
-        let op = Operator::ALL[pl.operator as usize];
+    for &(site, operator) in stations {
+        let s = choice_site[site as usize];
+        let op = Operator::ALL[operator as usize];
         tenants[s].insert(op);
         added[s].insert(op);
         for &d in sets[s][op.index()].iter() {
@@ -120,8 +121,8 @@ pub fn left_unserved(
         }
     }
     let mut short: std::collections::BTreeMap<u32, OperatorSet> = Default::default();
-    for (req, out) in problem.requirements.iter().zip(&solution.requirements) {
-        if out.met() {
+    for (req, &met) in problem.requirements.iter().zip(met) {
+        if met {
             continue;
         }
         let op = Operator::ALL[req.operator];

@@ -274,72 +274,70 @@ pub fn run_with(
         );
         let built = built?;
         inst.params.capacity = Some(std::sync::Arc::new(capacity));
-        let t0 = step("construction and capacity model", t0);
-        // The tight bound (LP or Lagrangian) only for the solution kept. A
-        // second round of rings replaces the first only where a requirement
-        // is left short; when the construction meets every one, the plan
-        // will too, so the bound runs beside the rest of the solve, its step
-        // rule aiming at the construction's plan.
-        let last_round = !loaded.cfg.objective.search_rings || built.meets_every_requirement();
-        let mut solution = if last_round {
-            siting_optimize::complete_beside_bound(&inst.problem, &inst.params, built)?
-        } else {
-            siting_optimize::complete(&inst.problem, &inst.params, built)?
-        };
-        let mut t0 = step(
-            if last_round {
-                "solve and bound"
-            } else {
-                "solve"
-            },
-            t0,
-        );
-        let mut bounded = last_round;
-        progress.advance(1);
-        // Where a requirement is still short because every site that reaches
-        // its demand is full, a second round of rings and towers, then the solve again.
-        if loaded.cfg.objective.search_rings {
-            let left = left_unserved(
+        let mut t0 = step("construction and capacity model", t0);
+        // Where the construction leaves a requirement short because every
+        // site that reaches its demand is full, a second round of rings
+        // and towers, solved in whole: the first round's plan is not
+        // completed (its local search and traffic side would be thrown
+        // away), only its construction tells where the rings go.
+        let left = if loaded.cfg.objective.search_rings && !built.meets_every_requirement() {
+            left_unserved(
                 &prep,
                 &covered.sets,
                 &inst.choice_site,
                 &inst.problem,
-                &solution,
-            );
-            if !left.is_empty() {
-                let more = self::rings(&loaded, &mut prep, &mut covered, &left, rings.len() + 1)?;
-                rings.extend(more);
-                t0 = step("second round's rings", t0);
-                // The first round's instance lends what does not change,
-                // and its problem is freed first.
-                let carry = inst.carry();
-                inst = instance(&loaded.cfg, &prep, &covered.sets, demand_file, Some(&carry))?;
-                t0 = step("second round's instance", t0);
-                tune(&mut inst.params);
-                with_capacity(
-                    &mut inst,
-                    &loaded.cfg,
-                    &prep,
-                    &loaded.radio,
-                    &covered.sets,
-                    traffic.as_ref(),
-                    Some(carry),
-                );
-                t0 = step("second round's capacity model", t0);
-                // The tight bound beside the solve, its step rule aiming at
-                // the first round's plan (one the second round could make
-                // too: it only has more sites).
-                let incumbent = match inst.params.mode {
-                    siting_optimize::Mode::Targets => solution.cost_yuan,
-                    _ => solution.objective,
-                };
-                solution =
-                    siting_optimize::solve_beside_bound(&inst.problem, &inst.params, incumbent)?;
-                t0 = step("second round's solve and bound", t0);
-                bounded = true;
-            }
+                &built.stations(),
+                &built.requirements_met(),
+            )
+        } else {
+            Vec::new()
+        };
+        let (mut solution, bounded) = if left.is_empty() {
+            // The only round. When the construction meets every
+            // requirement, the plan will too, so the tight bound (LP or
+            // Lagrangian) runs beside the rest of the solve, its step rule
+            // aiming at the construction's plan; otherwise after it.
+            let beside = built.meets_every_requirement();
+            let solution = if beside {
+                siting_optimize::complete_beside_bound(&inst.problem, &inst.params, built)?
+            } else {
+                siting_optimize::complete(&inst.problem, &inst.params, built)?
+            };
+            t0 = step(if beside { "solve and bound" } else { "solve" }, t0);
+            progress.advance(rounds);
+            (solution, beside)
+        } else {
+            // The construction's value, for the Lagrangian step rule to aim
+            // at (one the second round could reach too: it only has more
+            // sites).
+            let incumbent = built.value(inst.params.mode);
+            drop(built);
             progress.advance(1);
-        }
+            let more = self::rings(&loaded, &mut prep, &mut covered, &left, rings.len() + 1)?;
+            rings.extend(more);
+            t0 = step("second round's rings", t0);
+            // The first round's instance lends what does not change,
+            // and its problem is freed first.
+            let carry = inst.carry();
+            inst = instance(&loaded.cfg, &prep, &covered.sets, demand_file, Some(&carry))?;
+            t0 = step("second round's instance", t0);
+            tune(&mut inst.params);
+            with_capacity(
+                &mut inst,
+                &loaded.cfg,
+                &prep,
+                &loaded.radio,
+                &covered.sets,
+                traffic.as_ref(),
+                Some(carry),
+            );
+            t0 = step("second round's capacity model", t0);
+            let solution =
+                siting_optimize::solve_beside_bound(&inst.problem, &inst.params, incumbent)?;
+            t0 = step("second round's solve and bound", t0);
+            progress.advance(1);
+            (solution, true)
+        };
         if !bounded {
             siting_optimize::tighten_bound(&inst.problem, &inst.params, &mut solution);
             step("bound", t0);

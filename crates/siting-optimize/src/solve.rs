@@ -170,6 +170,21 @@ impl Construction<'_> {
     pub fn meets_every_requirement(&self) -> bool {
         self.state.meets_every_requirement()
     }
+
+    /// The plan's stations as (site, operator), in the order placed.
+    pub fn stations(&self) -> Vec<(u32, u8)> {
+        self.state
+            .kept()
+            .iter()
+            .map(|&(s, o, _)| (s as u32, o as u8))
+            .collect()
+    }
+
+    /// Per requirement (in the problem's order), whether the plan gives it
+    /// all the weight it asks for (as [`RequirementOutcome::met`]).
+    pub fn requirements_met(&self) -> Vec<bool> {
+        self.state.requirements_met()
+    }
 }
 
 /// The first half of [`solve_with_cheap_bound`]: the mode's construction.

@@ -464,6 +464,15 @@ impl<'a> State<'a> {
             .all(|(&c, r)| c >= r.min_weight)
     }
 
+    /// Per requirement, whether it has the weight it asks for.
+    pub(crate) fn requirements_met(&self) -> Vec<bool> {
+        self.req_covered
+            .iter()
+            .zip(&self.p.requirements)
+            .map(|(&c, r)| c >= r.min_weight)
+            .collect()
+    }
+
     /// What the requirements still lack, summed (each in its own weight).
     pub(crate) fn shortfall(&self) -> u64 {
         self.req_covered
