@@ -43,7 +43,7 @@
 //! instead of a sort and the subgradient's counts by one pass over the
 //! options taken; the engine computes the bound once, for the solution
 //! it keeps: beside the second round's solve ([`crate::solve_beside_bound`],
-//! its step rule aiming at the first round's plan), or after a single
+//! its step rule aiming at the first round's construction), or after a single
 //! round's ([`crate::tighten_bound`]). Everything is summed in a fixed
 //! order (per option in parallel, each sum sequential), so the bound is the
 //! same at any thread count. The bound is reported rounded outwards after a relative 10⁻⁹ for
