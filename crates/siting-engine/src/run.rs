@@ -293,11 +293,11 @@ pub fn run_with(
             Vec::new()
         };
         let (mut solution, bounded) = if left.is_empty() {
-            // The only round. When the construction meets every
-            // requirement, the plan will too, so the tight bound (LP or
-            // Lagrangian) runs beside the rest of the solve, its step rule
-            // aiming at the construction's plan; otherwise after it.
-            let beside = built.meets_every_requirement();
+            // The only round. Without rings, or when the construction
+            // meets every requirement (the plan will too), the tight bound
+            // (LP or Lagrangian) runs beside the rest of the solve, its step
+            // rule aiming at the construction's plan; otherwise after it.
+            let beside = !loaded.cfg.objective.search_rings || built.meets_every_requirement();
             let solution = if beside {
                 siting_optimize::complete_beside_bound(&inst.problem, &inst.params, built)?
             } else {

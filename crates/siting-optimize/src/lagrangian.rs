@@ -588,7 +588,8 @@ fn cost_bound(
         })
         .collect();
     let mut line_of: Vec<usize> = Vec::new();
-    // Per requirement, its items by price per weight.
+    // Per requirement, its items keyed by price per weight (partitioned by
+    // `cheapest_cover`, never sorted whole).
     let mut keyed: Vec<Vec<(f64, u32)>> = vec![Vec::new(); rx.groups.len()];
     let mut cnt = Vec::new();
     while iterations < MAX_ITERATIONS {
